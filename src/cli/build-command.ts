@@ -1,0 +1,57 @@
+// `elevate build [--policies dir] [--out file] [--check]`
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildPolicy, DEFAULT_GENERATED, DEFAULT_POLICY_DIR } from '../policy/build';
+import { formatDiagnostic } from '../policy/diagnostics';
+
+export const BUILD_HELP = `usage: elevate build [--policies <dir>] [--out <file>] [--check]
+
+Validates the policy and writes the generated module the backend imports.
+  --policies <dir>  policy folder (default: ${DEFAULT_POLICY_DIR})
+  --out <file>      generated module (default: ${DEFAULT_GENERATED})
+  --check           write nothing; exit 1 if the generated module is stale`;
+
+export async function runBuild(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        policies: { type: 'string', default: DEFAULT_POLICY_DIR },
+        out: { type: 'string', default: DEFAULT_GENERATED },
+        check: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    console.error(`elevate build: ${(error as Error).message}\n\n${BUILD_HELP}`);
+    return 2;
+  }
+  if (values.help) { console.log(BUILD_HELP); return 0; }
+  const result = await buildPolicy(values.policies);
+  for (const d of result.diagnostics) console.error(formatDiagnostic(d));
+  if (!result.moduleText || !result.policy) {
+    console.error('elevate build: the policy has errors; nothing was written (the gateway keeps refusing what it cannot prove allowed)');
+    return 1;
+  }
+  const current = existsSync(values.out) ? readFileSync(values.out, 'utf8') : undefined;
+  if (values.check) {
+    if (current !== result.moduleText) {
+      console.error(`elevate build --check: ${values.out} is stale; run \`npm run policy:build\``);
+      return 1;
+    }
+    console.log(`${values.out} is up to date`);
+    return 0;
+  }
+  if (current !== result.moduleText) {
+    mkdirSync(dirname(values.out), { recursive: true });
+    writeFileSync(values.out, result.moduleText);
+  }
+  const allows = result.policy.rules.filter((r) => r.effect === 'allow');
+  console.log(`wrote ${values.out}: ${allows.length} allow rule(s), ${result.policy.rules.length - allows.length} deny rule(s), ${Object.keys(result.policy.methods).length} SDK method(s)`);
+  for (const r of allows) console.log(`  ${r.roles.join(', ').padEnd(16)} ${r.call.padEnd(36)} ${r.id}`);
+  return 0;
+}

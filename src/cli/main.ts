@@ -1,0 +1,42 @@
+// `elevate <command>`: the policy tool for developers and security reviewers.
+// Exit codes: 0 success, 1 errors or failed tests, 2 usage errors.
+import { runBuild } from './build-command';
+
+export interface Command {
+  summary: string;
+  run(argv: string[]): Promise<number>;
+}
+
+export const commands: Record<string, Command> = {
+  build: { summary: 'validate policies/*.yaml and write src/generated/policy.ts', run: runBuild },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  return [
+    'usage: elevate <command> [options]',
+    '',
+    'commands:',
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `elevate <command> --help` for the options of one command.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name === undefined ? 2 : 0;
+  }
+  if (!Object.hasOwn(commands, name)) {
+    console.error(`elevate: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await commands[name]!.run(rest);
+  } catch (error) {
+    console.error(`elevate ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}

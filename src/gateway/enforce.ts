@@ -1,0 +1,167 @@
+// Enforcement of an allowed call: argument checks, presets, caps and forced filters before the
+// call; resource checks and field masks on what comes back. The way a resource condition is
+// enforced follows the method's kind (read one, list, write one), as the SDK catalogue says.
+import type { CompiledPolicy, CompiledRule, MethodInfo } from '../policy/compiled';
+import { isPlainObject } from '../policy/conditions/strict-matcher';
+import type { Caller } from './caller';
+import type { PolicyEngine } from './decide';
+import type { Obligation } from './decision-log';
+import { dispatch, type SdkFunction } from './dispatch';
+import { forbidden, GatewayError, invalid } from './errors';
+import { checkPathArguments } from './obligations/path-arguments';
+import { applyPresets, checkWritable } from './obligations/write-fields';
+import { applyPageCap } from './obligations/page-cap';
+import { combinedFilter, narrowFilter } from './obligations/resource-filter';
+import { fieldMaskFor } from './obligations/field-mask';
+
+export interface EnforcementContext {
+  policy: CompiledPolicy;
+  engine: PolicyEngine;
+  sdkMethods: Readonly<Record<string, SdkFunction>>;
+  caller: Caller;
+  info: MethodInfo;
+  rules: CompiledRule[];
+  args: unknown[];
+  obligations: Obligation[];
+}
+
+const isNotFound = (e: unknown) => e instanceof GatewayError && e.code === 'UPSTREAM_ERROR' && e.extra.upstream?.status === 404;
+
+function timeoutFor(ctx: EnforcementContext): number {
+  const set = ctx.rules.map((r) => r.timeoutMs).filter((t): t is number => t !== undefined);
+  return set.length ? Math.max(...set) : ctx.policy.defaultTimeoutMs;
+}
+
+function sdk(ctx: EnforcementContext, call: string): SdkFunction {
+  if (!Object.hasOwn(ctx.sdkMethods, call)) throw new GatewayError('INTERNAL', 'The call could not be completed.', {}, `no SDK function for ${call}`);
+  return ctx.sdkMethods[call]!;
+}
+
+function maskOne(ctx: EnforcementContext, value: unknown): unknown {
+  const mask = fieldMaskFor(ctx.rules);
+  if (!mask) return value;
+  const { value: masked, removed } = mask.apply(value);
+  if (removed.length) ctx.obligations.push({ type: 'fields-removed', paths: removed });
+  return masked;
+}
+
+async function list(ctx: EnforcementContext, timeoutMs: number): Promise<unknown> {
+  const { info, args, rules, caller } = ctx;
+  const { queryArg, itemsKey } = info.list!;
+  const queryPath = `args.${queryArg}`;
+  if (args[queryArg] === undefined || args[queryArg] === null) args[queryArg] = {};
+  const query = args[queryArg];
+  if (!isPlainObject(query)) throw invalid(`${queryPath} must be an object`);
+
+  const restricted = rules.every((r) => r.resource !== undefined);
+  if (restricted) {
+    const forced = combinedFilter(rules.map((r) => r.resource), caller);
+    const cursor = isPlainObject(query.cursorPaging) ? query.cursorPaging.cursor : undefined;
+    if (typeof cursor === 'string' && cursor !== '') {
+      // Wix reads filter and sort from the cursor; the item check below still applies.
+      ctx.obligations.push({ type: 'filter-skipped', reason: 'cursor continues an earlier query' });
+    } else if (forced) {
+      narrowFilter(query, forced, queryPath);
+      ctx.obligations.push({ type: 'filter', filter: forced });
+    } else {
+      ctx.obligations.push({ type: 'filter-skipped', reason: 'conditions have no Wix filter equivalent' });
+    }
+  }
+  if (rules.every((r) => r.cap !== undefined)) {
+    const cap = Math.max(...rules.map((r) => r.cap!));
+    const applied = applyPageCap(query, cap, queryPath);
+    ctx.obligations.push({ type: 'cap', ...applied });
+  }
+
+  const result = await dispatch(sdk(ctx, info.call), info, args, timeoutMs);
+  if (!isPlainObject(result) || !Array.isArray(result[itemsKey])) {
+    throw new GatewayError('UPSTREAM_ERROR', 'Wix answered in an unexpected shape.', {}, `no "${itemsKey}" array in the result`);
+  }
+  let items = result[itemsKey] as unknown[];
+  if (restricted) {
+    const before = items.length;
+    items = items.filter((item) => ctx.engine.resourcePermitted(caller, info.call, rules, item));
+    if (items.length !== before) ctx.obligations.push({ type: 'items-dropped', count: before - items.length });
+  }
+  const mask = fieldMaskFor(rules);
+  if (mask) {
+    const removed = new Set<string>();
+    let touched = 0;
+    items = items.map((item) => {
+      const out = mask.apply(item);
+      if (out.removed.length) touched++;
+      out.removed.forEach((p) => removed.add(p));
+      return out.value;
+    });
+    if (removed.size) ctx.obligations.push({ type: 'fields-removed', paths: [...removed].sort(), items: touched });
+  }
+  return { ...result, [itemsKey]: items };
+}
+
+async function readOne(ctx: EnforcementContext, timeoutMs: number): Promise<unknown> {
+  const { info, args, rules, caller } = ctx;
+  const restricted = rules.every((r) => r.resource !== undefined);
+  let result: unknown;
+  try {
+    result = await dispatch(sdk(ctx, info.call), info, args, timeoutMs);
+  } catch (e) {
+    // A missing object and a forbidden one look the same, so ids cannot be probed.
+    if (restricted && isNotFound(e)) {
+      ctx.obligations.push({ type: 'resource-check', passed: false });
+      throw forbidden('object not found');
+    }
+    throw e;
+  }
+  if (restricted) {
+    const passed = ctx.engine.resourcePermitted(caller, info.call, rules, result);
+    ctx.obligations.push({ type: 'resource-check', passed });
+    if (!passed) throw forbidden('resource conditions do not hold');
+  }
+  return maskOne(ctx, result);
+}
+
+async function writeOne(ctx: EnforcementContext, timeoutMs: number): Promise<unknown> {
+  const { info, args, rules, caller, policy } = ctx;
+  if (rules.every((r) => r.resource !== undefined)) {
+    // Load the target with each rule's elevated read, check it, and only then write.
+    const byPreload = new Map<string, CompiledRule[]>();
+    for (const r of rules) byPreload.set(r.preload!, [...(byPreload.get(r.preload!) ?? []), r]);
+    let passed = false;
+    for (const [preloadCall, preloadRules] of byPreload) {
+      const preloadInfo = policy.methods[preloadCall];
+      if (!preloadInfo) throw new GatewayError('INTERNAL', 'The call could not be completed.', {}, `no method info for ${preloadCall}`);
+      const preloadArgs: unknown[] = [];
+      for (const p of info.pathArgs) {
+        const index = Number(p.split('.')[0]);
+        preloadArgs[index] = args[index];
+      }
+      let target: unknown;
+      try {
+        target = await dispatch(sdk(ctx, preloadCall), preloadInfo, preloadArgs, timeoutMs);
+      } catch (e) {
+        if (isNotFound(e)) { ctx.obligations.push({ type: 'preload', call: preloadCall, passed: false }); continue; }
+        throw e;
+      }
+      const ok = ctx.engine.resourcePermitted(caller, info.call, preloadRules, target);
+      ctx.obligations.push({ type: 'preload', call: preloadCall, passed: ok });
+      if (ok) { passed = true; break; }
+    }
+    if (!passed) throw forbidden('preloaded target fails the resource conditions');
+  }
+  const result = await dispatch(sdk(ctx, info.call), info, args, timeoutMs);
+  return maskOne(ctx, result);
+}
+
+export async function enforce(ctx: EnforcementContext): Promise<unknown> {
+  checkPathArguments(ctx.info, ctx.args);
+  checkWritable(ctx.rules, ctx.args);
+  const preset = applyPresets(ctx.rules, ctx.args, ctx.caller);
+  if (preset.length) ctx.obligations.push({ type: 'presets', paths: preset });
+  const timeoutMs = timeoutFor(ctx);
+  switch (ctx.info.kind) {
+    case 'list': return list(ctx, timeoutMs);
+    case 'read-one': return readOne(ctx, timeoutMs);
+    case 'write-one': return writeOne(ctx, timeoutMs);
+    default: return maskOne(ctx, await dispatch(sdk(ctx, ctx.info.call), ctx.info, ctx.args, timeoutMs));
+  }
+}

@@ -1,0 +1,137 @@
+// The gateway core: a web Request in, a web Response out, whatever runs it (the Wix runtime, the
+// local server, tests, workerd). The pipeline reads top to bottom: wire → caller → decision →
+// enforcement and dispatch → reply and decision log. Nothing escapes as an exception.
+import { DEFAULT_LIMITS } from '../policy/compiled';
+import { identifyCaller, tokenFrom, type Caller, type IdentityCache } from './caller';
+import { PolicyEngine } from './decide';
+import { consoleSink, type DecisionEntry, type DecisionSink, type Obligation } from './decision-log';
+import { enforce } from './enforce';
+import { forbidden, GatewayError, invalid } from './errors';
+import { verifyPolicyModule, type LoadedPolicy, type PolicyModule } from './policy-module';
+import { memoryRateLimitStore, type RateLimitStore } from './rate-limit';
+import { checkShape, parseJsonBody, readBodyText } from './request-limits';
+import { callRequestSchema, describeWireIssue, jsonResponse, type ErrorReply } from './wire';
+
+export interface GatewayOptions {
+  /** Loads the generated policy module (a dynamic import, so a broken module fails closed). */
+  policy: () => Promise<PolicyModule>;
+  /** The fetch token-info is asked through (default: global fetch). */
+  fetch?: typeof fetch;
+  identityCache?: IdentityCache;
+  decisionLog?: DecisionSink;
+  rateLimits?: RateLimitStore;
+  now?: () => number;
+}
+
+export interface Gateway {
+  handle(request: Request): Promise<Response>;
+}
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const now = options.now ?? Date.now;
+  const log = options.decisionLog ?? consoleSink;
+  const rateLimits = options.rateLimits ?? memoryRateLimitStore();
+  let loading: Promise<{ loaded: LoadedPolicy; engine: PolicyEngine }> | undefined;
+  const load = () => {
+    loading ??= verifyPolicyModule(options.policy).then((loaded) => ({ loaded, engine: new PolicyEngine(loaded.policy) }));
+    return loading;
+  };
+
+  async function handle(request: Request): Promise<Response> {
+    const started = now();
+    const requestId = crypto.randomUUID();
+    const obligations: Obligation[] = [];
+    const entry: Omit<DecisionEntry, 'time' | 'durationMs' | 'status'> = { requestId, decision: 'error', obligations };
+    let response: Response;
+    try {
+      if (request.method !== 'POST') throw invalid('use POST with a JSON body { module, method, args }');
+      const { loaded, engine } = await load();
+      const { policy, sdkMethods } = loaded;
+      const limits = policy.limits ?? DEFAULT_LIMITS;
+
+      tokenFrom(request); // no token: 401 before reading anything else
+      const body = parseJsonBody(await readBodyText(request, limits), limits);
+      checkShape(body, limits);
+      const parsed = callRequestSchema.safeParse(body);
+      if (!parsed.success) throw invalid(describeWireIssue(parsed.error));
+      const args = parsed.data.args ?? [];
+      if (args.length > limits.args) throw invalid(`args: at most ${limits.args} arguments`);
+      const call = `${parsed.data.module}.${parsed.data.method}`;
+      entry.call = call;
+
+      const caller: Caller = await identifyCaller(request, policy.subjectRoles, {
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(options.identityCache ? { cache: options.identityCache } : {}),
+        now,
+      });
+      entry.caller = { subjectType: caller.subjectType, id: caller.id };
+
+      // Only calls the policy names exist here, looked up by own property.
+      const info = Object.hasOwn(policy.methods, call) ? policy.methods[call] : undefined;
+      if (!info || !Object.hasOwn(sdkMethods, call)) throw forbidden('no rule grants this call');
+
+      const decision = engine.decide(caller, call, args);
+      if (decision.effect === 'deny') {
+        entry.decision = 'deny';
+        if (decision.rule) entry.rule = decision.rule.id;
+        throw forbidden(decision.reason);
+      }
+      entry.rule = decision.decidingRule.id;
+
+      const limited = decision.rules.every((r) => r.rateLimit);
+      if (limited) {
+        let retryAfter = Infinity;
+        let admitted = false;
+        for (const r of decision.rules) {
+          const hit = rateLimits.hit(`${r.id}\u0000${caller.subjectType}\u0000${caller.id}`, r.rateLimit!.count, r.rateLimit!.windowSeconds, now());
+          if (hit.allowed) { admitted = true; entry.rule = r.id; break; }
+          retryAfter = Math.min(retryAfter, hit.retryAfterSeconds);
+        }
+        if (!admitted) {
+          entry.decision = 'deny';
+          throw new GatewayError('RATE_LIMITED', `Too many calls; retry in ${retryAfter} s.`, { retryAfterSeconds: retryAfter }, 'rate limit');
+        }
+      }
+
+      entry.decision = 'allow';
+      const result = await enforce({ policy, engine, sdkMethods, caller, info, rules: decision.rules, args, obligations });
+      let text: string;
+      try {
+        text = JSON.stringify({ result: result === undefined ? null : result });
+      } catch {
+        throw new GatewayError('INTERNAL', 'The call could not be completed.', {}, 'the result is not JSON');
+      }
+      response = new Response(text, {
+        status: 200,
+        headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-request-id': requestId },
+      });
+      entry.code = undefined;
+    } catch (error) {
+      const e = error instanceof GatewayError
+        ? error
+        : new GatewayError('INTERNAL', 'The call could not be completed.', {}, 'unexpected internal error');
+      if (e.code === 'FORBIDDEN' && entry.decision === 'allow') entry.decision = 'deny';
+      if (e.code !== 'FORBIDDEN' && e.code !== 'RATE_LIMITED' && entry.decision !== 'allow') entry.decision = 'error';
+      entry.code = e.code;
+      if (e.reason) entry.reason = e.reason;
+      const reply: ErrorReply = { error: { code: e.code, message: e.message, requestId } };
+      if (e.extra.upstream) reply.error.upstream = e.extra.upstream;
+      const headers: Record<string, string> = {};
+      if (e.extra.retryAfterSeconds !== undefined) headers['retry-after'] = String(e.extra.retryAfterSeconds);
+      response = jsonResponse(e.status, reply, requestId, headers);
+    }
+    try {
+      const { code, ...rest } = entry as DecisionEntry;
+      log.write({
+        ...rest,
+        time: new Date(started).toISOString(),
+        ...(code ? { code } : {}),
+        status: response.status,
+        durationMs: Math.max(0, now() - started),
+      } as DecisionEntry);
+    } catch { /* a failing log sink never changes the reply */ }
+    return response;
+  }
+
+  return { handle };
+}

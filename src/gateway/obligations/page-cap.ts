@@ -1,0 +1,26 @@
+// Caps the page size of a list call in every paging form the method accepts (`cursorPaging`,
+// `paging`); a missing size gets the cap, a larger one is cut to it, a malformed one is refused.
+import { isPlainObject } from '../../policy/conditions/strict-matcher';
+import { invalid } from '../errors';
+
+export interface CapApplied { cap: number; requested: Record<string, unknown> }
+
+export function applyPageCap(query: Record<string, unknown>, cap: number, queryPath: string): CapApplied {
+  const requested: Record<string, unknown> = {};
+  let anyForm = false;
+  for (const form of ['cursorPaging', 'paging'] as const) {
+    if (!Object.hasOwn(query, form)) continue;
+    anyForm = true;
+    const paging = query[form];
+    if (!isPlainObject(paging)) throw invalid(`${queryPath}.${form} must be an object`);
+    const limit = paging.limit;
+    requested[form] = limit;
+    if (limit === undefined || limit === null) { paging.limit = cap; continue; }
+    if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 0) {
+      throw invalid(`${queryPath}.${form}.limit must be a non-negative integer`);
+    }
+    if (limit > cap) paging.limit = cap;
+  }
+  if (!anyForm) query.cursorPaging = { limit: cap };
+  return { cap, requested };
+}

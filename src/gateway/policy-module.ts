@@ -1,0 +1,42 @@
+// Loads the generated policy module and refuses it unless its format and digest check out. A
+// missing, broken or tampered module makes every call 503 POLICY_UNAVAILABLE: never a pass.
+import { POLICY_FORMAT, type CompiledPolicy } from '../policy/compiled';
+import { policyDigest } from '../policy/digest';
+import type { SdkFunction } from './dispatch';
+import { GatewayError } from './errors';
+
+export interface PolicyModule {
+  policy: CompiledPolicy;
+  digest: string;
+  sdkMethods: Readonly<Record<string, SdkFunction>>;
+}
+
+export interface LoadedPolicy extends PolicyModule {}
+
+const unavailable = (reason: string) =>
+  new GatewayError('POLICY_UNAVAILABLE', 'The gateway policy is not available; every call is refused.', {}, reason);
+
+export async function verifyPolicyModule(load: () => Promise<PolicyModule>): Promise<LoadedPolicy> {
+  let mod: PolicyModule;
+  try {
+    mod = await load();
+  } catch {
+    throw unavailable('the policy module could not be loaded');
+  }
+  if (!mod || typeof mod !== 'object' || !mod.policy || typeof mod.policy !== 'object') throw unavailable('the policy module exports no policy');
+  if (mod.policy.format !== POLICY_FORMAT) throw unavailable(`policy format ${String(mod.policy.format)} is not ${POLICY_FORMAT}`);
+  let digest: string;
+  try {
+    digest = await policyDigest(mod.policy);
+  } catch {
+    throw unavailable('the policy could not be digested');
+  }
+  if (digest !== mod.digest) throw unavailable('the policy digest does not match its content');
+  if (!mod.sdkMethods || typeof mod.sdkMethods !== 'object') throw unavailable('the policy module exports no SDK methods');
+  for (const call of Object.keys(mod.policy.methods)) {
+    if (!Object.hasOwn(mod.sdkMethods, call) || typeof mod.sdkMethods[call] !== 'function') {
+      throw unavailable(`the policy names ${call} but the module does not import it`);
+    }
+  }
+  return mod;
+}

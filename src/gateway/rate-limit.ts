@@ -1,0 +1,28 @@
+// Rate limits per caller and rule (`rateLimit: 10/minute`). The default store keeps fixed windows
+// in memory: per isolate, so an app served by many isolates needs a shared store behind the same
+// interface.
+export interface RateLimitStore {
+  /** Counts one hit; answers whether it fits and, if not, how long until the window resets. */
+  hit(key: string, limit: number, windowSeconds: number, now: number): { allowed: boolean; retryAfterSeconds: number };
+}
+
+export function memoryRateLimitStore(maxKeys = 10_000): RateLimitStore {
+  const windows = new Map<string, { start: number; count: number }>();
+  return {
+    hit(key, limit, windowSeconds, now) {
+      const span = windowSeconds * 1000;
+      let w = windows.get(key);
+      if (!w || now - w.start >= span) {
+        if (!w && windows.size >= maxKeys) {
+          for (const [k, v] of windows) if (now - v.start >= span) windows.delete(k);
+          if (windows.size >= maxKeys) windows.delete(windows.keys().next().value!);
+        }
+        w = { start: now, count: 0 };
+        windows.set(key, w);
+      }
+      if (w.count >= limit) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((w.start + span - now) / 1000)) };
+      w.count++;
+      return { allowed: true, retryAfterSeconds: 0 };
+    },
+  };
+}

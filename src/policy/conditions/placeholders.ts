@@ -1,0 +1,48 @@
+// `${caller.id}` and friends: the only way a condition refers to who is calling. The caller is
+// attached to the document under a symbol key, which no JSON input can produce or overwrite.
+export const CALLER: unique symbol = Symbol('caller');
+
+/** Caller attributes a placeholder may name. */
+export const CALLER_ATTRIBUTES = ['id', 'subjectType', 'siteId', 'instanceId'] as const;
+export type CallerAttribute = (typeof CALLER_ATTRIBUTES)[number];
+
+const PLACEHOLDER = /^\$\{caller\.([A-Za-z]+)\}$/;
+
+/** True for a whole-string placeholder such as `${caller.id}` (whatever attribute it names). */
+export function isPlaceholder(value: unknown): value is string {
+  return typeof value === 'string' && PLACEHOLDER.test(value);
+}
+
+/** The attribute a placeholder names, or undefined when it names none we know. */
+export function placeholderAttribute(value: string): CallerAttribute | undefined {
+  const name = PLACEHOLDER.exec(value)?.[1];
+  return (CALLER_ATTRIBUTES as readonly string[]).includes(name ?? '') ? (name as CallerAttribute) : undefined;
+}
+
+/** The caller's value for a placeholder; undefined (which equals nothing) when absent. */
+export function resolvePlaceholder(value: string, caller: Record<string, unknown> | undefined): unknown {
+  const attribute = placeholderAttribute(value);
+  if (!attribute || !caller) return undefined;
+  const resolved = caller[attribute];
+  return typeof resolved === 'string' && resolved.length > 0 ? resolved : undefined;
+}
+
+/** Replaces every placeholder inside a JSON value with the caller's value. */
+export function interpolate(value: unknown, caller: Record<string, unknown>): unknown {
+  if (isPlaceholder(value)) return resolvePlaceholder(value, caller);
+  if (Array.isArray(value)) return value.map((v) => interpolate(v, caller));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = interpolate(v, caller);
+    return out;
+  }
+  return value;
+}
+
+/** Every placeholder string found in a JSON value (for policy checks). */
+export function placeholdersIn(value: unknown, found: string[] = []): string[] {
+  if (typeof value === 'string' && value.includes('${')) found.push(value);
+  else if (Array.isArray(value)) value.forEach((v) => placeholdersIn(v, found));
+  else if (value !== null && typeof value === 'object') Object.values(value).forEach((v) => placeholdersIn(v, found));
+  return found;
+}
