@@ -10,7 +10,7 @@ import { forbidden, GatewayError, invalid } from './errors';
 import { verifyPolicyModule, type LoadedPolicy, type PolicyModule } from './policy-module';
 import { memoryRateLimitStore, type RateLimitStore } from './rate-limit';
 import { checkShape, parseJsonBody, readBodyText } from './request-limits';
-import { callRequestSchema, describeWireIssue, jsonResponse, type ErrorReply } from './wire';
+import { callRequestSchema, describeWireIssue, jsonResponse, MAX_NAME_LENGTH, METHOD_NAME, MODULE_NAME, type ErrorReply } from './wire';
 
 export interface GatewayOptions {
   /** Loads the generated policy module (a dynamic import, so a broken module fails closed). */
@@ -56,8 +56,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (!parsed.success) throw invalid(describeWireIssue(parsed.error));
       const args = parsed.data.args ?? [];
       if (args.length > limits.args) throw invalid(`args: at most ${limits.args} arguments`);
-      const call = `${parsed.data.module}.${parsed.data.method}`;
-      entry.call = call;
+      const { module, method } = parsed.data;
+      const call = `${module}.${method}`;
+      entry.call = call.slice(0, 2 * MAX_NAME_LENGTH + 1);
 
       const caller: Caller = await identifyCaller(request, policy.subjectRoles, {
         ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -66,8 +67,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       });
       entry.caller = { subjectType: caller.subjectType, id: caller.id };
 
-      // Only calls the policy names exist here, looked up by own property.
-      const info = Object.hasOwn(policy.methods, call) ? policy.methods[call] : undefined;
+      // Only calls the policy names exist here, looked up by own property; a malformed name is
+      // just another unknown call (403), so replies never tell names apart.
+      const wellFormed = MODULE_NAME.test(module) && METHOD_NAME.test(method);
+      const info = wellFormed && Object.hasOwn(policy.methods, call) ? policy.methods[call] : undefined;
       if (!info || !Object.hasOwn(sdkMethods, call)) throw forbidden('no rule grants this call');
 
       const decision = engine.decide(caller, call, args);
@@ -110,8 +113,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       const e = error instanceof GatewayError
         ? error
         : new GatewayError('INTERNAL', 'The call could not be completed.', {}, 'unexpected internal error');
-      if (e.code === 'FORBIDDEN' && entry.decision === 'allow') entry.decision = 'deny';
-      if (e.code !== 'FORBIDDEN' && e.code !== 'RATE_LIMITED' && entry.decision !== 'allow') entry.decision = 'error';
+      // An allowed call that failed upstream stays 'allow' (the policy's decision); refusals are 'deny'.
+      if (e.code === 'FORBIDDEN' || e.code === 'RATE_LIMITED') entry.decision = 'deny';
+      else if (entry.decision !== 'allow') entry.decision = 'error';
       entry.code = e.code;
       if (e.reason) entry.reason = e.reason;
       const reply: ErrorReply = { error: { code: e.code, message: e.message, requestId } };

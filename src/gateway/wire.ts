@@ -3,6 +3,9 @@ import * as z from 'zod/mini';
 import type { ErrorCode } from './errors';
 
 export const MAX_NAME_LENGTH = 128;
+/** `ecom.orders`: the npm package without `@wix/`, a dot, the namespace export. */
+export const MODULE_NAME = /^[a-z][A-Za-z0-9]*\.[A-Za-z][A-Za-z0-9]*$/;
+export const METHOD_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
 
 export const callRequestSchema = z.strictObject({
   module: z.string().check(z.minLength(1), z.maxLength(MAX_NAME_LENGTH)),

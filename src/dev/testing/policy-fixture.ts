@@ -1,0 +1,21 @@
+// Compiles a policy written inline (YAML text) into the same module shape `elevate build`
+// generates, with the real SDK functions: for tests of policy features the example policy lacks.
+import { parsePolicyText } from '../../policy/load';
+import { compilePolicy } from '../../policy/compile';
+import { policyDigest } from '../../policy/digest';
+import { formatDiagnostic, type Diagnostic } from '../../policy/diagnostics';
+import type { PolicyModule } from '../../gateway/policy-module';
+import type { SdkFunction } from '../../gateway/dispatch';
+
+export async function policyFromYaml(text: string, file = 'fixture.yaml'): Promise<PolicyModule> {
+  const diagnostics: Diagnostic[] = [];
+  const loaded = parsePolicyText(text, file, diagnostics);
+  const { policy } = await compilePolicy([loaded], diagnostics);
+  if (!policy) throw new Error(`fixture policy has errors:\n${diagnostics.map(formatDiagnostic).join('\n')}`);
+  const sdkMethods: Record<string, SdkFunction> = Object.create(null);
+  for (const [call, info] of Object.entries(policy.methods)) {
+    const mod = (await import(info.package)) as Record<string, SdkFunction>;
+    sdkMethods[call] = mod[info.method]!;
+  }
+  return { policy, digest: await policyDigest(policy), sdkMethods: Object.freeze(sdkMethods) };
+}
