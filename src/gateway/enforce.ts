@@ -11,7 +11,9 @@ import { forbidden, GatewayError, invalid } from './errors';
 import { checkPathArguments } from './obligations/path-arguments';
 import { applyPresets, checkWritable } from './obligations/write-fields';
 import { applyPageCap } from './obligations/page-cap';
-import { combinedFilter, narrowFilter } from './obligations/resource-filter';
+import { combinedFilter, fieldsMentioned, narrowFilter } from './obligations/resource-filter';
+
+const PAGING_KEYS = new Set(['metadata', 'pagingMetadata']);
 import { fieldMaskFor } from './obligations/field-mask';
 
 export interface EnforcementContext {
@@ -53,6 +55,14 @@ async function list(ctx: EnforcementContext, timeoutMs: number): Promise<unknown
   const query = args[queryArg];
   if (!isPlainObject(query)) throw invalid(`${queryPath} must be an object`);
 
+  // As in Hasura, a caller may filter and sort only on fields it may read: otherwise a filter on
+  // a removed field (cost, say) would answer questions the field mask hides.
+  const mask = fieldMaskFor(rules);
+  if (mask) {
+    const hidden = fieldsMentioned(query).find((path) => !mask.permits(path));
+    if (hidden !== undefined) throw forbidden(`filter or sort on a field the caller may not read (${hidden})`);
+  }
+
   const restricted = rules.every((r) => r.resource !== undefined);
   if (restricted) {
     const forced = combinedFilter(rules.map((r) => r.resource), caller);
@@ -78,12 +88,16 @@ async function list(ctx: EnforcementContext, timeoutMs: number): Promise<unknown
     throw new GatewayError('UPSTREAM_ERROR', 'Wix answered in an unexpected shape.', {}, `no "${itemsKey}" array in the result`);
   }
   let items = result[itemsKey] as unknown[];
+  let rest: Record<string, unknown> = result;
   if (restricted) {
     const before = items.length;
     items = items.filter((item) => ctx.engine.resourcePermitted(caller, info.call, rules, item));
     if (items.length !== before) ctx.obligations.push({ type: 'items-dropped', count: before - items.length });
+    // Anything besides the items and their paging (aggregations, say) cannot be checked per item.
+    rest = Object.fromEntries(Object.entries(result).filter(([k]) => PAGING_KEYS.has(k)));
+    const removed = Object.keys(result).filter((k) => k !== itemsKey && !PAGING_KEYS.has(k));
+    if (removed.length) ctx.obligations.push({ type: 'fields-removed', paths: removed });
   }
-  const mask = fieldMaskFor(rules);
   if (mask) {
     const removed = new Set<string>();
     let touched = 0;
@@ -95,7 +109,7 @@ async function list(ctx: EnforcementContext, timeoutMs: number): Promise<unknown
     });
     if (removed.size) ctx.obligations.push({ type: 'fields-removed', paths: [...removed].sort(), items: touched });
   }
-  return { ...result, [itemsKey]: items };
+  return { ...rest, [itemsKey]: items };
 }
 
 async function readOne(ctx: EnforcementContext, timeoutMs: number): Promise<unknown> {

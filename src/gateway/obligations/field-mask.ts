@@ -55,6 +55,19 @@ function deepMerge(a: unknown, b: unknown): unknown {
 
 export interface FieldMask {
   apply(value: unknown): { value: unknown; removed: string[] };
+  /** Whether a caller may read (and so filter or sort on) a field path; SDK `_id` equals REST `id`. */
+  permits(path: string): boolean;
+}
+
+const bare = (path: string) => path.split('.').map((s) => s.replace(/^_+/, ''));
+
+/** A path is readable under one rule when nothing it reveals is removed by that rule. */
+function permitsUnder(rule: FieldRule, path: string): boolean {
+  const p = bare(path);
+  const within = (outer: string[], inner: string[]) => outer.length <= inner.length && outer.every((s, i) => s === inner[i]);
+  if (rule.allow) return rule.allow.some((a) => within(bare(a), p));
+  // Denied: the field itself, anything inside it, and any parent that contains it.
+  return !(rule.deny ?? []).some((d) => within(bare(d), p) || within(p, bare(d)));
 }
 
 const trees = new WeakMap<FieldRule, { tree: Tree; mode: 'allow' | 'deny' }>();
@@ -72,6 +85,7 @@ export function fieldMaskFor(rules: CompiledRule[]): FieldMask | undefined {
   if (rules.some((r) => !r.fields)) return undefined;
   const masks = rules.map((r) => compiled(r.fields!));
   return {
+    permits: (path) => rules.some((r) => permitsUnder(r.fields!, path)),
     apply(value) {
       let merged: unknown;
       let removed: Set<string> | undefined;

@@ -7,7 +7,7 @@ import type { Conditions } from '../../policy/conditions/strict-matcher';
 import { isPlainObject } from '../../policy/conditions/strict-matcher';
 import { interpolate } from '../../policy/conditions/placeholders';
 import type { Caller } from '../caller';
-import { invalid } from '../errors';
+import { forbidden, invalid } from '../errors';
 
 const PUSHABLE = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists']);
 type Filter = Record<string, unknown>;
@@ -26,6 +26,10 @@ function fieldFilter(spec: unknown): Filter | undefined {
 export function conditionsToFilter(conditions: Conditions | undefined, caller: Caller): Filter | undefined {
   if (!conditions) return undefined;
   const resolved = interpolate(conditions, caller as unknown as Record<string, unknown>) as Conditions;
+  // A placeholder the caller has no value for must not turn into an empty (match-all) filter.
+  if (JSON.stringify(resolved) !== JSON.stringify(resolved, (_k, v) => (v === undefined ? null : v))) {
+    throw forbidden('a resource placeholder has no value for this caller');
+  }
   const parts: Filter[] = [];
   for (const [key, spec] of Object.entries(resolved)) {
     if (key === '$and' || key === '$or') {
@@ -55,4 +59,27 @@ export function narrowFilter(query: Record<string, unknown>, forced: Filter, que
   if (client === undefined || client === null) { query.filter = forced; return; }
   if (!isPlainObject(client)) throw invalid(`${queryPath}.filter must be an object`);
   query.filter = Object.keys(client).length === 0 ? forced : { $and: [client, forced] };
+}
+
+/** Every field path a Wix filter or sort mentions (operators and their operands left out). */
+export function fieldsMentioned(query: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const walk = (node: unknown, base: string) => {
+    if (Array.isArray(node)) { node.forEach((n) => walk(n, base)); return; }
+    if (!isPlainObject(node)) return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key.startsWith('$')) { walk(value, base); continue; }
+      const path = base ? `${base}.${key}` : key;
+      out.push(path);
+      // `{ a: { b: 1 } }` is a path only through operators; nested plain objects are values.
+      if (isPlainObject(value) && Object.keys(value).every((k) => k.startsWith('$'))) {
+        for (const [op, arg] of Object.entries(value)) if (op === '$elemMatch' || op === '$not') walk(arg, path);
+      }
+    }
+  };
+  walk(query.filter, '');
+  if (Array.isArray(query.sort)) {
+    for (const s of query.sort) if (isPlainObject(s) && typeof s.fieldName === 'string') out.push(s.fieldName);
+  }
+  return out;
 }

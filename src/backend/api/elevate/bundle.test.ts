@@ -24,7 +24,8 @@ describe('the api.ts bundle', () => {
     const text = await bundleApi();
     expect(text).toContain('/v3/products/query');
     expect(text).toContain('/v1/orders/search');
-    expect(text).not.toContain('/v1/orders/{id}/cancel'); // not named by the policy (yet)
+    expect(text).toContain('/v1/orders/{id}/cancel');
     expect(text).not.toContain('/v3/products/{product.id}'); // updateProduct: never named
+    expect(text).not.toContain('/v1/orders/{order.id}'); // updateOrder: never named
   });
 });
