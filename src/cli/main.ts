@@ -1,6 +1,11 @@
 // `elevate <command>`: the policy tool for developers and security reviewers.
 // Exit codes: 0 success, 1 errors or failed tests, 2 usage errors.
 import { runBuild } from './build-command';
+import { runCheck } from './check-command';
+import { runAudit } from './audit-command';
+import { runExplain } from './explain-command';
+import { runTest } from './test-command';
+import { runSchema } from './schema-command';
 
 export interface Command {
   summary: string;
@@ -9,6 +14,11 @@ export interface Command {
 
 export const commands: Record<string, Command> = {
   build: { summary: 'validate policies/*.yaml and write src/generated/policy.ts', run: runBuild },
+  check: { summary: 'validate the policy, run the risk lint, check the generated module is current', run: runCheck },
+  audit: { summary: 'list every permitted call per role; --check/--approve against the approved inventory', run: runAudit },
+  explain: { summary: 'explain the decision for a caller, a call and its arguments (offline)', run: runExplain },
+  test: { summary: 'run the policy tests in policies/tests/*.yaml', run: runTest },
+  schema: { summary: 'write the JSON Schemas of policy and policy-test files for editors', run: runSchema },
 };
 
 export function usage(): string {

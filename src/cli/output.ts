@@ -1,0 +1,24 @@
+// Terminal output for the CLI: colour only on a TTY and never when NO_COLOR is set.
+export interface Paint {
+  red(text: string): string;
+  yellow(text: string): string;
+  green(text: string): string;
+  bold(text: string): string;
+  dim(text: string): string;
+}
+
+export function colourEnabled(stream: { isTTY?: boolean } = process.stdout): boolean {
+  const noColor = process.env.NO_COLOR;
+  return Boolean(stream.isTTY) && (noColor === undefined || noColor === '') && process.env.TERM !== 'dumb';
+}
+
+export function paint(enabled = colourEnabled()): Paint {
+  const wrap = (open: number, close: number) => (text: string) => (enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text);
+  return { red: wrap(31, 39), yellow: wrap(33, 39), green: wrap(32, 39), bold: wrap(1, 22), dim: wrap(2, 22) };
+}
+
+/** Parses argv with node's parseArgs; a usage error prints the message and the usage (exit 2). */
+export function usageError(command: string, message: string, help: string): number {
+  console.error(`elevate ${command}: ${message}\n\n${help}`);
+  return 2;
+}

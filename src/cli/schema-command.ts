@@ -1,0 +1,62 @@
+// `elevate schema [--out file|-] [--tests-out file] [--check]`: JSON Schemas for editors.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_POLICY_SCHEMA, DEFAULT_TESTS_SCHEMA, policyJsonSchema, policyTestsJsonSchema } from '../policy/json-schema';
+import { usageError } from './output';
+
+export const SCHEMA_HELP = `usage: elevate schema [--out <file>|-] [--tests-out <file>|-] [--check]
+
+Writes the JSON Schema of the policy language (generated from the zod schema) for editors, and the
+schema of policy test files.
+  --out <file>        policy schema (default: ${DEFAULT_POLICY_SCHEMA}); "-" prints it to stdout
+  --tests-out <file>  policy-test schema (default: ${DEFAULT_TESTS_SCHEMA}); skipped with --out -
+  --check             write nothing; exit 1 if a schema file is stale`;
+
+export async function runSchema(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        out: { type: 'string', default: DEFAULT_POLICY_SCHEMA },
+        'tests-out': { type: 'string' },
+        check: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    return usageError('schema', (error as Error).message, SCHEMA_HELP);
+  }
+  if (values.help) { console.log(SCHEMA_HELP); return 0; }
+  if (values.out === '-' && values['tests-out'] === undefined) {
+    if (values.check) return usageError('schema', '--check compares files; it cannot check stdout', SCHEMA_HELP);
+    process.stdout.write(policyJsonSchema());
+    return 0;
+  }
+  const outputs: [string, string][] = [];
+  if (values.out !== '-') outputs.push([values.out, policyJsonSchema()]);
+  const testsOut = values['tests-out'] ?? DEFAULT_TESTS_SCHEMA;
+  if (testsOut === '-') process.stdout.write(policyTestsJsonSchema());
+  else outputs.push([testsOut, policyTestsJsonSchema()]);
+  if (values.out === '-') process.stdout.write(policyJsonSchema());
+  // Status lines go to stderr when stdout carries a schema.
+  const say = values.out === '-' || testsOut === '-' ? console.error : console.log;
+  let stale = 0;
+  for (const [file, text] of outputs) {
+    const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    if (values.check) {
+      if (current !== text) { console.error(`elevate schema --check: ${file} is stale; run \`npm run policy:schema\``); stale++; }
+      else say(`${file} is up to date`);
+      continue;
+    }
+    if (current !== text) {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, text);
+      say(`wrote ${file}`);
+    } else say(`${file} is up to date`);
+  }
+  return stale ? 1 : 0;
+}

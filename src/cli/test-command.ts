@@ -1,0 +1,77 @@
+// `elevate test [--policies dir] [--json] [files...]`: runs the policy tests (policies/tests/*.yaml).
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { buildPolicy, DEFAULT_POLICY_DIR } from '../policy/build';
+import { formatDiagnostic, type Diagnostic } from '../policy/diagnostics';
+import { loadPolicyTests, policyTestFiles } from '../policy/verify/load-policy-tests';
+import { runPolicyTests } from '../policy/verify/run-policy-tests';
+import { paint, usageError } from './output';
+
+export const TEST_HELP = `usage: elevate test [--policies <dir>] [--json] [<test file>...]
+
+Runs the policy tests offline: each case's caller and call go through the gateway's real decision
+and obligations, with the case's sample object or items standing in for Wix.
+  --policies <dir>  policy folder (default: ${DEFAULT_POLICY_DIR}); tests: <dir>/tests/*.yaml
+  --json            { ok, passed, failed, results } on stdout
+Exit: 0 every case passed, 1 a case failed or a test file has errors, 2 usage error.`;
+
+export async function runTest(argv: string[]): Promise<number> {
+  let values, positionals;
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      options: {
+        policies: { type: 'string', default: DEFAULT_POLICY_DIR },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: true,
+    }));
+  } catch (error) {
+    return usageError('test', (error as Error).message, TEST_HELP);
+  }
+  if (values.help) { console.log(TEST_HELP); return 0; }
+  const missing = positionals.find((f) => !existsSync(f));
+  if (missing) return usageError('test', `no such test file: ${missing}`, TEST_HELP);
+  const files = positionals.length ? positionals : policyTestFiles(join(values.policies, 'tests'));
+  if (files.length === 0) {
+    console.error(`elevate test: no policy tests found (${join(values.policies, 'tests')}/*.yaml)`);
+    return 1;
+  }
+  const built = await buildPolicy(values.policies);
+  if (!built.policy) {
+    for (const d of built.diagnostics) console.error(formatDiagnostic(d));
+    console.error('elevate test: the policy has errors; run `elevate check`');
+    return 1;
+  }
+  const diagnostics: Diagnostic[] = [];
+  const cases = await loadPolicyTests(files, built.policy, diagnostics);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  const results = errors.length ? [] : await runPolicyTests(built.policy, cases);
+  const failed = results.filter((r) => !r.passed);
+  const ok = errors.length === 0 && failed.length === 0;
+  if (values.json) {
+    console.log(JSON.stringify({ ok, passed: results.length - failed.length, failed: failed.length, errors, results }, null, 2));
+    return ok ? 0 : 1;
+  }
+  const p = paint();
+  if (errors.length) {
+    for (const d of errors) console.error(`${formatDiagnostic(d)} [${d.code}]`);
+    console.error(p.red(`elevate test: ${errors.length} error(s) in the test files; no case was run`));
+    return 1;
+  }
+  for (const r of results) {
+    const head = `${r.file}:${r.line}:${r.column}`;
+    if (r.passed) console.log(`${p.green('✓')} ${r.name} ${p.dim(`(${r.outcome}${r.rule ? ` by ${r.rule}` : ''}${r.outcome !== 'allow' && r.reason ? `: ${r.reason}` : ''})`)}`);
+    else {
+      console.error(`${p.red('✗')} ${head} ${r.name}`);
+      for (const problem of r.problems) console.error(`    ${problem}`);
+    }
+  }
+  const summary = `${results.length} case(s): ${results.length - failed.length} passed, ${failed.length} failed (${files.length} file(s))`;
+  if (failed.length) { console.error(p.red(summary)); return 1; }
+  console.log(p.green(summary));
+  return 0;
+}

@@ -1,0 +1,92 @@
+// The permitted-call inventory: for every role, every call a caller holding that role can make
+// (inherited roles' rules included) and under which conditions. Reviewers approve it as a file;
+// any change of permissions shows up as a diff against that file.
+import type { CompiledPolicy, CompiledRule } from '../compiled';
+import type { Diagnostic } from '../diagnostics';
+import { matchesCallPattern } from '../call-pattern';
+
+export const APPROVED_INVENTORY = 'policies/permitted-calls.approved.json';
+
+export interface PermittedCall {
+  role: string;
+  call: string;
+  rule: string;
+  description: string;
+  when: Record<string, unknown> | null;
+  resource: Record<string, unknown> | null;
+  fields: { allow?: string[]; deny?: string[] } | null;
+  cap: number | null;
+  rateLimit: string | null;
+  justification: string | null;
+  preload: string | null;
+  writable: string[] | null;
+  presets: Record<string, unknown> | null;
+  /** Conditional deny rules that can still refuse this call for this role (`rule id: when`). */
+  deniedWhen: { rule: string; when: Record<string, unknown> }[] | null;
+  /** Risk-lint codes this rule's justification accepts. */
+  acceptedRisks: string[] | null;
+}
+
+/** Every role `role` holds: itself and what it inherits, transitively. */
+export function rolesHeldWith(policy: CompiledPolicy, role: string): string[] {
+  const seen = new Set<string>();
+  const walk = (r: string) => {
+    if (seen.has(r) || !Object.hasOwn(policy.roles, r)) return;
+    seen.add(r);
+    for (const parent of policy.roles[r]!.inherits) walk(parent);
+  };
+  walk(role);
+  return [...seen];
+}
+
+export function permittedCalls(policy: CompiledPolicy, accepted: Diagnostic[] = []): PermittedCall[] {
+  const out: PermittedCall[] = [];
+  for (const role of Object.keys(policy.roles)) {
+    const held = new Set(rolesHeldWith(policy, role));
+    const applies = (r: CompiledRule) => r.roles.some((x) => held.has(x));
+    for (const rule of policy.rules) {
+      if (rule.effect !== 'allow' || !applies(rule)) continue;
+      const denies = policy.rules
+        .filter((d) => d.effect === 'deny' && applies(d) && matchesCallPattern(d.call, rule.call))
+        .map((d) => ({ rule: d.id, when: d.when ?? {} }));
+      const risks = [...new Set(accepted.filter((d) => d.rule === rule.id).map((d) => d.code))].sort();
+      out.push({
+        role, call: rule.call, rule: rule.id, description: rule.description,
+        when: rule.when ?? null,
+        resource: rule.resource ?? null,
+        fields: rule.fields ?? null,
+        cap: rule.cap ?? null,
+        rateLimit: rule.rateLimit?.text ?? null,
+        justification: rule.justification ?? null,
+        preload: rule.preload ?? null,
+        writable: rule.writable ?? null,
+        presets: rule.presets ?? null,
+        deniedWhen: denies.length ? denies : null,
+        acceptedRisks: risks.length ? risks : null,
+      });
+    }
+  }
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return out.sort((a, b) => cmp(a.role, b.role) || cmp(a.call, b.call) || cmp(a.rule, b.rule));
+}
+
+const text = (value: unknown) => (value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value));
+const cell = (value: unknown) => text(value).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The inventory as a Markdown table, one row per permitted call. */
+export function inventoryMarkdown(entries: PermittedCall[]): string {
+  const columns: [string, (e: PermittedCall) => unknown][] = [
+    ['role', (e) => e.role], ['call', (e) => `\`${e.call}\``], ['rule', (e) => e.rule],
+    ['description', (e) => e.description], ['when', (e) => e.when], ['resource', (e) => e.resource],
+    ['fields', (e) => e.fields], ['cap', (e) => e.cap], ['rate limit', (e) => e.rateLimit],
+    ['writes / preload / presets', (e) => [e.writable && `writable ${e.writable.join(', ')}`, e.preload && `preload ${e.preload}`, e.presets && `presets ${JSON.stringify(e.presets)}`].filter(Boolean).join('; ') || null],
+    ['denied when', (e) => e.deniedWhen?.map((d) => `${d.rule}: ${JSON.stringify(d.when)}`).join('; ') ?? null],
+    ['justification', (e) => (e.justification ? `${e.justification}${e.acceptedRisks ? ` (accepts ${e.acceptedRisks.join(', ')})` : ''}` : null)],
+  ];
+  const rows = entries.map((e) => `| ${columns.map(([, get]) => cell(get(e))).join(' | ')} |`);
+  return [
+    `| ${columns.map(([name]) => name).join(' | ')} |`,
+    `|${columns.map(() => '---').join('|')}|`,
+    ...rows,
+  ].join('\n');
+}
