@@ -262,3 +262,12 @@ export const sdkMethods: Readonly<Record<string, (...args: any[]) => unknown>> =
   "stores.productsV3.getProduct": stores_productsV3_getProduct,
   "stores.productsV3.queryProducts": stores_productsV3_queryProducts,
 }));
+
+/** The calls some allow rule grants, typed by the SDK's own functions (for the frontend client; type-only). */
+export type PermittedCalls = {
+  "ecom.orders.cancelOrder": typeof ecom_orders_cancelOrder;
+  "ecom.orders.getOrder": typeof ecom_orders_getOrder;
+  "ecom.orders.searchOrders": typeof ecom_orders_searchOrders;
+  "stores.productsV3.getProduct": typeof stores_productsV3_getProduct;
+  "stores.productsV3.queryProducts": typeof stores_productsV3_queryProducts;
+};

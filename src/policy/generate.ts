@@ -17,6 +17,8 @@ export async function generatePolicyModule(policy: CompiledPolicy): Promise<stri
     return `import { ${info.method} as ${identifier(call)} } from '${info.package}';`;
   });
   const table = calls.map((call) => `  ${JSON.stringify(call)}: ${identifier(call)},`);
+  const granted = [...new Set(policy.rules.filter((r) => r.effect === 'allow').map((r) => r.call))].sort();
+  const permitted = granted.map((call) => `  ${JSON.stringify(call)}: typeof ${identifier(call)};`);
   return [
     GENERATED_HEADER,
     '// Change the policy, then run `npm run policy:build`; `npm test` fails while this file is stale.',
@@ -31,6 +33,11 @@ export async function generatePolicyModule(policy: CompiledPolicy): Promise<stri
     'export const sdkMethods: Readonly<Record<string, (...args: any[]) => unknown>> = Object.freeze(Object.assign(Object.create(null), {',
     ...table,
     '}));',
+    '',
+    '/** The calls some allow rule grants, typed by the SDK\'s own functions (for the frontend client; type-only). */',
+    'export type PermittedCalls = {',
+    ...permitted,
+    '};',
     '',
   ].join('\n');
 }

@@ -13,6 +13,7 @@
  *   GET  /stores/v3/products/{productId}?productId=…&fields=…&fields=…       → { product }
  *   GET  /stores/v3/products/query?.r=<base64url JSON { query, fields }>    → { products, pagingMetadata }
  *        (plain params are accepted too: `query.cursorPaging.limit=5&fields=URL`, `query.filter=<JSON>`)
+ *   POST /stores/v3/products/query          { query, fields }               (the SDK's fallback for a query string > 4000 chars)
  *
  * Authorization (the raw token, as the SDK sends it; `Bearer x` accepted too):
  *   - every REST route: missing / unknown / inactive token → 401 UNAUTHENTICATED
@@ -147,6 +148,8 @@ export function matchRoute(method: string, host: string, pathname: string): Rout
   if (m === 'GET' && is('ecom', 'v1', 'orders')) return { route: 'getOrder' };
 
   if (m === 'GET' && is('stores', 'v3', 'products', 'query')) return { route: 'queryProducts' };
+  // The SDK's fallback when the GET query string would pass 4000 characters: the same payload as a JSON body.
+  if (m === 'POST' && is('stores', 'v3', 'products', 'query')) return { route: 'queryProducts' };
   if (m === 'GET' && is('stores', 'v3', 'products', '*') && segs[3] !== '') return { route: 'getProduct', id: decodeSegment(segs[3]!) };
   if (m === 'GET' && is('stores', 'v3', 'products')) return { route: 'getProduct' };
 
@@ -556,7 +559,7 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
     let payloadError: WixHttpError | undefined;
     if (match.route === 'queryProducts') {
       try {
-        record.payload = queryPayload(url, params);
+        record.payload = method === 'POST' ? (isPlainObject(body) ? structuredClone(body) : {}) : queryPayload(url, params);
       } catch (e) {
         if (e instanceof WixHttpError) payloadError = e;
         else throw e;

@@ -1,0 +1,54 @@
+// The types of the frontend client, derived from the generated policy's `PermittedCalls` (the SDK's
+// own function types for every call some allow rule grants): nothing is declared twice, and a call
+// no rule grants has no type.
+import type { PermittedCalls } from '../generated/policy';
+
+/** `ecom.orders.getOrder`: a call some allow rule of the policy grants. */
+export type PermittedCall = keyof PermittedCalls & string;
+
+// An SDK method's type is `RESTFunction & ((httpClient) => RESTFunction)`; the last call signature
+// (the one `infer` reads) is the descriptor, whose return value is the function callers use.
+type RestFunctionOf<F> = F extends (httpClient: any) => infer S ? S : never;
+
+// Query methods are overloaded (`queryProducts(query, options?)` returns data, `queryProducts(options?)`
+// a builder). The gateway always calls the data overload, so the client exposes the overload that
+// returns a Promise.
+type DataOverload<S> = S extends { (...a: infer A1): infer R1; (...a: infer A2): infer R2 }
+  ? R2 extends PromiseLike<unknown> ? { args: A2; result: R2 } : { args: A1; result: R1 }
+  : never;
+
+type Signature<C extends PermittedCall> = DataOverload<RestFunctionOf<PermittedCalls[C]>>;
+
+/**
+ * What a value looks like after it crossed JSON: `Date` becomes its ISO string (the SDK revives
+ * dates, the wire carries strings; the client does not guess which strings were dates), functions
+ * and the SDK's type-only `__applicationErrorsType` marker disappear.
+ */
+export type Wire<T> =
+  T extends Date ? string
+    : T extends string | number | boolean | null | undefined ? T
+      : T extends (...args: any[]) => unknown ? never
+        : T extends ReadonlyArray<infer U> ? Wire<U>[]
+          : T extends object ? { [K in keyof T as K extends '__applicationErrorsType' ? never : K]: Wire<T[K]> }
+            : T;
+
+/** The SDK's own arguments of a permitted call. */
+export type CallArgs<C extends PermittedCall> = Signature<C>['args'];
+
+/** The SDK's result of a permitted call, as it arrives over JSON. */
+export type CallResult<C extends PermittedCall> = Wire<Awaited<Signature<C>['result']>>;
+
+type PackageOf<C> = C extends `${infer P}.${string}.${string}` ? P : never;
+type NamespaceOf<C, P extends string> = C extends `${P}.${infer N}.${string}` ? N : never;
+type MethodOf<C, P extends string, N extends string> = C extends `${P}.${N}.${infer M}` ? M : never;
+
+/** `api.ecom.orders.getOrder('o-1')`: the permitted calls, shaped like the SDK's namespaces. */
+export type ElevatedApi = {
+  readonly [P in PackageOf<PermittedCall>]: {
+    readonly [N in NamespaceOf<PermittedCall, P>]: {
+      readonly [M in MethodOf<PermittedCall, P, N>]: `${P}.${N}.${M}` extends infer C extends PermittedCall
+        ? (...args: CallArgs<C>) => Promise<CallResult<C>>
+        : never;
+    };
+  };
+};
