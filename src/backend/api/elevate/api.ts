@@ -1,8 +1,13 @@
 // The elevation gateway's Wix endpoint, served at `${import.meta.env.BASE_API_URL}/elevate`.
 // A thin adapter: the Wix runtime hands us a Request in the caller's context, the core answers.
 import { createGateway } from '../../../gateway/gateway';
+import { createIdentityCache } from '../../../gateway/identity-cache';
 
-const gateway = createGateway({ policy: () => import('../../../generated/policy') });
+const gateway = createGateway({
+  policy: () => import('../../../generated/policy'),
+  // token-info answers are kept ≤ 60 s and never past the token's exp (see identity-cache.ts).
+  identityCache: createIdentityCache(),
+});
 
 export async function POST(req: Request): Promise<Response> {
   return gateway.handle(req);
