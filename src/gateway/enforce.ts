@@ -54,6 +54,12 @@ async function list(ctx: EnforcementContext, timeoutMs: number): Promise<unknown
   if (args[queryArg] === undefined || args[queryArg] === null) args[queryArg] = {};
   const query = args[queryArg];
   if (!isPlainObject(query)) throw invalid(`${queryPath} must be an object`);
+  // The SDK throws a TypeError on a malformed sort before sending anything: that is the client's 400.
+  const sort = query.sort;
+  if (sort !== undefined && (!Array.isArray(sort) || !sort.every((s) => isPlainObject(s)
+    && (s.fieldName === undefined || typeof s.fieldName === 'string') && (s.order === undefined || typeof s.order === 'string')))) {
+    throw invalid(`${queryPath}.sort must be an array of { fieldName, order }`);
+  }
 
   // As in Hasura, a caller may filter and sort only on fields it may read: otherwise a filter on
   // a removed field (cost, say) would answer questions the field mask hides.

@@ -1,0 +1,104 @@
+// Rate limits per caller and rule, as the policy declares them (`rateLimit: 5/minute` on members'
+// cancelOrder in the example policy). A hit is counted once the policy has allowed the call and
+// before it is enforced: calls the decision refuses do not count; calls refused later (another
+// member's order, a field that may not be written) do, so the limit also bounds probing.
+import { describe, expect, it } from 'vitest';
+import { createTestBed } from '../dev/testing/test-bed';
+import { devTokens } from '../dev/emulator';
+import { memoryRateLimitStore } from './rate-limit';
+
+const m1 = devTokens.members['m-1'];
+const m2 = devTokens.members['m-2'];
+
+function bedWithClock(start = Date.parse('2026-01-01T00:00:00Z')) {
+  const clock = { now: start };
+  const bed = createTestBed({ gateway: { now: () => clock.now } });
+  const cancel = (token: string, id: string, options: unknown = {}) => {
+    bed.emulator.reset(); // a fresh, unfulfilled order each time; the gateway's counters stay
+    return bed.call(token, 'ecom.orders', 'cancelOrder', [id, options]);
+  };
+  return { bed, clock, cancel };
+}
+
+describe('rateLimit: 5/minute on members\' cancelOrder', () => {
+  it('the 6th cancel by m-1 within a minute is 429 RATE_LIMITED with Retry-After, and reaches nothing at Wix', async () => {
+    const { bed, clock, cancel } = bedWithClock();
+    for (let i = 0; i < 5; i++) {
+      const reply = await cancel(m1, 'o-1');
+      expect(reply.status, `cancel ${i + 1}`).toBe(200);
+      clock.now += 2_000;
+    }
+    const limited = await cancel(m1, 'o-1');
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('RATE_LIMITED');
+    // Five cancels took 10 s of the minute: 50 s remain.
+    expect(limited.headers.get('retry-after')).toBe('50');
+    expect(limited.body.error.message).toContain('50');
+    expect(bed.upstream()).toHaveLength(0); // neither the preload nor the cancel
+    expect(bed.log.entries.at(-1)).toMatchObject({ decision: 'deny', code: 'RATE_LIMITED', rule: 'member-cancels-own-unfulfilled-order', status: 429 });
+  });
+
+  it('m-2 is unaffected by m-1\'s limit', async () => {
+    const { cancel } = bedWithClock();
+    for (let i = 0; i < 5; i++) expect((await cancel(m1, 'o-1')).status).toBe(200);
+    expect((await cancel(m1, 'o-1')).status).toBe(429);
+    expect((await cancel(m2, 'o-4')).status).toBe(200);
+  });
+
+  it('after the window, m-1 may cancel again; Retry-After counts down with the clock', async () => {
+    const { clock, cancel } = bedWithClock();
+    for (let i = 0; i < 5; i++) await cancel(m1, 'o-1');
+    clock.now += 59_000;
+    const stillLimited = await cancel(m1, 'o-1');
+    expect(stillLimited.status).toBe(429);
+    expect(stillLimited.headers.get('retry-after')).toBe('1');
+    clock.now += 1_000;
+    expect((await cancel(m1, 'o-1')).status).toBe(200);
+  });
+
+  it('cancels refused after the decision count (another member\'s order, a field that may not be written)', async () => {
+    const { cancel } = bedWithClock();
+    for (let i = 0; i < 3; i++) expect((await cancel(m1, 'o-4')).status).toBe(403);
+    for (let i = 0; i < 2; i++) expect((await cancel(m1, 'o-1', { restockAllItems: true })).status).toBe(400);
+    const limited = await cancel(m1, 'o-1');
+    expect(limited.status).toBe(429);
+  });
+
+  it('calls the decision refuses, or that never reach it, do not count', async () => {
+    const { bed, cancel } = bedWithClock();
+    for (let i = 0; i < 10; i++) {
+      expect((await bed.call(devTokens.visitor, 'ecom.orders', 'cancelOrder', ['o-1', {}])).status).toBe(403); // no rule for visitors
+      expect((await bed.send(m1, '{"module":', { raw: true })).status).toBe(400); // malformed
+      expect((await bed.call(m1, 'ecom.orders', 'cancelOrder', ['o-1', {}, 1, 2, 3])).status).toBe(400); // too many args
+    }
+    for (let i = 0; i < 5; i++) expect((await cancel(m1, 'o-1')).status).toBe(200);
+  });
+
+  it('calls without a declared limit are not limited', async () => {
+    const { bed } = bedWithClock();
+    for (let i = 0; i < 20; i++) expect((await bed.call(m1, 'ecom.orders', 'getOrder', ['o-1'])).status).toBe(200);
+  });
+});
+
+describe('the in-memory store', () => {
+  it('counts fixed windows per key', () => {
+    const store = memoryRateLimitStore();
+    expect(store.hit('a', 2, 60, 0).allowed).toBe(true);
+    expect(store.hit('a', 2, 60, 1_000).allowed).toBe(true);
+    expect(store.hit('a', 2, 60, 2_000)).toEqual({ allowed: false, retryAfterSeconds: 58 });
+    expect(store.hit('b', 2, 60, 2_000).allowed).toBe(true);
+    expect(store.hit('a', 2, 60, 60_000).allowed).toBe(true);
+  });
+
+  it('stays bounded: expired windows go first, then the oldest live one (which resets that caller)', () => {
+    const store = memoryRateLimitStore(2);
+    store.hit('expired', 1, 1, 0);
+    store.hit('live', 1, 60, 0);
+    expect(store.hit('live', 1, 60, 500).allowed).toBe(false);
+    store.hit('newcomer', 1, 60, 2_000); // full: the expired window makes room
+    expect(store.hit('live', 1, 60, 2_000).allowed).toBe(false);
+    store.hit('another', 1, 60, 3_000); // full of live windows: the oldest goes
+    // The price of a bounded in-memory store, stated in SECURITY.md: an evicted caller starts over.
+    expect(store.hit('live', 1, 60, 3_000).allowed).toBe(true);
+  });
+});
