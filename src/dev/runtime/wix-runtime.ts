@@ -20,32 +20,50 @@ export interface WixRuntime {
   runAs<T>(callerToken: string | undefined, fn: () => T): T;
 }
 
-interface RequestScope { callerToken: string | undefined }
+interface RequestScope { callerToken: string | undefined; runtime: WixRuntimeOptions }
 
-export function createWixRuntime(options: WixRuntimeOptions): WixRuntime {
-  const scope = new AsyncLocalStorage<RequestScope>();
-  const callerToken = () => scope.getStore()?.callerToken;
+// The SDK reads one global context, so there is one pair of clients per process; each request's
+// scope says which runtime (fetch, app token) and which caller it belongs to. Several runtimes
+// (one per test, say) can then serve at the same time without sending calls to each other's Wix.
+const scope = new AsyncLocalStorage<RequestScope>();
+
+function current(): RequestScope {
+  const s = scope.getStore();
+  if (!s) throw new Error('Wix SDK called outside a request of the emulated Wix runtime');
+  return s;
+}
+
+let installed: { client: unknown; elevatedClient: unknown } | undefined;
+
+function installGlobalContext(): void {
+  const g = globalThis as { __wix_context__?: unknown };
+  if (installed && g.__wix_context__ === installed) return;
   const headers = (token: string | undefined): Record<string, string> => (token ? { Authorization: token } : {});
-
+  const viaScope = ((input: RequestInfo | URL, init?: RequestInit) => current().runtime.fetch(input, init)) as typeof fetch;
   const contextual = createClient({
     auth: {
-      getAuthHeaders: async () => ({ headers: headers(callerToken()) }),
-      getActiveToken: () => callerToken(),
+      getAuthHeaders: async () => ({ headers: headers(current().callerToken) }),
+      getActiveToken: () => current().callerToken,
     } as never,
-    fetch: options.fetch,
+    fetch: viaScope,
   });
   const elevated = createClient({
     auth: {
-      getAuthHeaders: async () => ({ headers: headers(options.appToken) }),
-      getActiveToken: () => options.appToken,
+      getAuthHeaders: async () => ({ headers: headers(current().runtime.appToken) }),
+      getActiveToken: () => current().runtime.appToken,
     } as never,
-    fetch: options.fetch,
+    fetch: viaScope,
   });
-  (globalThis as { __wix_context__?: unknown }).__wix_context__ = { client: contextual, elevatedClient: elevated };
+  installed = { client: contextual, elevatedClient: elevated };
+  g.__wix_context__ = installed;
+}
 
+export function createWixRuntime(options: WixRuntimeOptions): WixRuntime {
+  installGlobalContext();
+  const runtime = { ...options };
   return {
     serve(request, handler) {
-      return scope.run({ callerToken: request.headers.get('authorization') ?? undefined }, async () => {
+      return scope.run({ callerToken: request.headers.get('authorization') ?? undefined, runtime }, async () => {
         try {
           return await handler(request);
         } catch {
@@ -55,7 +73,7 @@ export function createWixRuntime(options: WixRuntimeOptions): WixRuntime {
       });
     },
     runAs(token, fn) {
-      return scope.run({ callerToken: token }, fn);
+      return scope.run({ callerToken: token, runtime }, fn);
     },
   };
 }
