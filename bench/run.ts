@@ -1,0 +1,51 @@
+// `npm run bench`: every benchmark in turn, one table, bench/results.json. BENCH_QUICK=1 runs a
+// handful of iterations of each (the smoke test's mode): it proves the code runs, not the numbers.
+import { writeFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import { decisionCost } from './decision-cost';
+import { peers } from './peers';
+import { wholeRequest } from './whole-request';
+import { identityCacheBench } from './identity-cache';
+import { coldStart } from './cold-start';
+import { load } from './load';
+import { isQuick } from './measure';
+import { machine, resultsJson, table, type Figure } from './report';
+
+export const BENCHMARKS: [string, (options: { quick: boolean }) => Promise<Figure[]>][] = [
+  ['decision cost vs policy size', decisionCost],
+  ['peers: Cedar and Casbin on the same policy', peers],
+  ['whole request vs a hand-written endpoint', wholeRequest],
+  ['identity cache', identityCacheBench],
+  ['cold start and bundle size', coldStart],
+  ['load on the local server', load],
+];
+
+export async function runBenchmarks(options: { quick: boolean; log?: (line: string) => void }): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  for (const [name, bench] of BENCHMARKS) {
+    const started = performance.now();
+    options.log?.(`… ${name}`);
+    figures.push(...(await bench({ quick: options.quick })));
+    options.log?.(`  done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  return figures;
+}
+
+async function main(): Promise<void> {
+  const quick = isQuick();
+  const started = performance.now();
+  const figures = await runBenchmarks({ quick, log: (line) => process.stderr.write(`${line}\n`) });
+  const m = machine();
+  console.log(`\n${table(figures, m, quick)}\n`);
+  const missed = figures.filter((f) => f.met === false).map((f) => f.key);
+  console.log(missed.length ? `goals missed: ${missed.join(', ')} (see docs/performance.md)` : 'every goal met');
+  await writeFile('bench/results.json', `${JSON.stringify(resultsJson(figures, m, quick), null, 2)}\n`);
+  console.log(`wrote bench/results.json in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.stack ?? error.message : error);
+    process.exit(1);
+  });
+}
