@@ -3,7 +3,7 @@
 // touches the rules for its own call. Deny rules are added last, so CASL checks them first: they win.
 import { createMongoAbility, type MongoAbility, type RawRuleOf } from '@casl/ability';
 import { SUBJECT_TYPES, type CompiledPolicy, type CompiledRule, type SubjectType } from '../policy/compiled';
-import { strictConditionsMatcher } from '../policy/conditions/strict-matcher';
+import { strictConditionsMatcher, type Conditions } from '../policy/conditions/strict-matcher';
 import { CALLER } from '../policy/conditions/placeholders';
 import { matchesCallPattern } from '../policy/call-pattern';
 import type { Caller } from './caller';
@@ -12,6 +12,16 @@ import type { Caller } from './caller';
 export const KIND: unique symbol = Symbol('kind');
 type Doc = { [KIND]: 'Call' | 'Resource'; [CALLER]: Caller } & Record<string, unknown>;
 type Ability = MongoAbility<[string, 'Call' | 'Resource' | Doc]>;
+
+/** Resource conditions as CASL sees them: every field path under `resource.` (operators untouched). */
+function underResource(conditions: Conditions): Conditions {
+  const out: Conditions = {};
+  for (const [key, value] of Object.entries(conditions)) {
+    if (key === '$and' || key === '$or') out[key] = (value as Conditions[]).map(underResource);
+    else out[`resource.${key}`] = value;
+  }
+  return out;
+}
 
 export type Decision =
   | { effect: 'allow'; call: string; rules: CompiledRule[]; decidingRule: CompiledRule }
@@ -23,29 +33,36 @@ export class PolicyEngine {
 
   constructor(readonly policy: CompiledPolicy) {
     for (const rule of policy.rules) this.byId.set(rule.id, rule);
+  }
+
+  /** The ability of one subject type, built on its first request (cold starts build only what they use). */
+  private abilityFor(subjectType: SubjectType): Ability | undefined {
+    let ability = this.abilities.get(subjectType);
+    if (ability || !(SUBJECT_TYPES as readonly string[]).includes(subjectType)) return ability;
+    const policy = this.policy;
     const allowedCalls = [...new Set(policy.rules.filter((r) => r.effect === 'allow').map((r) => r.call))];
-    for (const subjectType of SUBJECT_TYPES) {
-      const held = new Set(policy.subjectRoles[subjectType] ?? []);
-      const applies = (r: CompiledRule) => r.roles.some((role) => held.has(role));
-      const raw: RawRuleOf<Ability>[] = [];
-      for (const r of policy.rules) {
-        if (r.effect !== 'allow' || !applies(r)) continue;
-        raw.push({ action: r.call, subject: 'Call', conditions: r.when as never, reason: r.id });
-        raw.push({ action: r.call, subject: 'Resource', conditions: r.resource as never, reason: r.id });
-      }
-      for (const r of policy.rules) {
-        if (r.effect !== 'deny' || !applies(r)) continue;
-        for (const call of allowedCalls) {
-          if (matchesCallPattern(r.call, call)) {
-            raw.push({ action: call, subject: 'Call', conditions: r.when as never, inverted: true, reason: r.id });
-          }
+    const held = new Set(policy.subjectRoles[subjectType] ?? []);
+    const applies = (r: CompiledRule) => r.roles.some((role) => held.has(role));
+    const raw: RawRuleOf<Ability>[] = [];
+    for (const r of policy.rules) {
+      if (r.effect !== 'allow' || !applies(r)) continue;
+      raw.push({ action: r.call, subject: 'Call', conditions: r.when as never, reason: r.id });
+      raw.push({ action: r.call, subject: 'Resource', conditions: r.resource && (underResource(r.resource) as never), reason: r.id });
+    }
+    for (const r of policy.rules) {
+      if (r.effect !== 'deny' || !applies(r)) continue;
+      for (const call of allowedCalls) {
+        if (matchesCallPattern(r.call, call)) {
+          raw.push({ action: call, subject: 'Call', conditions: r.when as never, inverted: true, reason: r.id });
         }
       }
-      this.abilities.set(subjectType, createMongoAbility<Ability>(raw, {
-        conditionsMatcher: strictConditionsMatcher as never,
-        detectSubjectType: (doc) => (doc as Doc)[KIND],
-      }));
     }
+    ability = createMongoAbility<Ability>(raw, {
+      conditionsMatcher: strictConditionsMatcher as never,
+      detectSubjectType: (doc) => (doc as Doc)[KIND],
+    });
+    this.abilities.set(subjectType, ability);
+    return ability;
   }
 
   rule(id: string): CompiledRule | undefined {
@@ -54,7 +71,7 @@ export class PolicyEngine {
 
   /** Decides a call on its arguments: deny rules first, then every allow rule whose `when` holds. */
   decide(caller: Caller, call: string, args: unknown[]): Decision {
-    const ability = this.abilities.get(caller.subjectType);
+    const ability = this.abilityFor(caller.subjectType);
     if (!ability) return { effect: 'deny', call, reason: 'no rules for this subject type' };
     const doc = { [KIND]: 'Call', [CALLER]: caller, args } as Doc;
     const matched: CompiledRule[] = [];
@@ -77,10 +94,10 @@ export class PolicyEngine {
   /** True when the object satisfies the resource conditions of at least one of the allowing rules. */
   resourcePermitted(caller: Caller, call: string, allowing: CompiledRule[], object: unknown): boolean {
     if (object === null || typeof object !== 'object' || Array.isArray(object)) return false;
-    const ability = this.abilities.get(caller.subjectType);
+    const ability = this.abilityFor(caller.subjectType);
     if (!ability) return false;
-    const ids = new Set(allowing.map((r) => r.id));
-    const doc = Object.assign(Object.create(null), object, { [KIND]: 'Resource', [CALLER]: caller }) as Doc;
-    return ability.rulesFor(call, 'Resource').some((rule) => ids.has(rule.reason!) && rule.matchesConditions(doc));
+    // The object is wrapped, not copied: resource conditions are compiled under `resource.`.
+    const doc = { [KIND]: 'Resource', [CALLER]: caller, resource: object } as unknown as Doc;
+    return ability.rulesFor(call, 'Resource').some((rule) => allowing.some((r) => r.id === rule.reason) && rule.matchesConditions(doc));
   }
 }

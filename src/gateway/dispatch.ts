@@ -16,6 +16,18 @@ export function upstreamOf(error: unknown): { status: number; code?: string } | 
   return typeof code === 'string' && /^[A-Z0-9_]{1,80}$/.test(code) ? { status, code } : { status };
 }
 
+// auth.elevate returns a wrapper that resolves the elevated client at call time, so one wrapper
+// per SDK function serves every request.
+const elevatedCache = new WeakMap<SdkFunction, SdkFunction>();
+function elevated(fn: SdkFunction): SdkFunction {
+  let wrapper = elevatedCache.get(fn);
+  if (!wrapper) {
+    wrapper = auth.elevate(fn as never) as unknown as SdkFunction;
+    elevatedCache.set(fn, wrapper);
+  }
+  return wrapper;
+}
+
 export async function dispatch(fn: SdkFunction, info: MethodInfo, args: unknown[], timeoutMs: number): Promise<unknown> {
   // Query methods with a builder overload always get their data overload: (query, options).
   const callArgs = info.queryOverload ? [args[0] ?? {}, args[1] ?? {}, ...args.slice(2)] : args;
@@ -27,8 +39,8 @@ export async function dispatch(fn: SdkFunction, info: MethodInfo, args: unknown[
         : `Wix did not answer within ${timeoutMs} ms.`)), timeoutMs);
   });
   try {
-    const elevated = auth.elevate(fn as never) as unknown as SdkFunction;
-    const result = await Promise.race([Promise.resolve().then(() => elevated(...callArgs)), timeout]);
+    const call = elevated(fn);
+    const result = await Promise.race([call(...callArgs), timeout]);
     if (result !== null && typeof result === 'object' && typeof (result as { find?: unknown }).find === 'function' && !Array.isArray(result)) {
       throw new GatewayError('INTERNAL', 'The call could not be completed.', {}, 'the SDK returned a query builder');
     }

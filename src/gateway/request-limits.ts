@@ -7,11 +7,28 @@ import { GatewayError, invalid } from './errors';
 /** Keys that shadow Object.prototype members make the SDK throw; they are refused up front. */
 const PROTOTYPE_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decode(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw invalid('the body is not valid UTF-8');
+  }
+}
+
 export async function readBodyText(request: Request, limits: Limits): Promise<string> {
   const tooLarge = () => new GatewayError('PAYLOAD_TOO_LARGE', `the body is larger than ${limits.bodyBytes} bytes`);
   const declared = request.headers.get('content-length');
-  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > limits.bodyBytes) throw tooLarge();
+  const declaredBytes = declared !== null && /^\d{1,15}$/.test(declared) ? Number(declared) : undefined;
+  if (declaredBytes !== undefined && declaredBytes > limits.bodyBytes) throw tooLarge();
   if (!request.body) return '';
+  if (declaredBytes !== undefined) {
+    // The HTTP layer holds a body to its declared length, so one read suffices; checked again anyway.
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.byteLength > limits.bodyBytes) throw tooLarge();
+    return decode(bytes);
+  }
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -32,11 +49,7 @@ export async function readBodyText(request: Request, limits: Limits): Promise<st
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const c of chunks) { bytes.set(c, offset); offset += c.byteLength; }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw invalid('the body is not valid UTF-8');
-  }
+  return decode(bytes);
 }
 
 /** Nesting depth of a JSON text, measured without parsing it. */

@@ -96,6 +96,8 @@ export interface WixEmulatorOptions {
   now?: () => number;
   /** Status token-info answers for a token it does not know (default 401). */
   unknownTokenStatus?: 400 | 401;
+  /** How many recent requests `requests` keeps (default 10,000). */
+  maxRecordedRequests?: number;
   /** Where requests to hosts other than www.wixapis.com go (default: recorded as `unknown`, 404). */
   fallback?: typeof fetch;
 }
@@ -245,6 +247,7 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
   const tokens: Record<string, DevTokenIdentity> = { ...devTokenIdentities, ...(options.tokens ?? {}) };
   const data: WixEmulatorData = { orders: seedOrders(), products: seedProducts() };
   const requests: RecordedRequest[] = [];
+  const maxRecorded = options.maxRecordedRequests ?? 10_000;
   let seq = 0;
 
   // --- identity ------------------------------------------------------------------------------------------------
@@ -568,6 +571,8 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
       record.payload = unflattenParams(params);
     }
     requests.push(record);
+    // A long-running `npm start` must not grow without bound: keep the most recent requests only.
+    if (requests.length > maxRecorded) requests.splice(0, requests.length - maxRecorded);
 
     const delay = latencyFor(match.route);
     if (delay > 0) await sleep(delay, request.signal);
