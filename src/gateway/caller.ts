@@ -101,8 +101,8 @@ async function askTokenInfo(token: string, options: IdentityOptions): Promise<To
   }
 }
 
-export async function identifyCaller(request: Request, subjectRoles: Record<SubjectType, string[]>, options: IdentityOptions = {}): Promise<Caller> {
-  const token = tokenFrom(request);
+export async function identifyCaller(request: Request | string, subjectRoles: Record<SubjectType, string[]>, options: IdentityOptions = {}): Promise<Caller> {
+  const token = typeof request === 'string' ? request : tokenFrom(request);
   const now = options.now ?? Date.now;
   let info = await options.cache?.get(token);
   if (!info) {

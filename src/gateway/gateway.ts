@@ -31,6 +31,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   const now = options.now ?? Date.now;
   const log = options.decisionLog ?? consoleSink;
   const rateLimits = options.rateLimits ?? memoryRateLimitStore();
+  const identity = {
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.identityCache ? { cache: options.identityCache } : {}),
+    now,
+  };
   let loading: Promise<{ loaded: LoadedPolicy; engine: PolicyEngine }> | undefined;
   const load = () => {
     loading ??= verifyPolicyModule(options.policy).then((loaded) => ({ loaded, engine: new PolicyEngine(loaded.policy) }));
@@ -49,7 +54,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       const { policy, sdkMethods } = loaded;
       const limits = policy.limits ?? DEFAULT_LIMITS;
 
-      tokenFrom(request); // no token: 401 before reading anything else
+      const token = tokenFrom(request); // no token: 401 before reading anything else
       const body = parseJsonBody(await readBodyText(request, limits), limits);
       checkShape(body, limits);
       const parsed = callRequestSchema.safeParse(body);
@@ -60,11 +65,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       const call = `${module}.${method}`;
       entry.call = call.slice(0, 2 * MAX_NAME_LENGTH + 1);
 
-      const caller: Caller = await identifyCaller(request, policy.subjectRoles, {
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-        ...(options.identityCache ? { cache: options.identityCache } : {}),
-        now,
-      });
+      const caller: Caller = await identifyCaller(token, policy.subjectRoles, identity);
       entry.caller = { subjectType: caller.subjectType, id: caller.id };
 
       // Only calls the policy names exist here, looked up by own property; a malformed name is
