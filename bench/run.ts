@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const m = machine();
   console.log(`\n${table(figures, m, quick)}\n`);
   const missed = figures.filter((f) => f.met === false).map((f) => f.key);
-  console.log(missed.length ? `goals missed: ${missed.join(', ')} (see docs/performance.md)` : 'every goal met');
+  console.log(missed.length ? `goals missed: ${missed.join(', ')} (see README.md, "Performance")` : 'every goal met');
   await writeFile('bench/results.json', `${JSON.stringify(resultsJson(figures, m, quick), null, 2)}\n`);
   console.log(`wrote bench/results.json in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
