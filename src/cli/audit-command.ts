@@ -1,13 +1,13 @@
 // `elevate audit [--json] [--check | --approve] [--policies dir] [--approved file]`
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_POLICY_DIR } from '../policy/build';
 import { checkPolicy } from '../policy/check';
 import { formatDiagnostic } from '../policy/diagnostics';
 import { inventoryMarkdown, permittedCalls } from '../policy/audit/permitted-calls';
 import { approvedInventoryText, diffInventory, formatInventoryDiff, parseApprovedInventory } from '../policy/audit/inventory-diff';
 import { paint, usageError } from './output';
+import { readCommandLine } from './command-line';
 
 const APPROVED_NAME = 'permitted-calls.approved.json';
 
@@ -22,26 +22,16 @@ cap, rate limit and justification.
   --approved <file>  approved inventory (default: <policies>/${APPROVED_NAME})`;
 
 export async function runAudit(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        policies: { type: 'string', default: DEFAULT_POLICY_DIR },
-        json: { type: 'boolean', default: false },
-        check: { type: 'boolean', default: false },
-        approve: { type: 'boolean', default: false },
-        write: { type: 'boolean', default: false },
-        approved: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    return usageError('audit', (error as Error).message, AUDIT_HELP);
-  }
-  if (values.help) { console.log(AUDIT_HELP); return 0; }
+  const line = readCommandLine('audit', argv, AUDIT_HELP, {
+    policies: { type: 'string', default: DEFAULT_POLICY_DIR },
+    json: { type: 'boolean', default: false },
+    check: { type: 'boolean', default: false },
+    approve: { type: 'boolean', default: false },
+    write: { type: 'boolean', default: false },
+    approved: { type: 'string' },
+  });
+  if (typeof line === 'number') return line;
+  const { values } = line;
   const approve = values.approve || values.write;
   if (approve && values.check) return usageError('audit', '--check and --approve exclude each other', AUDIT_HELP);
   const approvedFile = values.approved ?? join(values.policies, APPROVED_NAME);

@@ -1,9 +1,9 @@
 // `elevate build [--policies dir] [--out file] [--check]`
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { buildPolicy, DEFAULT_GENERATED, DEFAULT_POLICY_DIR } from '../policy/build';
 import { formatDiagnostic } from '../policy/diagnostics';
+import { readCommandLine } from './command-line';
 
 export const BUILD_HELP = `usage: elevate build [--policies <dir>] [--out <file>] [--check]
 
@@ -13,24 +13,13 @@ Validates the policy and writes the generated module the backend imports.
   --check           write nothing; exit 1 if the generated module is stale`;
 
 export async function runBuild(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        policies: { type: 'string', default: DEFAULT_POLICY_DIR },
-        out: { type: 'string', default: DEFAULT_GENERATED },
-        check: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    console.error(`elevate build: ${(error as Error).message}\n\n${BUILD_HELP}`);
-    return 2;
-  }
-  if (values.help) { console.log(BUILD_HELP); return 0; }
+  const line = readCommandLine('build', argv, BUILD_HELP, {
+    policies: { type: 'string', default: DEFAULT_POLICY_DIR },
+    out: { type: 'string', default: DEFAULT_GENERATED },
+    check: { type: 'boolean', default: false },
+  });
+  if (typeof line === 'number') return line;
+  const { values } = line;
   const result = await buildPolicy(values.policies);
   for (const d of result.diagnostics) console.error(formatDiagnostic(d));
   if (!result.moduleText || !result.policy) {

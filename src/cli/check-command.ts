@@ -1,9 +1,9 @@
 // `elevate check [--policies dir] [--generated file] [--strict] [--json]`
-import { parseArgs } from 'node:util';
 import { DEFAULT_GENERATED, DEFAULT_POLICY_DIR } from '../policy/build';
 import { checkPolicy } from '../policy/check';
 import { formatDiagnostic, type Diagnostic } from '../policy/diagnostics';
 import { paint, usageError } from './output';
+import { readCommandLine } from './command-line';
 
 export const CHECK_HELP = `usage: elevate check [--policies <dir>] [--generated <file>] [--strict] [--json]
 
@@ -16,24 +16,14 @@ lint and checks that the generated policy module is up to date.
 Exit: 0 no errors (warnings alone pass unless --strict), 1 errors, 2 usage error.`;
 
 export async function runCheck(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        policies: { type: 'string', default: DEFAULT_POLICY_DIR },
-        generated: { type: 'string', default: DEFAULT_GENERATED },
-        strict: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    return usageError('check', (error as Error).message, CHECK_HELP);
-  }
-  if (values.help) { console.log(CHECK_HELP); return 0; }
+  const line = readCommandLine('check', argv, CHECK_HELP, {
+    policies: { type: 'string', default: DEFAULT_POLICY_DIR },
+    generated: { type: 'string', default: DEFAULT_GENERATED },
+    strict: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  });
+  if (typeof line === 'number') return line;
+  const { values } = line;
   const result = await checkPolicy({ policies: values.policies, generated: values.generated });
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   const warnings = result.diagnostics.filter((d) => d.severity === 'warning');

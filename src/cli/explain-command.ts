@@ -1,5 +1,4 @@
 // `elevate explain --as <subjectType>[:<id>] <module.method> ['<json args array>'] [--resource '<json>'] [--json]`
-import { parseArgs } from 'node:util';
 import { buildPolicy, DEFAULT_POLICY_DIR } from '../policy/build';
 import { formatDiagnostic } from '../policy/diagnostics';
 import { didYouMean } from '../policy/suggest';
@@ -8,6 +7,7 @@ import { explainCall, type Explanation } from '../policy/explain/explain';
 import { formatTrace } from '../policy/explain/condition-trace';
 import { describeCall, restMethodsOf, namespacesOf, sdkPackages } from '../sdk/catalogue';
 import { paint, usageError, type Paint } from './output';
+import { readCommandLine } from './command-line';
 
 export const EXPLAIN_HELP = `usage: elevate explain --as <subjectType>[:<id>] <module.method> ['<json args array>'] [--resource '<json object>'] [--json]
 
@@ -26,24 +26,14 @@ function parseJson(text: string, what: string): { ok: true; value: unknown } | {
 }
 
 export async function runExplain(argv: string[]): Promise<number> {
-  let values, positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      options: {
-        as: { type: 'string' },
-        resource: { type: 'string' },
-        policies: { type: 'string', default: DEFAULT_POLICY_DIR },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: true,
-    }));
-  } catch (error) {
-    return usageError('explain', (error as Error).message, EXPLAIN_HELP);
-  }
-  if (values.help) { console.log(EXPLAIN_HELP); return 0; }
+  const line = readCommandLine('explain', argv, EXPLAIN_HELP, {
+    as: { type: 'string' },
+    resource: { type: 'string' },
+    policies: { type: 'string', default: DEFAULT_POLICY_DIR },
+    json: { type: 'boolean', default: false },
+  }, true);
+  if (typeof line === 'number') return line;
+  const { values, positionals } = line;
   if (values.as === undefined) return usageError('explain', '--as <subjectType>[:<id>] is required', EXPLAIN_HELP);
   const spec = parseCallerSpec(values.as);
   if (!spec.ok) return usageError('explain', `bad --as: ${spec.message}`, EXPLAIN_HELP);

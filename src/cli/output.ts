@@ -17,7 +17,7 @@ export function paint(enabled = colourEnabled()): Paint {
   return { red: wrap(31, 39), yellow: wrap(33, 39), green: wrap(32, 39), bold: wrap(1, 22), dim: wrap(2, 22) };
 }
 
-/** Parses argv with node's parseArgs; a usage error prints the message and the usage (exit 2). */
+/** Prints a usage error with the command's usage; the exit code for usage errors is 2. */
 export function usageError(command: string, message: string, help: string): number {
   console.error(`elevate ${command}: ${message}\n\n${help}`);
   return 2;

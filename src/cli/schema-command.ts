@@ -1,9 +1,9 @@
 // `elevate schema [--out file|-] [--tests-out file] [--check]`: JSON Schemas for editors.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_POLICY_SCHEMA, DEFAULT_TESTS_SCHEMA, policyJsonSchema, policyTestsJsonSchema } from '../policy/json-schema';
 import { usageError } from './output';
+import { readCommandLine } from './command-line';
 
 export const SCHEMA_HELP = `usage: elevate schema [--out <file>|-] [--tests-out <file>|-] [--check]
 
@@ -14,23 +14,13 @@ schema of policy test files.
   --check             write nothing; exit 1 if a schema file is stale`;
 
 export async function runSchema(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        out: { type: 'string', default: DEFAULT_POLICY_SCHEMA },
-        'tests-out': { type: 'string' },
-        check: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    return usageError('schema', (error as Error).message, SCHEMA_HELP);
-  }
-  if (values.help) { console.log(SCHEMA_HELP); return 0; }
+  const line = readCommandLine('schema', argv, SCHEMA_HELP, {
+    out: { type: 'string', default: DEFAULT_POLICY_SCHEMA },
+    'tests-out': { type: 'string' },
+    check: { type: 'boolean', default: false },
+  });
+  if (typeof line === 'number') return line;
+  const { values } = line;
   if (values.out === '-' && values['tests-out'] === undefined) {
     if (values.check) return usageError('schema', '--check compares files; it cannot check stdout', SCHEMA_HELP);
     process.stdout.write(policyJsonSchema());

@@ -1,12 +1,12 @@
 // `elevate test [--policies dir] [--json] [files...]`: runs the policy tests (policies/tests/*.yaml).
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { buildPolicy, DEFAULT_POLICY_DIR } from '../policy/build';
 import { formatDiagnostic, type Diagnostic } from '../policy/diagnostics';
 import { loadPolicyTests, policyTestFiles } from '../policy/verify/load-policy-tests';
 import { runPolicyTests } from '../policy/verify/run-policy-tests';
 import { paint, usageError } from './output';
+import { readCommandLine } from './command-line';
 
 export const TEST_HELP = `usage: elevate test [--policies <dir>] [--json] [<test file>...]
 
@@ -17,22 +17,12 @@ and obligations, with the case's sample object or items standing in for Wix.
 Exit: 0 every case passed, 1 a case failed or a test file has errors, 2 usage error.`;
 
 export async function runTest(argv: string[]): Promise<number> {
-  let values, positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      options: {
-        policies: { type: 'string', default: DEFAULT_POLICY_DIR },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: true,
-    }));
-  } catch (error) {
-    return usageError('test', (error as Error).message, TEST_HELP);
-  }
-  if (values.help) { console.log(TEST_HELP); return 0; }
+  const line = readCommandLine('test', argv, TEST_HELP, {
+    policies: { type: 'string', default: DEFAULT_POLICY_DIR },
+    json: { type: 'boolean', default: false },
+  }, true);
+  if (typeof line === 'number') return line;
+  const { values, positionals } = line;
   const missing = positionals.find((f) => !existsSync(f));
   if (missing) return usageError('test', `no such test file: ${missing}`, TEST_HELP);
   const files = positionals.length ? positionals : policyTestFiles(join(values.policies, 'tests'));
