@@ -8,6 +8,7 @@
 import { DEFAULT_LIMITS, POLICY_FORMAT, SUBJECT_TYPES, type CompiledPolicy, type CompiledRule, type MethodInfo, type SubjectType } from '../src/policy/compiled';
 import { describeCall, restMethodsOf } from '../src/sdk/catalogue';
 import type { Caller } from '../src/gateway/caller';
+import { mulberry32 } from '../src/dev/prng';
 
 export const NAMESPACES = [
   'ecom.orders', 'ecom.checkout', 'ecom.cart', 'ecom.currentCart', 'ecom.draftOrders', 'ecom.orderFulfillments',
@@ -71,16 +72,7 @@ export interface SyntheticRequest {
 }
 
 /** A small, fast, seedable PRNG (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const random = mulberry32;
 
 const pick = <T>(rnd: () => number, list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
 

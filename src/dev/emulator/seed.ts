@@ -31,6 +31,8 @@
  *     strips it unless the request's `fields` include MERCHANT_DATA (see `productView` in wix-emulator.ts).
  */
 
+import { mulberry32 } from '../prng';
+
 export const STORES_APP_ID = '215238eb-22a5-4c36-9e7b-e7c08025e04e';
 export const SEED_CURRENCY = 'USD';
 
@@ -150,17 +152,6 @@ export function productId(n: number): string {
   return `p-${String(n).padStart(3, '0')}`;
 }
 
-/** mulberry32: tiny deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function money(cents: number): Money {
   const amount = (cents / 100).toFixed(2);
@@ -192,7 +183,7 @@ interface ProductPricing {
 }
 
 function buildProducts(): { products: WixProductV3[]; pricing: Map<string, ProductPricing> } {
-  const rand = prng(20250301);
+  const rand = mulberry32(20250301);
   const products: WixProductV3[] = [];
   const pricing = new Map<string, ProductPricing>();
   for (let n = 1; n <= 100; n++) {
