@@ -166,3 +166,23 @@ describe('never a 5xx for anything a client sends', () => {
     expect(response.status).toBeLessThan(500);
   });
 });
+
+describe('a declared Content-Length is not trusted', () => {
+  it('a stream longer than its declared length is still cut at the byte limit', async () => {
+    const bed = createTestBed();
+    let pulled = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        if (pulled > 1000) { controller.close(); return; }
+        controller.enqueue(new TextEncoder().encode('x'.repeat(16 * 1024)));
+      },
+    });
+    const request = new Request('https://app.example/functions/elevate', {
+      method: 'POST', headers: { authorization: devTokens.visitor, 'content-length': '20' }, body: stream, duplex: 'half',
+    } as RequestInit);
+    const response = await bed.runtime.serve(request, bed.gateway.handle);
+    expect(response.status).toBe(413);
+    expect(pulled).toBeLessThan(10);
+  });
+});

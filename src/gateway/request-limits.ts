@@ -23,12 +23,8 @@ export async function readBodyText(request: Request, limits: Limits): Promise<st
   const declaredBytes = declared !== null && /^\d{1,15}$/.test(declared) ? Number(declared) : undefined;
   if (declaredBytes !== undefined && declaredBytes > limits.bodyBytes) throw tooLarge();
   if (!request.body) return '';
-  if (declaredBytes !== undefined) {
-    // The HTTP layer holds a body to its declared length, so one read suffices; checked again anyway.
-    const bytes = new Uint8Array(await request.arrayBuffer());
-    if (bytes.byteLength > limits.bodyBytes) throw tooLarge();
-    return decode(bytes);
-  }
+  // Read chunk by chunk even when a length is declared: a Request built in code can carry a
+  // stream longer than its Content-Length, and nothing past the limit is ever read.
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -46,6 +42,7 @@ export async function readBodyText(request: Request, limits: Limits): Promise<st
   } finally {
     reader.releaseLock?.();
   }
+  if (chunks.length === 1) return decode(chunks[0]!);
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const c of chunks) { bytes.set(c, offset); offset += c.byteLength; }
