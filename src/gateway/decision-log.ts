@@ -10,7 +10,8 @@ export type Obligation =
   | { type: 'fields-removed'; paths: string[]; items?: number }
   | { type: 'preload'; call: string; passed: boolean }
   | { type: 'resource-check'; passed: boolean }
-  | { type: 'presets'; paths: string[] };
+  | { type: 'presets'; paths: string[] }
+  | { type: 'signed-cursor'; passed: boolean };
 
 export interface DecisionEntry {
   time: string;

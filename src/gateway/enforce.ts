@@ -15,6 +15,7 @@ import { combinedFilter, fieldsMentioned, narrowFilter } from './obligations/res
 
 const PAGING_KEYS = new Set(['metadata', 'pagingMetadata']);
 import { fieldMaskFor } from './obligations/field-mask';
+import { signCursorsIn, type CursorSigner } from './obligations/signed-cursor';
 
 export interface EnforcementContext {
   policy: CompiledPolicy;
@@ -25,6 +26,7 @@ export interface EnforcementContext {
   rules: CompiledRule[];
   args: unknown[];
   obligations: Obligation[];
+  cursors: CursorSigner;
 }
 
 const isNotFound = (e: unknown) => e instanceof GatewayError && e.code === 'UPSTREAM_ERROR' && e.extra.upstream?.status === 404;
@@ -70,11 +72,20 @@ async function list(ctx: EnforcementContext, timeoutMs: number): Promise<unknown
   }
 
   const restricted = rules.every((r) => r.resource !== undefined);
+  // Only cursors this gateway signed for this caller continue a restricted or masked list.
+  const guarded = restricted || mask !== undefined;
+  const paging = query.cursorPaging;
+  const cursor = isPlainObject(paging) ? paging.cursor : undefined;
+  const continues = cursor !== undefined && cursor !== null && cursor !== '';
+  if (guarded && continues) {
+    if (typeof cursor !== 'string') throw invalid(`${queryPath}.cursorPaging.cursor must be a string`);
+    (paging as Record<string, unknown>).cursor = await ctx.cursors.open(cursor, caller, info.call);
+    ctx.obligations.push({ type: 'signed-cursor', passed: true });
+  }
   if (restricted) {
     const forced = combinedFilter(rules.map((r) => r.resource), caller);
-    const cursor = isPlainObject(query.cursorPaging) ? query.cursorPaging.cursor : undefined;
-    if (typeof cursor === 'string' && cursor !== '') {
-      // Wix reads filter and sort from the cursor; the item check below still applies.
+    if (continues) {
+      // Wix reads filter and sort from the (signed, so gateway-issued) cursor; items are re-checked.
       ctx.obligations.push({ type: 'filter-skipped', reason: 'cursor continues an earlier query' });
     } else if (forced) {
       narrowFilter(query, forced, queryPath);
@@ -83,8 +94,9 @@ async function list(ctx: EnforcementContext, timeoutMs: number): Promise<unknown
       ctx.obligations.push({ type: 'filter-skipped', reason: 'conditions have no Wix filter equivalent' });
     }
   }
+  let cap: number | undefined;
   if (rules.every((r) => r.cap !== undefined)) {
-    const cap = Math.max(...rules.map((r) => r.cap!));
+    cap = Math.max(...rules.map((r) => r.cap!));
     const applied = applyPageCap(query, cap, queryPath);
     ctx.obligations.push({ type: 'cap', ...applied });
   }
@@ -99,8 +111,19 @@ async function list(ctx: EnforcementContext, timeoutMs: number): Promise<unknown
     const before = items.length;
     items = items.filter((item) => ctx.engine.resourcePermitted(caller, info.call, rules, item));
     if (items.length !== before) ctx.obligations.push({ type: 'items-dropped', count: before - items.length });
-    // Anything besides the items and their paging (aggregations, say) cannot be checked per item.
-    rest = Object.fromEntries(Object.entries(result).filter(([k]) => PAGING_KEYS.has(k)));
+  }
+  // The cap holds whatever Wix did with the page size it was sent.
+  if (cap !== undefined && items.length > cap) {
+    ctx.obligations.push({ type: 'items-dropped', count: items.length - cap });
+    items = items.slice(0, cap);
+  }
+  if (guarded) {
+    // Anything besides the items and their paging (aggregations, say) cannot be checked per item
+    // nor masked field by field; the paging's cursors are signed for this caller.
+    rest = {};
+    for (const key of PAGING_KEYS) {
+      if (Object.hasOwn(result, key)) rest[key] = await signCursorsIn(result[key], ctx.cursors, caller, info.call);
+    }
     const removed = Object.keys(result).filter((k) => k !== itemsKey && !PAGING_KEYS.has(k));
     if (removed.length) ctx.obligations.push({ type: 'fields-removed', paths: removed });
   }

@@ -9,6 +9,7 @@ import { enforce } from './enforce';
 import { forbidden, GatewayError, invalid } from './errors';
 import { verifyPolicyModule, type LoadedPolicy, type PolicyModule } from './policy-module';
 import { memoryRateLimitStore, type RateLimitStore } from './rate-limit';
+import { createCursorSigner } from './obligations/signed-cursor';
 import { checkShape, parseJsonBody, readBodyText } from './request-limits';
 import { callRequestSchema, describeWireIssue, jsonResponse, MAX_NAME_LENGTH, METHOD_NAME, MODULE_NAME, type ErrorReply } from './wire';
 
@@ -21,6 +22,12 @@ export interface GatewayOptions {
   decisionLog?: DecisionSink;
   rateLimits?: RateLimitStore;
   now?: () => number;
+  /**
+   * Signs the cursors of restricted or masked lists. Give every isolate of an app the same secret
+   * (e.g. from the app's secrets) so a cursor continues wherever the next page is served; without
+   * one, each isolate signs with its own random key.
+   */
+  cursorSecret?: string;
 }
 
 export interface Gateway {
@@ -31,6 +38,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const now = options.now ?? Date.now;
   const log = options.decisionLog ?? consoleSink;
   const rateLimits = options.rateLimits ?? memoryRateLimitStore();
+  const cursors = createCursorSigner(options.cursorSecret);
   const identity = {
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.identityCache ? { cache: options.identityCache } : {}),
@@ -98,7 +106,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
 
       entry.decision = 'allow';
-      const result = await enforce({ policy, engine, sdkMethods, caller, info, rules: decision.rules, args, obligations });
+      const result = await enforce({ policy, engine, sdkMethods, caller, info, rules: decision.rules, args, obligations, cursors });
       let text: string;
       try {
         text = JSON.stringify({ result: result === undefined ? null : result });

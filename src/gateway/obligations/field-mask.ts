@@ -59,7 +59,12 @@ export interface FieldMask {
   permits(path: string): boolean;
 }
 
-const bare = (path: string) => path.split('.').map((s) => s.replace(/^_+/, ''));
+// Compared loosely on purpose (stricter for deny, never wider than a backend could read): `_id`
+// is `id`, case and surrounding blanks are ignored, and empty or array-index segments are dropped
+// (`variantsInfo.variants.0.revenueDetails` is inside `variantsInfo.variants.revenueDetails`).
+const bare = (path: string) => path.split('.')
+  .map((s) => s.trim().replace(/^_+/, '').toLowerCase())
+  .filter((s) => s !== '' && !/^\d+$/.test(s));
 
 /** A path is readable under one rule when nothing it reveals is removed by that rule. */
 function permitsUnder(rule: FieldRule, path: string): boolean {

@@ -10,6 +10,7 @@ import { enforce } from '../../gateway/enforce';
 import { GatewayError } from '../../gateway/errors';
 import { callerFor } from '../explain/caller-spec';
 import type { LoadedTestCase } from './load-policy-tests';
+import { createCursorSigner } from '../../gateway/obligations/signed-cursor';
 
 export interface CaseResult {
   name: string;
@@ -85,7 +86,7 @@ export async function runPolicyTest(policy: CompiledPolicy, c: LoadedTestCase, e
       try {
         result = await enforce({
           policy, engine, sdkMethods: sampleSdk(policy, c), caller, info: policy.methods[test.call]!,
-          rules: decision.rules, args, obligations,
+          rules: decision.rules, args, obligations, cursors: createCursorSigner(),
         });
         outcome = 'allow';
         rule = decision.decidingRule.id;
