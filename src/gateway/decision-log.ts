@@ -5,7 +5,7 @@ import type { SubjectType } from '../policy/compiled';
 export type Obligation =
   | { type: 'filter'; filter: unknown }
   | { type: 'filter-skipped'; reason: string }
-  | { type: 'cap'; cap: number; requested: Record<string, unknown> }
+  | { type: 'cap'; cap: number; enforced: string[] }
   | { type: 'items-dropped'; count: number }
   | { type: 'fields-removed'; paths: string[]; items?: number }
   | { type: 'preload'; call: string; passed: boolean }

@@ -68,7 +68,7 @@ async function list(ctx: EnforcementContext, timeoutMs: number): Promise<unknown
   const mask = fieldMaskFor(rules);
   if (mask) {
     const hidden = fieldsMentioned(query).find((path) => !mask.permits(path));
-    if (hidden !== undefined) throw forbidden(`filter or sort on a field the caller may not read (${hidden})`);
+    if (hidden !== undefined) throw forbidden('filter or sort on a field the caller may not read');
   }
 
   const restricted = rules.every((r) => r.resource !== undefined);

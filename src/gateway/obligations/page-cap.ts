@@ -5,10 +5,11 @@
 import { isPlainObject } from '../../policy/conditions/strict-matcher';
 import { invalid } from '../errors';
 
-export interface CapApplied { cap: number; requested: Record<string, unknown> }
+/** The cap, and the paging forms whose size the gateway set or cut (never the sizes asked for: argument values stay out of the log). */
+export interface CapApplied { cap: number; enforced: string[] }
 
 export function applyPageCap(query: Record<string, unknown>, cap: number, queryPath: string): CapApplied {
-  const requested: Record<string, unknown> = {};
+  const enforced: string[] = [];
   let anyForm = false;
   for (const form of ['cursorPaging', 'paging'] as const) {
     if (!Object.hasOwn(query, form)) continue;
@@ -16,13 +17,12 @@ export function applyPageCap(query: Record<string, unknown>, cap: number, queryP
     const paging = query[form];
     if (!isPlainObject(paging)) throw invalid(`${queryPath}.${form} must be an object`);
     const limit = paging.limit;
-    requested[form] = limit;
-    if (limit === undefined || limit === null) { paging.limit = cap; continue; }
+    if (limit === undefined || limit === null) { paging.limit = cap; enforced.push(form); continue; }
     if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 0) {
       throw invalid(`${queryPath}.${form}.limit must be a non-negative integer`);
     }
-    if (limit === 0 || limit > cap) paging.limit = cap;
+    if (limit === 0 || limit > cap) { paging.limit = cap; enforced.push(form); }
   }
-  if (!anyForm) query.cursorPaging = { limit: cap };
-  return { cap, requested };
+  if (!anyForm) { query.cursorPaging = { limit: cap }; enforced.push('cursorPaging'); }
+  return { cap, enforced };
 }
