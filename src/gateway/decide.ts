@@ -1,6 +1,7 @@
-// Caller + call → decision. One CASL ability per subject type is built from the compiled policy
-// on that subject type's first request and kept (rules indexed by call, conditions compiled once by the strict matcher); a request only
-// touches the rules for its own call. Deny rules are added last, so CASL checks them first: they win.
+// Caller + call → decision. One CASL ability per subject type, built from the compiled policy on
+// that subject type's first request and kept: rules indexed by call, conditions compiled once by the
+// strict matcher, so a request only touches the rules for its own call. Deny rules are added last, so
+// CASL checks them first: they win.
 import { createMongoAbility, type MongoAbility, type RawRuleOf } from '@casl/ability';
 import { SUBJECT_TYPES, type CompiledPolicy, type CompiledRule, type SubjectType } from '../policy/compiled';
 import { strictConditionsMatcher, type Conditions } from '../policy/conditions/strict-matcher';
