@@ -332,3 +332,14 @@ describe('Wix users search orders', () => {
     expect(bed.upstream()[0]!.authorization).toBe(devTokens.app);
   });
 });
+
+describe('the decision log for refusals after the policy allowed a call', () => {
+  it('a bad argument to an allowed call is logged as a deny by the rule, with the reason', async () => {
+    const bed = createTestBed();
+    const reply = await bed.call(visitor, 'stores.productsV3', 'getProduct', ['../x']);
+    expect(reply.status).toBe(400);
+    expect(bed.log.entries[0]).toMatchObject({ decision: 'deny', rule: 'visitor-views-product', status: 400, code: 'INVALID_REQUEST' });
+    expect(bed.log.entries[0]!.reason).toContain('args.0');
+    expect(JSON.stringify(bed.log.entries[0])).not.toContain('../x');
+  });
+});

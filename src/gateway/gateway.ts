@@ -122,11 +122,16 @@ export function createGateway(options: GatewayOptions): Gateway {
       const e = error instanceof GatewayError
         ? error
         : new GatewayError('INTERNAL', 'The call could not be completed.', {}, 'unexpected internal error');
-      // An allowed call that failed upstream stays 'allow' (the policy's decision); refusals are 'deny'.
-      if (e.code === 'FORBIDDEN' || e.code === 'RATE_LIMITED') entry.decision = 'deny';
+      // Refusals are 'deny': by the policy (403, 429) or, once the policy allowed the call, by its
+      // obligations (a 400 for an argument the rule does not accept). An allowed call that failed
+      // upstream stays 'allow' (the policy's decision); anything else is 'error'.
+      const refusedAfterAllow = entry.decision === 'allow' && e.status < 500;
+      if (e.code === 'FORBIDDEN' || e.code === 'RATE_LIMITED' || refusedAfterAllow) entry.decision = 'deny';
       else if (entry.decision !== 'allow') entry.decision = 'error';
       entry.code = e.code;
+      // An obligation's 400 names the argument path it refused, never its value.
       if (e.reason) entry.reason = e.reason;
+      else if (refusedAfterAllow) entry.reason = e.message;
       const reply: ErrorReply = { error: { code: e.code, message: e.message, requestId } };
       if (e.extra.upstream) reply.error.upstream = e.extra.upstream;
       const headers: Record<string, string> = {};

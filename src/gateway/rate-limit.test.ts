@@ -102,3 +102,30 @@ describe('the in-memory store', () => {
     expect(store.hit('live', 1, 60, 3_000).allowed).toBe(true);
   });
 });
+
+describe('the in-memory store when it is full', () => {
+  it('drops windows that ran out by their own length, not the new key\'s', () => {
+    const store = memoryRateLimitStore(2);
+    store.hit('daily', 1, 86_400, 0);
+    store.hit('other', 1, 86_400, 1000);
+    store.hit('new', 1, 1, 5000); // full: nothing has expired, so the stalest live window goes
+    expect(store.hit('other', 1, 86_400, 6000).allowed).toBe(false);
+  });
+
+  it('keeps a live long window and drops an expired short one', () => {
+    const store = memoryRateLimitStore(2);
+    store.hit('live-daily', 1, 86_400, 0);
+    store.hit('expired-1s', 1, 1, 0);
+    store.hit('new', 1, 86_400, 5000);
+    expect(store.hit('live-daily', 1, 86_400, 6000).allowed).toBe(false);
+  });
+
+  it('a renewed window counts as recent', () => {
+    const store = memoryRateLimitStore(2);
+    store.hit('a', 1, 1, 0);
+    store.hit('b', 1, 60, 500);
+    store.hit('a', 1, 1, 2000); // a's window renewed: now b is the stalest
+    store.hit('c', 1, 60, 2100);
+    expect(store.hit('a', 1, 1, 2200).allowed).toBe(false);
+  });
+});

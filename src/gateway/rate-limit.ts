@@ -7,17 +7,20 @@ export interface RateLimitStore {
 }
 
 export function memoryRateLimitStore(maxKeys = 10_000): RateLimitStore {
-  const windows = new Map<string, { start: number; count: number }>();
+  // Map order is "least recently renewed first": a renewed window is re-inserted at the end.
+  const windows = new Map<string, { start: number; span: number; count: number }>();
   return {
     hit(key, limit, windowSeconds, now) {
       const span = windowSeconds * 1000;
       let w = windows.get(key);
       if (!w || now - w.start >= span) {
-        if (!w && windows.size >= maxKeys) {
-          for (const [k, v] of windows) if (now - v.start >= span) windows.delete(k);
+        if (w) windows.delete(key);
+        else if (windows.size >= maxKeys) {
+          // Full: drop windows that have run out (each by its own length), then the stalest live one.
+          for (const [k, v] of windows) if (now - v.start >= v.span) windows.delete(k);
           if (windows.size >= maxKeys) windows.delete(windows.keys().next().value!);
         }
-        w = { start: now, count: 0 };
+        w = { start: now, span, count: 0 };
         windows.set(key, w);
       }
       if (w.count >= limit) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((w.start + span - now) / 1000)) };
