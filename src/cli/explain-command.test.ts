@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../dev/testing/cli-harness';
+import { copyPolicy, runCli } from '../dev/testing/cli-harness';
 
 describe('elevate explain', () => {
   it('explains a member reading an own order', async () => {
@@ -44,5 +44,22 @@ describe('elevate explain', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('(did you mean "getOrder"?)');
     expect((await runCli(['explain', 'ecom.orders.getOrder'])).code).toBe(2);
+  });
+
+  it('--site and --instance give the caller the attributes ${caller.siteId} and ${caller.instanceId} read', async () => {
+    const copy = copyPolicy();
+    try {
+      copy.edit('resource: { buyerInfo.memberId: "${caller.id}" }\n', 'resource: { buyerInfo.memberId: "${caller.id}", channelInfo.siteId: "${caller.siteId}" }\n');
+      const sample = '{"_id":"o-1","buyerInfo":{"memberId":"m-1"},"channelInfo":{"siteId":"site-1"}}';
+      const base = ['explain', '--policies', copy.dir, '--as', 'member:m-1', 'ecom.orders.getOrder', '["o-1"]', '--resource', sample];
+      const without = await runCli(base);
+      expect(without.stdout).toContain('DENY (the sample resource fails the resource conditions)');
+      const withSite = await runCli([...base, '--site', 'site-1', '--instance', 'inst-1']);
+      expect(withSite.code).toBe(0);
+      expect(withSite.stdout).not.toContain('fails the resource conditions');
+      expect(withSite.stdout).toContain('decision: ALLOW');
+    } finally {
+      copy.remove();
+    }
   });
 });

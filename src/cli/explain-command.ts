@@ -9,12 +9,14 @@ import { describeCall, restMethodsOf, namespacesOf, sdkPackages } from '../sdk/c
 import { paint, usageError, type Paint } from './output';
 import { readCommandLine } from './command-line';
 
-export const EXPLAIN_HELP = `usage: elevate explain --as <subjectType>[:<id>] <module.method> ['<json args array>'] [--resource '<json object>'] [--json]
+export const EXPLAIN_HELP = `usage: elevate explain --as <subjectType>[:<id>] [--site <id>] [--instance <id>] <module.method> ['<json args array>'] [--resource '<json object>'] [--json]
 
 Explains offline (no Wix call) what the gateway would decide for this caller and call, and why:
 the caller's roles, the rules considered, each condition with the value it saw, deny rules and
 the obligations an allowed call carries.
   --as <caller>        visitor, member, user, app or unknown, optionally with an id: member:m-1
+  --site <id>          the caller's siteId (for rules using \${caller.siteId})
+  --instance <id>      the caller's instanceId (for rules using \${caller.instanceId})
   --resource <json>    a sample object Wix would return (or the item of a list, or the target of a
                        write): checked against the resource conditions and the field rules
   --policies <dir>     policy folder (default: ${DEFAULT_POLICY_DIR})
@@ -28,6 +30,8 @@ function parseJson(text: string, what: string): { ok: true; value: unknown } | {
 export async function runExplain(argv: string[]): Promise<number> {
   const line = readCommandLine('explain', argv, EXPLAIN_HELP, {
     as: { type: 'string' },
+    site: { type: 'string' },
+    instance: { type: 'string' },
     resource: { type: 'string' },
     policies: { type: 'string', default: DEFAULT_POLICY_DIR },
     json: { type: 'boolean', default: false },
@@ -67,7 +71,10 @@ export async function runExplain(argv: string[]): Promise<number> {
     console.error('elevate explain: the policy has errors; run `elevate check`');
     return 1;
   }
-  const caller = callerFor(built.policy, spec.subjectType, spec.id);
+  const caller = callerFor(built.policy, spec.subjectType, spec.id, {
+    ...(values.site ? { siteId: values.site } : {}),
+    ...(values.instance ? { instanceId: values.instance } : {}),
+  });
   const explanation = explainCall(built.policy, caller, call, parsedArgs.value, sample);
   if (values.json) console.log(JSON.stringify(explanation, null, 2));
   else console.log(formatExplanation(explanation, paint()));

@@ -21,6 +21,10 @@ export function parseCallerSpec(text: string): CallerSpec {
   return { ok: true, subjectType, id };
 }
 
-export function callerFor(policy: CompiledPolicy, subjectType: SubjectType, id: string): Caller {
-  return { subjectType, id, roles: [...(policy.subjectRoles[subjectType] ?? [])] };
+/** The caller as the gateway would see it; `siteId`/`instanceId` as token-info would report them. */
+export function callerFor(policy: CompiledPolicy, subjectType: SubjectType, id: string, where: { siteId?: string; instanceId?: string } = {}): Caller {
+  const caller: Caller = { subjectType, id, roles: [...(policy.subjectRoles[subjectType] ?? [])] };
+  if (where.siteId) caller.siteId = where.siteId;
+  if (where.instanceId) caller.instanceId = where.instanceId;
+  return caller;
 }

@@ -64,7 +64,10 @@ function sampleSdk(policy: CompiledPolicy, c: LoadedTestCase): Record<string, Sd
 
 export async function runPolicyTest(policy: CompiledPolicy, c: LoadedTestCase, engine = new PolicyEngine(policy)): Promise<CaseResult> {
   const { test } = c;
-  const caller = callerFor(policy, c.subjectType, c.callerId);
+  const caller = callerFor(policy, c.subjectType, c.callerId, {
+    ...(test.site ? { siteId: test.site } : {}),
+    ...(test.instance ? { instanceId: test.instance } : {}),
+  });
   const obligations: Obligation[] = [];
   const base = { name: test.name, file: c.file, line: c.line, column: c.column, obligations };
   let outcome: CaseResult['outcome'];

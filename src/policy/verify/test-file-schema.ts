@@ -12,6 +12,8 @@ export const testCaseSchema = z.strictObject({
   name: z.string().min(1, 'say what the case checks').describe('What the case checks, in a sentence.'),
   as: z.string().regex(CALLER, 'a caller is a subject type and an optional id, e.g. member:m-1 or visitor')
     .describe('The caller: visitor, member, user, app or unknown, optionally with an id (member:m-1).'),
+  site: z.string().min(1).optional().describe('The caller\'s siteId, for rules that use ${caller.siteId}.'),
+  instance: z.string().min(1).optional().describe('The caller\'s instanceId, for rules that use ${caller.instanceId}.'),
   call: z.string().regex(CALL, 'a call is package.namespace.method, e.g. ecom.orders.getOrder'),
   args: z.array(z.unknown()).default([]).describe('The positional arguments as the client sends them.'),
   resource: z.record(z.string(), z.unknown()).optional()
