@@ -8,6 +8,7 @@ import { inventoryMarkdown, permittedCalls } from '../policy/audit/permitted-cal
 import { approvedInventoryText, diffInventory, formatInventoryDiff, parseApprovedInventory } from '../policy/audit/inventory-diff';
 import { paint, usageError } from './output';
 import { readCommandLine } from './command-line';
+import { isDirectory } from '../policy/load';
 
 const APPROVED_NAME = 'permitted-calls.approved.json';
 
@@ -35,6 +36,7 @@ export async function runAudit(argv: string[]): Promise<number> {
   const approve = values.approve || values.write;
   if (approve && values.check) return usageError('audit', '--check and --approve exclude each other', AUDIT_HELP);
   const approvedFile = values.approved ?? join(values.policies, APPROVED_NAME);
+  if (isDirectory(approvedFile)) return usageError('audit', `${approvedFile} is a folder: --approved names the approved inventory file`, AUDIT_HELP);
 
   const result = await checkPolicy({ policies: values.policies, generated: false });
   if (!result.policy) {

@@ -4,6 +4,8 @@ import { dirname } from 'node:path';
 import { buildPolicy, DEFAULT_GENERATED, DEFAULT_POLICY_DIR } from '../policy/build';
 import { formatDiagnostic } from '../policy/diagnostics';
 import { readCommandLine } from './command-line';
+import { usageError } from './output';
+import { isDirectory } from '../policy/load';
 
 export const BUILD_HELP = `usage: elevate build [--policies <dir>] [--out <file>] [--check]
 
@@ -20,6 +22,7 @@ export async function runBuild(argv: string[]): Promise<number> {
   });
   if (typeof line === 'number') return line;
   const { values } = line;
+  if (isDirectory(values.out)) return usageError('build', `--out ${values.out} is a folder: give the file to write`, BUILD_HELP);
   const result = await buildPolicy(values.policies);
   for (const d of result.diagnostics) console.error(formatDiagnostic(d));
   if (!result.moduleText || !result.policy) {

@@ -8,6 +8,7 @@ import { formatTrace } from '../policy/explain/condition-trace';
 import { describeCall, restMethodsOf, namespacesOf, sdkPackages } from '../sdk/catalogue';
 import { paint, usageError, type Paint } from './output';
 import { readCommandLine } from './command-line';
+import { MAX_DOCUMENT_DEPTH } from '../policy/load';
 
 export const EXPLAIN_HELP = `usage: elevate explain --as <subjectType>[:<id>] [--site <id>] [--instance <id>] <module.method> ['<json args array>'] [--resource '<json object>'] [--json]
 
@@ -24,7 +25,15 @@ the obligations an allowed call carries.
 example: elevate explain --as member:m-1 ecom.orders.getOrder '["o-1"]'`;
 
 function parseJson(text: string, what: string): { ok: true; value: unknown } | { ok: false; message: string } {
-  try { return { ok: true, value: JSON.parse(text) }; } catch (e) { return { ok: false, message: `${what} is not valid JSON: ${(e as Error).message}` }; }
+  let value: unknown;
+  try { value = JSON.parse(text); } catch (e) { return { ok: false, message: `${what} is not valid JSON: ${(e as Error).message}` }; }
+  // The gateway refuses bodies nested deeper than its limit (at most 64) before deciding anything.
+  let level: unknown[] = [value];
+  for (let depth = 0; level.length > 0; depth++) {
+    if (depth > MAX_DOCUMENT_DEPTH) return { ok: false, message: `${what}: nested more than ${MAX_DOCUMENT_DEPTH} levels deep (the gateway refuses such a body)` };
+    level = level.flatMap((v) => (v !== null && typeof v === 'object' ? Object.values(v) : []));
+  }
+  return { ok: true, value };
 }
 
 export async function runExplain(argv: string[]): Promise<number> {

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { DEFAULT_POLICY_SCHEMA, DEFAULT_TESTS_SCHEMA, policyJsonSchema, policyTestsJsonSchema } from '../policy/json-schema';
 import { usageError } from './output';
 import { readCommandLine } from './command-line';
+import { isDirectory } from '../policy/load';
 
 export const SCHEMA_HELP = `usage: elevate schema [--out <file>|-] [--tests-out <file>|-] [--check]
 
@@ -21,6 +22,10 @@ export async function runSchema(argv: string[]): Promise<number> {
   });
   if (typeof line === 'number') return line;
   const { values } = line;
+  for (const option of ['out', 'tests-out'] as const) {
+    const file = values[option];
+    if (file !== undefined && file !== '-' && isDirectory(file)) return usageError('schema', `--${option} ${file} is a folder: give the file to write`, SCHEMA_HELP);
+  }
   if (values.out === '-' && values['tests-out'] === undefined) {
     if (values.check) return usageError('schema', '--check compares files; it cannot check stdout', SCHEMA_HELP);
     process.stdout.write(policyJsonSchema());

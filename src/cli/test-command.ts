@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { buildPolicy, DEFAULT_POLICY_DIR } from '../policy/build';
 import { formatDiagnostic, type Diagnostic } from '../policy/diagnostics';
+import { isFile } from '../policy/load';
 import { loadPolicyTests, policyTestFiles } from '../policy/verify/load-policy-tests';
 import { runPolicyTests } from '../policy/verify/run-policy-tests';
 import { paint, usageError } from './output';
@@ -25,6 +26,8 @@ export async function runTest(argv: string[]): Promise<number> {
   const { values, positionals } = line;
   const missing = positionals.find((f) => !existsSync(f));
   if (missing) return usageError('test', `no such test file: ${missing}`, TEST_HELP);
+  const notFile = positionals.find((f) => !isFile(f));
+  if (notFile) return usageError('test', `${notFile} is not a file: give policy test files (*.yaml)`, TEST_HELP);
   const files = positionals.length ? positionals : policyTestFiles(join(values.policies, 'tests'));
   if (files.length === 0) {
     console.error(`elevate test: no policy tests found (${join(values.policies, 'tests')}/*.yaml)`);

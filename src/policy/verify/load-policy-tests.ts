@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { CompiledPolicy, MethodInfo, SubjectType } from '../compiled';
 import type { Diagnostic } from '../diagnostics';
-import { locate, type LoadedFile } from '../load';
+import { documentValue, isFile, locate, positionOf, type LoadedFile } from '../load';
 import { didYouMean } from '../suggest';
 import { describeCall, namespacesOf, restMethodsOf, sdkPackages } from '../../sdk/catalogue';
 import { parseCallerSpec } from '../explain/caller-spec';
@@ -23,12 +23,20 @@ export interface LoadedTestCase {
 
 export function policyTestFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(dir, f));
+  return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f) && isFile(join(dir, f))).sort().map((f) => join(dir, f));
 }
 
 export async function loadPolicyTests(paths: string[], policy: CompiledPolicy, diagnostics: Diagnostic[], cwd = process.cwd()): Promise<LoadedTestCase[]> {
   const cases: LoadedTestCase[] = [];
-  for (const path of paths) cases.push(...await loadOne(readFileSync(path, 'utf8'), relative(cwd, path) || path, policy, diagnostics));
+  for (const path of paths) {
+    const file = relative(cwd, path) || path;
+    let text: string;
+    try { text = readFileSync(path, 'utf8'); } catch (e) {
+      diagnostics.push({ severity: 'error', file, line: 1, column: 1, code: 'test/file', message: `cannot read the test file: ${(e as Error).message}` });
+      continue;
+    }
+    cases.push(...await loadOne(text, file, policy, diagnostics));
+  }
   return cases;
 }
 
@@ -43,11 +51,12 @@ async function loadOne(text: string, file: string, policy: CompiledPolicy, diagn
   const error = (path: (string | number)[], code: string, message: string, key = false) =>
     diagnostics.push({ severity: 'error', file, ...locate(loaded, path, key), code, message });
   for (const e of doc.errors) {
-    const pos = lines.linePos(e.pos[0]);
-    diagnostics.push({ severity: 'error', file, line: pos.line, column: pos.col, code: 'yaml', message: e.message.split('\n')[0] ?? 'YAML error' });
+    diagnostics.push({ severity: 'error', file, ...positionOf(lines, e.pos[0]), code: 'yaml', message: e.message.split('\n')[0] ?? 'YAML error' });
   }
   if (doc.errors.length) return [];
-  const parsed = policyTestFileSchema.safeParse(doc.toJS({ maxAliasCount: 50 }));
+  const value = documentValue(loaded, diagnostics);
+  if (!value.ok) return [];
+  const parsed = policyTestFileSchema.safeParse(value.value);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const path = issue.path as (string | number)[];
