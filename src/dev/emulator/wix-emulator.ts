@@ -239,6 +239,30 @@ function asFilterError(e: unknown, prefix: string): never {
   throw e;
 }
 
+/**
+ * Where a page starts and what it queries: a cursor carries the query it continues (its filter and
+ * sort replace the request's), otherwise the request's own filter and sort; both are validated.
+ */
+function pageQuery(
+  request: { filter: unknown; sort: unknown; cursor: unknown; offset: number },
+  prefix: string, cursorField: string, ignoreFilters: boolean,
+): { filter: unknown; sort: WixSort[]; sortSpec: unknown; offset: number } {
+  let { filter, sort: sortSpec, offset } = request;
+  if (typeof request.cursor === 'string' && request.cursor !== '') {
+    ({ filter, sort: sortSpec, offset } = decodeCursor(request.cursor, cursorField));
+  } else if (request.cursor !== undefined && request.cursor !== null && request.cursor !== '') {
+    throw WixHttpError.validation(cursorField, 'must be a string', 'TYPE');
+  }
+  let sort: WixSort[] = [];
+  try {
+    sort = normalizeSort(sortSpec, 'sort');
+    if (!ignoreFilters) validateFilter(filter, 'filter');
+  } catch (e) {
+    asFilterError(e, prefix);
+  }
+  return { filter, sort, sortSpec, offset };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 
 export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator {
@@ -344,23 +368,10 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
     if (!isPlainObject(paging)) throw WixHttpError.validation('search.cursorPaging', 'must be an object', 'TYPE');
     const limit = parseLimit(paging.limit, 'search.cursorPaging.limit', 50, 100);
 
-    let filter: unknown = search.filter;
-    let sortSpec: unknown = search.sort;
-    let offset = 0;
-    if (typeof paging.cursor === 'string' && paging.cursor !== '') {
-      const state = decodeCursor(paging.cursor, 'search.cursorPaging.cursor');
-      ({ filter, sort: sortSpec, offset } = state);
-    } else if (paging.cursor !== undefined && paging.cursor !== null && paging.cursor !== '') {
-      throw WixHttpError.validation('search.cursorPaging.cursor', 'must be a string', 'TYPE');
-    }
-
-    let sort: WixSort[] = [];
-    try {
-      sort = normalizeSort(sortSpec, 'sort');
-      if (!options.ignoreFilters) validateFilter(filter, 'filter');
-    } catch (e) {
-      asFilterError(e, 'search');
-    }
+    let { filter, sort, sortSpec, offset } = pageQuery(
+      { filter: search.filter, sort: search.sort, cursor: paging.cursor, offset: 0 },
+      'search', 'search.cursorPaging.cursor', Boolean(options.ignoreFilters),
+    );
     if (sort.length === 0) sort = [{ fieldName: 'createdDate', order: 'DESC' }];
 
     let items = data.orders;
@@ -478,24 +489,14 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
     if (!isPlainObject(paging)) throw WixHttpError.validation(pagingField, 'must be an object', 'TYPE');
     const limit = parseLimit(paging.limit, `${pagingField}.limit`, 100, 100);
 
-    let filter: unknown = query.filter;
-    let sortSpec: unknown = query.sort;
-    let offset = 0;
-    if (hasOffsetPaging) {
-      offset = parseOffset(paging.offset, 'query.paging.offset');
-    } else if (typeof paging.cursor === 'string' && paging.cursor !== '') {
-      ({ filter, sort: sortSpec, offset } = decodeCursor(paging.cursor, 'query.cursorPaging.cursor'));
-    } else if (paging.cursor !== undefined && paging.cursor !== null && paging.cursor !== '') {
-      throw WixHttpError.validation('query.cursorPaging.cursor', 'must be a string', 'TYPE');
-    }
-
-    let sort: WixSort[] = [];
-    try {
-      sort = normalizeSort(sortSpec, 'sort');
-      if (!options.ignoreFilters) validateFilter(filter, 'filter');
-    } catch (e) {
-      asFilterError(e, 'query');
-    }
+    const { filter, sort, sortSpec, offset } = pageQuery(
+      {
+        filter: query.filter, sort: query.sort,
+        cursor: hasOffsetPaging ? undefined : paging.cursor,
+        offset: hasOffsetPaging ? parseOffset(paging.offset, 'query.paging.offset') : 0,
+      },
+      'query', 'query.cursorPaging.cursor', Boolean(options.ignoreFilters),
+    );
 
     let items = caller.isApp ? data.products : data.products.filter((p) => p.visible);
     if (!options.ignoreFilters) items = items.filter((p) => matchesFilter(p, filter));
