@@ -22,18 +22,28 @@ function fieldFilter(spec: unknown): Filter | undefined {
   return Object.keys(out).length ? out : undefined;
 }
 
+/** True when a value holds `undefined` anywhere (what a placeholder without a value becomes). */
+function holdsUndefined(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (Array.isArray(value)) return value.some(holdsUndefined);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(holdsUndefined);
+  return false;
+}
+
 /** A Wix filter no narrower than the conditions (undefined: nothing could be pushed down). */
 export function conditionsToFilter(conditions: Conditions | undefined, caller: Caller): Filter | undefined {
   if (!conditions) return undefined;
   const resolved = interpolate(conditions, caller as unknown as Record<string, unknown>) as Conditions;
   // A placeholder the caller has no value for must not turn into an empty (match-all) filter.
-  if (JSON.stringify(resolved) !== JSON.stringify(resolved, (_k, v) => (v === undefined ? null : v))) {
-    throw forbidden('a resource placeholder has no value for this caller');
-  }
+  if (holdsUndefined(resolved)) throw forbidden('a resource placeholder has no value for this caller');
+  return resolvedToFilter(resolved);
+}
+
+function resolvedToFilter(resolved: Conditions): Filter | undefined {
   const parts: Filter[] = [];
   for (const [key, spec] of Object.entries(resolved)) {
     if (key === '$and' || key === '$or') {
-      const subs = (spec as Conditions[]).map((c) => conditionsToFilter(c, caller));
+      const subs = (spec as Conditions[]).map(resolvedToFilter);
       if (key === '$and') subs.forEach((s) => s && parts.push(s));
       else if (subs.every((s) => s !== undefined)) parts.push({ $or: subs });
       continue;
