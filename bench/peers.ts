@@ -5,8 +5,7 @@
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { newEnforcer, newModelFromString, StringAdapter, type Enforcer } from 'casbin';
 import { PolicyEngine } from '../src/gateway/decide';
-import type { CompiledPolicy } from '../src/policy/compiled';
-import { limitOfRule, randomRequests, realMethods, syntheticPolicy, type SyntheticRequest } from './synthetic-policy';
+import { limitOfRule, randomRequests, realMethods, syntheticPolicy, type SyntheticPolicy, type SyntheticRequest } from './synthetic-policy';
 import { measure } from './measure';
 import type { Figure } from './report';
 
@@ -21,7 +20,7 @@ function limitArg(args: unknown[]): number | undefined {
 }
 
 // ── Cedar ────────────────────────────────────────────────────────────────────────────────────────
-export function cedarPolicyText(policy: CompiledPolicy): string {
+export function cedarPolicyText(policy: SyntheticPolicy): string {
   return policy.rules.map((r, i) => {
     if (r.effect !== 'allow' || r.roles.length !== 1) throw new Error('the Cedar translation covers allow rules with one role');
     return `@id(${JSON.stringify(r.id)})\npermit(principal in Role::${JSON.stringify(r.roles[0])}, action == Action::${JSON.stringify(r.call)}, resource)\n`
@@ -29,7 +28,7 @@ export function cedarPolicyText(policy: CompiledPolicy): string {
   }).join('\n');
 }
 
-function cedarDecider(policy: CompiledPolicy) {
+function cedarDecider(policy: SyntheticPolicy) {
   const id = `synthetic-${policy.rules.length}`;
   const parsed = cedar.preparsePolicySet(id, { staticPolicies: cedarPolicyText(policy) });
   if (parsed.type !== 'success') throw new Error(`Cedar refused the policy: ${parsed.errors.map((e) => e.message).join('; ')}`);
@@ -71,14 +70,14 @@ e = some(where (p.eft == allow))
 m = g(r.sub, p.sub) && r.act == p.act && r.limit >= 0 && r.limit <= int(p.max)
 `;
 
-export function casbinPolicyText(policy: CompiledPolicy): string {
+export function casbinPolicyText(policy: SyntheticPolicy): string {
   const lines: string[] = [];
   for (const [subject, roles] of Object.entries(policy.subjectRoles)) for (const role of roles) lines.push(`g, ${subject}, ${role}`);
   policy.rules.forEach((r, i) => lines.push(`p, ${r.roles[0]}, ${r.call}, ${limitOfRule(i)}`));
   return lines.join('\n');
 }
 
-async function casbinDecider(policy: CompiledPolicy): Promise<(req: SyntheticRequest) => boolean> {
+async function casbinDecider(policy: SyntheticPolicy): Promise<(req: SyntheticRequest) => boolean> {
   const enforcer: Enforcer = await newEnforcer(newModelFromString(CASBIN_MODEL), new StringAdapter(casbinPolicyText(policy)));
   enforcer.addFunction('int', (s: string) => Number.parseInt(s, 10));
   // A missing or non-integer limit is passed as -1: no rule's bound holds for it.

@@ -1,11 +1,11 @@
-// Synthetic policies of any size over real SDK methods (names and MethodInfo from the installed
+// Synthetic policies of any size over real SDK methods (names and MethodDescription from the installed
 // packages' catalogue), and the random requests the benchmarks decide. Deterministic: the same
 // seed gives the same policy and the same requests, so every engine sees the same workload.
 //
 // Rule i targets method i mod M and role ⌊i / M⌋: role-0 (held by VISITOR) gets exactly one rule
 // per method whatever the size, the other roles (held by MEMBER, USER, APP in turn) pile up as the
 // policy grows. Every rule has a `when` on the arguments: `args.0.cursorPaging.limit ≤ L`.
-import { DEFAULT_LIMITS, POLICY_FORMAT, SUBJECT_TYPES, type CompiledPolicy, type CompiledRule, type MethodInfo, type SubjectType } from '../src/policy/compiled';
+import { SUBJECT_TYPES, type CompiledPolicy, type CompiledRule, type DecisionPolicy, type MethodDescription, type SubjectType } from '../src/policy/compiled';
 import { describeCall, restMethodsOf } from '../src/sdk/catalogue';
 import type { Caller } from '../src/gateway/caller';
 import { mulberry32 } from '../src/dev/prng';
@@ -18,8 +18,8 @@ export const NAMESPACES = [
 ];
 
 /** Every dispatchable REST method of the namespaces above, as the policy compiler describes it. */
-export async function realMethods(): Promise<MethodInfo[]> {
-  const infos: MethodInfo[] = [];
+export async function realMethods(): Promise<MethodDescription[]> {
+  const infos: MethodDescription[] = [];
   for (const module of NAMESPACES) {
     for (const method of await restMethodsOf(module)) {
       const described = await describeCall(`${module}.${method}`);
@@ -38,7 +38,13 @@ export function subjectOfRole(r: number): SubjectType {
 /** The page-size bound of rule i (10, 20, … 100). */
 export const limitOfRule = (i: number) => 10 * (1 + ((i * 7) % 10));
 
-export function syntheticPolicy(size: number, methods: MethodInfo[]): CompiledPolicy {
+/** What the decision benchmarks need of a policy: the rules, the roles, the methods it names. */
+export interface SyntheticPolicy extends DecisionPolicy {
+  roles: CompiledPolicy['roles'];
+  methods: Record<string, MethodDescription>;
+}
+
+export function syntheticPolicy(size: number, methods: MethodDescription[]): SyntheticPolicy {
   const M = methods.length;
   const roleCount = Math.ceil(size / M);
   const roles: CompiledPolicy['roles'] = {};
@@ -48,7 +54,7 @@ export function syntheticPolicy(size: number, methods: MethodInfo[]): CompiledPo
     subjectRoles[subjectOfRole(r)].push(`role-${r}`);
   }
   const rules: CompiledRule[] = [];
-  const used: Record<string, MethodInfo> = {};
+  const used: Record<string, MethodDescription> = {};
   for (let i = 0; i < size; i++) {
     const info = methods[i % M]!;
     used[info.call] = info;
@@ -62,7 +68,7 @@ export function syntheticPolicy(size: number, methods: MethodInfo[]): CompiledPo
       source: { file: 'synthetic.yaml', line: i + 1, column: 1 },
     });
   }
-  return { format: POLICY_FORMAT, limits: DEFAULT_LIMITS, roles, subjectRoles, rules, methods: used, defaultTimeoutMs: 10_000 };
+  return { roles, subjectRoles, rules, methods: used };
 }
 
 export interface SyntheticRequest {
@@ -83,12 +89,12 @@ function randomArgs(rnd: () => number): unknown[] {
   return [];
 }
 
-export function callerOf(subjectType: SubjectType, policy: CompiledPolicy): Caller {
+export function callerOf(subjectType: SubjectType, policy: SyntheticPolicy): Caller {
   return { subjectType, id: `${subjectType.toLowerCase()}-1`, roles: policy.subjectRoles[subjectType] ?? [] };
 }
 
 /** Requests from any subject type on the policy's calls (and a few calls it never names). */
-export function randomRequests(policy: CompiledPolicy, methods: MethodInfo[], count: number, seed = 1): SyntheticRequest[] {
+export function randomRequests(policy: SyntheticPolicy, methods: MethodDescription[], count: number, seed = 1): SyntheticRequest[] {
   const rnd = random(seed);
   const named = Object.keys(policy.methods);
   const all = methods.map((m) => m.call);
@@ -103,7 +109,7 @@ export function randomRequests(policy: CompiledPolicy, methods: MethodInfo[], co
  * The fixed probe of the decision-cost benchmark: a visitor on the first ten methods, which hold
  * exactly one visitor rule at every size, so only the rules that do not concern the call change.
  */
-export function probeRequests(policy: CompiledPolicy, methods: MethodInfo[], count: number, seed = 2): SyntheticRequest[] {
+export function probeRequests(policy: SyntheticPolicy, methods: MethodDescription[], count: number, seed = 2): SyntheticRequest[] {
   const rnd = random(seed);
   const caller = callerOf('VISITOR', policy);
   return Array.from({ length: count }, () => ({

@@ -36,6 +36,7 @@ describe('elevate test', () => {
       '  - name: wrongly expects merchant data hidden from a dashboard search',
       '    as: user:u-1',
       '    call: ecom.orders.searchOrders',
+      '    args: [{}]',
       '    items: [{ _id: o-1, priceSummary: { total: 1 } }]',
       '    expect: allow',
       '    count: 1',

@@ -1,6 +1,8 @@
-// The types of the frontend client, derived from the generated policy's `PermittedCalls` (the SDK's
-// own function types for every call some allow rule grants): nothing is declared twice, and a call
-// no rule grants has no type.
+// The types of the frontend client, derived from the generated policy's `PermittedCalls`: for every
+// call some allow rule grants, the arguments the gateway accepts (printed from the same schemas it
+// checks, which come from the SDK's types) and the SDK's own function (for the result). Nothing is
+// declared twice, a call no rule grants has no type, and arguments the gateway would refuse for
+// their shape do not type-check.
 import type { PermittedCalls } from '../generated/policy';
 
 /** `ecom.orders.getOrder`: a call some allow rule of the policy grants. */
@@ -17,7 +19,7 @@ type DataOverload<S> = S extends { (...a: infer A1): infer R1; (...a: infer A2):
   ? R2 extends PromiseLike<unknown> ? { args: A2; result: R2 } : { args: A1; result: R1 }
   : never;
 
-type Signature<C extends PermittedCall> = DataOverload<RestFunctionOf<PermittedCalls[C]>>;
+type Signature<C extends PermittedCall> = DataOverload<RestFunctionOf<PermittedCalls[C]['sdk']>>;
 
 /**
  * What a value looks like after it crossed JSON: `Date` becomes its ISO string (the SDK revives
@@ -32,8 +34,8 @@ export type Wire<T> =
           : T extends object ? { [K in keyof T as K extends '__applicationErrorsType' ? never : K]: Wire<T[K]> }
             : T;
 
-/** The SDK's own arguments of a permitted call. */
-export type CallArgs<C extends PermittedCall> = Signature<C>['args'];
+/** The arguments of a permitted call, as the gateway accepts them. */
+export type CallArgs<C extends PermittedCall> = PermittedCalls[C]['args'];
 
 /** The SDK's result of a permitted call, as it arrives over JSON. */
 export type CallResult<C extends PermittedCall> = Wire<Awaited<Signature<C>['result']>>;

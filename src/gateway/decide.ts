@@ -3,7 +3,7 @@
 // strict matcher, so a request only touches the rules for its own call. Deny rules are added last, so
 // CASL checks them first: they win.
 import { createMongoAbility, type MongoAbility, type RawRuleOf } from '@casl/ability';
-import { SUBJECT_TYPES, type CompiledPolicy, type CompiledRule, type SubjectType } from '../policy/compiled';
+import { SUBJECT_TYPES, type CompiledRule, type DecisionPolicy, type SubjectType } from '../policy/compiled';
 import { strictConditionsMatcher, type Conditions } from '../policy/conditions/strict-matcher';
 import { CALLER } from '../policy/conditions/placeholders';
 import { matchesCallPattern } from '../policy/call-pattern';
@@ -32,7 +32,7 @@ export class PolicyEngine {
   private readonly abilities = new Map<SubjectType, Ability>();
   private readonly byId = new Map<string, CompiledRule>();
 
-  constructor(readonly policy: CompiledPolicy) {
+  constructor(readonly policy: DecisionPolicy) {
     for (const rule of policy.rules) this.byId.set(rule.id, rule);
   }
 

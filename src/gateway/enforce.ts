@@ -1,6 +1,8 @@
-// Enforcement of an allowed call: argument checks, presets, caps and forced filters before the
-// call; resource checks and field masks on what comes back. The way a resource condition is
-// enforced follows the method's kind (read one, list, write one), as the SDK catalogue says.
+// Enforcement of an allowed call: first the arguments are admitted (checked against the method's
+// signature and copied; ids, writable fields, presets), then caps and forced filters are set on
+// that copy, the only arguments the SDK ever sees; resource checks and field masks apply to what
+// comes back. The way a resource condition is enforced follows the method's kind (read one, list,
+// write one), as the SDK catalogue says.
 import type { CompiledPolicy, CompiledRule, MethodInfo } from '../policy/compiled';
 import { isPlainObject } from '../policy/conditions/strict-matcher';
 import type { Caller } from './caller';
@@ -8,14 +10,16 @@ import type { PolicyEngine } from './decide';
 import type { Obligation } from './decision-log';
 import { dispatch, type SdkFunction } from './dispatch';
 import { forbidden, GatewayError, invalid } from './errors';
+import { parseArguments, type FieldMention } from './arguments/parse-arguments';
+import { queryShape } from './arguments/query-shape';
 import { checkPathArguments } from './obligations/path-arguments';
 import { applyPresets, checkWritable } from './obligations/write-fields';
 import { applyPageCap } from './obligations/page-cap';
-import { combinedFilter, fieldsMentioned, narrowFilter } from './obligations/resource-filter';
-
-const PAGING_KEYS = new Set(['metadata', 'pagingMetadata']);
+import { combinedFilter, narrowFilter } from './obligations/resource-filter';
 import { fieldMaskFor } from './obligations/field-mask';
 import { signCursorsIn, type CursorSigner } from './obligations/signed-cursor';
+
+const PAGING_KEYS = new Set(['metadata', 'pagingMetadata']);
 
 export interface EnforcementContext {
   policy: CompiledPolicy;
@@ -24,9 +28,28 @@ export interface EnforcementContext {
   caller: Caller;
   info: MethodInfo;
   rules: CompiledRule[];
+  /** The arguments as the client sent them; enforcement works on an admitted copy. */
   args: unknown[];
   obligations: Obligation[];
   cursors: CursorSigner;
+}
+
+export interface AdmittedArguments {
+  /** The copy the SDK receives: checked, ids plain, only writable fields, presets applied. */
+  args: unknown[];
+  /** The entity fields its filters and sorts name. */
+  fields: FieldMention[];
+  /** The argument paths presets set. */
+  presets: string[];
+}
+
+/** What the SDK may receive for this call from this caller under these rules; a 400 or 403 otherwise. */
+export function admitArguments(info: MethodInfo, rules: CompiledRule[], args: unknown[], caller: Caller): AdmittedArguments {
+  const parsed = parseArguments(info.signature, args);
+  checkPathArguments(info, parsed.args);
+  checkWritable(rules, parsed.args, info.pathArgs);
+  const presets = applyPresets(rules, parsed.args, caller);
+  return { args: parsed.args, fields: parsed.fields, presets };
 }
 
 const isNotFound = (e: unknown) => e instanceof GatewayError && e.code === 'UPSTREAM_ERROR' && e.extra.upstream?.status === 404;
@@ -49,55 +72,47 @@ function maskOne(ctx: EnforcementContext, value: unknown): unknown {
   return masked;
 }
 
-async function list(ctx: EnforcementContext, timeoutMs: number): Promise<unknown> {
-  const { info, args, rules, caller } = ctx;
+async function list(ctx: EnforcementContext, admitted: AdmittedArguments, timeoutMs: number): Promise<unknown> {
+  const { info, rules, caller } = ctx;
+  const { args } = admitted;
   const { queryArg, itemsKey } = info.list!;
-  const queryPath = `args.${queryArg}`;
+  const shape = queryShape(info.signature, queryArg);
   if (args[queryArg] === undefined || args[queryArg] === null) args[queryArg] = {};
   const query = args[queryArg];
-  if (!isPlainObject(query)) throw invalid(`${queryPath} must be an object`);
-  // The SDK throws a TypeError on a malformed sort before sending anything: that is the client's 400.
-  const sort = query.sort;
-  if (sort !== undefined && (!Array.isArray(sort) || !sort.every((s) => isPlainObject(s)
-    && (s.fieldName === undefined || typeof s.fieldName === 'string') && (s.order === undefined || typeof s.order === 'string')))) {
-    throw invalid(`${queryPath}.sort must be an array of { fieldName, order }`);
-  }
+  if (!isPlainObject(query)) throw invalid(`args.${queryArg} must be an object`);
 
   // As in Hasura, a caller may filter and sort only on fields it may read: otherwise a filter on
-  // a removed field (cost, say) would answer questions the field mask hides.
+  // a removed field (cost, say) would answer questions the field mask hides. The names are the
+  // ones the signature admitted: the SDK's own spelling of fields its query spec declares.
   const mask = fieldMaskFor(rules);
-  if (mask) {
-    const hidden = fieldsMentioned(query).find((path) => !mask.permits(path));
-    if (hidden !== undefined) throw forbidden('filter or sort on a field the caller may not read');
-  }
+  if (mask && admitted.fields.some((m) => !mask.permits(m.field))) throw forbidden('filter or sort on a field the caller may not read');
 
   const restricted = rules.every((r) => r.resource !== undefined);
   // Only cursors this gateway signed for this caller continue a restricted or masked list.
   const guarded = restricted || mask !== undefined;
   const paging = query.cursorPaging;
   const cursor = isPlainObject(paging) ? paging.cursor : undefined;
-  const continues = cursor !== undefined && cursor !== null && cursor !== '';
+  const continues = typeof cursor === 'string' && cursor !== '';
   if (guarded && continues) {
-    if (typeof cursor !== 'string') throw invalid(`${queryPath}.cursorPaging.cursor must be a string`);
     (paging as Record<string, unknown>).cursor = await ctx.cursors.open(cursor, caller, info.call);
     ctx.obligations.push({ type: 'signed-cursor', passed: true });
   }
   if (restricted) {
-    const forced = combinedFilter(rules.map((r) => r.resource), caller);
+    const forced = combinedFilter(rules.map((r) => r.resource), caller, shape.filter);
     if (continues) {
       // Wix reads filter and sort from the (signed, so gateway-issued) cursor; items are re-checked.
       ctx.obligations.push({ type: 'filter-skipped', reason: 'cursor continues an earlier query' });
     } else if (forced) {
-      narrowFilter(query, forced, queryPath);
+      narrowFilter(query, forced);
       ctx.obligations.push({ type: 'filter', filter: forced });
     } else {
-      ctx.obligations.push({ type: 'filter-skipped', reason: 'conditions have no Wix filter equivalent' });
+      ctx.obligations.push({ type: 'filter-skipped', reason: shape.filter === undefined ? 'the method takes no filter' : 'conditions have no Wix filter equivalent' });
     }
   }
   let cap: number | undefined;
   if (rules.every((r) => r.cap !== undefined)) {
     cap = Math.max(...rules.map((r) => r.cap!));
-    const applied = applyPageCap(query, cap, queryPath);
+    const applied = applyPageCap(query, cap, shape.paging);
     ctx.obligations.push({ type: 'cap', ...applied });
   }
 
@@ -141,8 +156,8 @@ async function list(ctx: EnforcementContext, timeoutMs: number): Promise<unknown
   return { ...rest, [itemsKey]: items };
 }
 
-async function readOne(ctx: EnforcementContext, timeoutMs: number): Promise<unknown> {
-  const { info, args, rules, caller } = ctx;
+async function readOne(ctx: EnforcementContext, { args }: AdmittedArguments, timeoutMs: number): Promise<unknown> {
+  const { info, rules, caller } = ctx;
   const restricted = rules.every((r) => r.resource !== undefined);
   let result: unknown;
   try {
@@ -163,8 +178,8 @@ async function readOne(ctx: EnforcementContext, timeoutMs: number): Promise<unkn
   return maskOne(ctx, result);
 }
 
-async function writeOne(ctx: EnforcementContext, timeoutMs: number): Promise<unknown> {
-  const { info, args, rules, caller, policy } = ctx;
+async function writeOne(ctx: EnforcementContext, { args }: AdmittedArguments, timeoutMs: number): Promise<unknown> {
+  const { info, rules, caller, policy } = ctx;
   if (rules.every((r) => r.resource !== undefined)) {
     // Load the target with each rule's elevated read, check it, and only then write.
     const byPreload = new Map<string, CompiledRule[]>();
@@ -196,15 +211,13 @@ async function writeOne(ctx: EnforcementContext, timeoutMs: number): Promise<unk
 }
 
 export async function enforce(ctx: EnforcementContext): Promise<unknown> {
-  checkPathArguments(ctx.info, ctx.args);
-  checkWritable(ctx.rules, ctx.args);
-  const preset = applyPresets(ctx.rules, ctx.args, ctx.caller);
-  if (preset.length) ctx.obligations.push({ type: 'presets', paths: preset });
+  const admitted = admitArguments(ctx.info, ctx.rules, ctx.args, ctx.caller);
+  if (admitted.presets.length) ctx.obligations.push({ type: 'presets', paths: admitted.presets });
   const timeoutMs = timeoutFor(ctx);
   switch (ctx.info.kind) {
-    case 'list': return list(ctx, timeoutMs);
-    case 'read-one': return readOne(ctx, timeoutMs);
-    case 'write-one': return writeOne(ctx, timeoutMs);
-    default: return maskOne(ctx, await dispatch(sdk(ctx, ctx.info.call), ctx.info, ctx.args, timeoutMs));
+    case 'list': return list(ctx, admitted, timeoutMs);
+    case 'read-one': return readOne(ctx, admitted, timeoutMs);
+    case 'write-one': return writeOne(ctx, admitted, timeoutMs);
+    default: return maskOne(ctx, await dispatch(sdk(ctx, ctx.info.call), ctx.info, admitted.args, timeoutMs));
   }
 }

@@ -27,12 +27,15 @@ function whenFor(call: Call): fc.Arbitrary<Record<string, unknown>> {
     ? [
       fc.integer({ min: 1, max: 60 }).map((n) => ({ 'args.0.cursorPaging.limit': { $lte: n } })),
       fc.integer({ min: 1, max: 20 }).map((n) => ({ 'args.0.cursorPaging.limit': { $gte: n, $lte: n + 30 } })),
-      fc.constant({ 'args.0.paging': { $exists: false } }),
+      fc.constant({ 'args.0.cursorPaging.cursor': { $exists: false } }),
       fc.constant({ 'args.0.filter': { $exists: true } }),
       fc.constant({ 'args.0.filter': { $type: 'object' } }),
       fc.constant(isOrders(call) ? { 'args.0.filter.fulfillmentStatus': 'NOT_FULFILLED' } : { 'args.0.filter.visible': true }),
-      fc.constant({ 'args.1.fields': { $not: { $elemMatch: { $eq: 'MERCHANT_DATA' } } } }),
-      fc.constant({ 'args.1': { $exists: false } }),
+      // Only queryProducts has a second (options) argument.
+      ...(isOrders(call) ? [] : [
+        fc.constant({ 'args.1.fields': { $not: { $elemMatch: { $eq: 'MERCHANT_DATA' } } } }),
+        fc.constant({ 'args.1': { $exists: false } }),
+      ]),
     ]
     : [
       fc.subarray(ids, { minLength: 1 }).map((xs) => ({ 'args.0': { $in: xs } })),

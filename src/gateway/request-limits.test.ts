@@ -141,7 +141,7 @@ describe('argument count, string length, array length', () => {
     const bed = createTestBed();
     const l = DEFAULT_LIMITS;
     const reply = await bed.send(visitor, browse({
-      filter: { visible: true, slug: { $nin: Array(l.arrayLength).fill('y'.repeat(10)) }, name: { $ne: 'x'.repeat(l.stringLength) } },
+      filter: { visible: true, slug: { $nin: Array(l.arrayLength).fill('y'.repeat(10)) }, handle: { $ne: 'x'.repeat(l.stringLength) } },
       cursorPaging: { limit: 2 },
     }));
     expect(reply.status).toBe(200);

@@ -117,11 +117,11 @@ describe('Wix answers with an error', () => {
 
   it('a Wix validation error (details.validationError, no application code) is 502 with its status only', async () => {
     const bed = createTestBed();
-    // The emulator refuses a page of 1000 the way Wix does: a 400 with field violations.
-    const reply = await bed.call(user, 'ecom.orders', 'searchOrders', [{ cursorPaging: { limit: 1000 } }]);
+    // The emulator refuses a cursor it did not issue the way Wix does: a 400 with field violations.
+    const reply = await bed.call(user, 'ecom.orders', 'searchOrders', [{ cursorPaging: { cursor: 'not-a-wix-cursor' } }]);
     expect(reply.status).toBe(502);
     expect(reply.body.error.upstream).toEqual({ status: 400 });
-    expect(JSON.stringify(reply.body)).not.toMatch(/limit|cursorPaging|INVALID_ARGUMENT|fieldViolations/);
+    expect(JSON.stringify(reply.body)).not.toMatch(/cursor|cursorPaging|INVALID_ARGUMENT|fieldViolations/);
   });
 
   it.each([

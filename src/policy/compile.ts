@@ -2,7 +2,7 @@
 // file:line:column that caused it; a policy with errors produces no compiled policy at all.
 import {
   DEFAULT_LIMITS, POLICY_FORMAT, SUBJECT_TYPES,
-  type CompiledPolicy, type CompiledRule, type Limits, type MethodInfo, type SubjectType,
+  type CompiledPolicy, type CompiledRule, type Limits, type MethodDescription, type MethodInfo, type SubjectType,
 } from './compiled';
 import { compileConditions, ConditionSyntaxError, type Conditions } from './conditions/strict-matcher';
 import { placeholderAttribute, placeholdersIn, CALLER_ATTRIBUTES } from './conditions/placeholders';
@@ -12,6 +12,8 @@ import type { Diagnostic } from './diagnostics';
 import { didYouMean } from './suggest';
 import { matchesCallPattern } from './call-pattern';
 import { describeCall, restMethodsOf, namespacesOf, sdkPackages } from '../sdk/catalogue';
+import { signaturesOf } from '../sdk/argument-schemas';
+import { argumentPathProblem, argumentPathsIn } from './argument-paths';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -96,13 +98,18 @@ export async function compilePolicy(files: LoadedFile[], diagnostics: Diagnostic
   // Rules.
   const rules: CompiledRule[] = [];
   const ruleIds = new Map<string, string>();
-  const methods: Record<string, MethodInfo> = {};
+  const described_: Record<string, MethodDescription> = {};
+  /** Where each method is first named, for errors about its signature. */
+  const namedAt = new Map<string, { at: ReturnType<Where>; ruleId: string }>();
+  /** Argument paths to check against the signatures once they are read. */
+  const argumentPaths: { call: string; path: string; at: ReturnType<Where>; key: string; ruleId: string }[] = [];
   const knownModules = () => sdkPackages().flatMap((p) => namespacesOf(p).map((n) => n.module));
 
-  const resolveMethod = async (call: string, at: ReturnType<Where>, ruleId: string): Promise<MethodInfo | undefined> => {
+  const resolveMethod = async (call: string, at: ReturnType<Where>, ruleId: string): Promise<MethodDescription | undefined> => {
     const described = await describeCall(call);
     if (described.ok) {
-      methods[call] = described.info;
+      described_[call] = described.info;
+      if (!namedAt.has(call)) namedAt.set(call, { at, ruleId });
       return described.info;
     }
     const module = call.slice(0, call.lastIndexOf('.'));
@@ -179,6 +186,9 @@ export async function compilePolicy(files: LoadedFile[], diagnostics: Diagnostic
       if (r.preload) compiled.preload = r.preload;
 
       if (info) {
+        for (const [i, path] of (r.writable ?? []).entries()) argumentPaths.push({ call, path, at: where(['writable', i]), key: 'writable', ruleId: r.id });
+        for (const path of Object.keys(r.presets ?? {})) argumentPaths.push({ call, path, at: where(['presets', path], true), key: 'presets', ruleId: r.id });
+        for (const path of argumentPathsIn(r.when ?? {})) argumentPaths.push({ call, path, at: where(['when']), key: 'when', ruleId: r.id });
         if (r.cap !== undefined && info.kind !== 'list') {
           error(where(['cap'], true), 'cap-not-list', `cap applies to list calls (query…/search…); ${call} is not one`, r.id);
         }
@@ -214,6 +224,23 @@ export async function compilePolicy(files: LoadedFile[], diagnostics: Diagnostic
       const denier = rules.find((d) => d.effect === 'deny' && !d.when && matchesCallPattern(d.call, rule.call))!;
       error(rule.source, 'unreachable-rule', `rule "${rule.id}" can never allow anything: deny rule "${denier.id}" always refuses ${rule.call} for its roles`, rule.id);
     }
+  }
+
+  // What each method accepts, from the SDK's type declarations (one TypeScript program for all).
+  const methods: Record<string, MethodInfo> = {};
+  const signatures = signaturesOf(Object.values(described_).map(({ call, package: pkg, method }) => ({ call, package: pkg, method })));
+  for (const [call, info] of Object.entries(described_)) {
+    const result = signatures.get(call)!;
+    if (result.ok) methods[call] = { ...info, signature: result.signature };
+    else {
+      const named = namedAt.get(call)!;
+      error(named.at, 'sdk/no-signature', `cannot check the arguments of ${call}: ${result.message}`, named.ruleId);
+    }
+  }
+  for (const p of argumentPaths) {
+    const info = methods[p.call];
+    const problem = info && argumentPathProblem(info.signature, p.path);
+    if (problem) error(p.at, 'argument-path', `${p.key}: ${problem}`, p.ruleId);
   }
 
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };

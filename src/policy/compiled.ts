@@ -1,6 +1,7 @@
 // The compiled policy: what `elevate build` writes into src/generated/policy.ts and what the gateway
 // loads at run time. Plain JSON, so it can be digested, diffed and bundled without a filesystem.
 import type { Conditions } from './conditions/strict-matcher';
+import type { Signature } from './argument-schema';
 
 export const POLICY_FORMAT = 1;
 
@@ -77,7 +78,8 @@ export interface CompiledRule {
 
 export type MethodKind = 'read-one' | 'write-one' | 'list' | 'read' | 'write';
 
-export interface MethodInfo {
+/** What the SDK catalogue knows of a method (its `meta` and a probe of the real function). */
+export interface MethodDescription {
   /** `ecom.orders.getOrder` */
   call: string;
   /** The per-module npm package the method is imported from. */
@@ -95,6 +97,12 @@ export interface MethodInfo {
   list?: { queryArg: number; itemsKey: string };
 }
 
+/** A method the policy names, with what it accepts (read from the SDK's type declarations). */
+export interface MethodInfo extends MethodDescription {
+  /** The parameters of the overload the gateway calls; every argument is checked against them first. */
+  signature: Signature;
+}
+
 export interface CompiledPolicy {
   format: typeof POLICY_FORMAT;
   limits: Limits;
@@ -106,3 +114,6 @@ export interface CompiledPolicy {
   methods: Record<string, MethodInfo>;
   defaultTimeoutMs: number;
 }
+
+/** What a decision reads of a policy: its rules and who holds which role. */
+export type DecisionPolicy = Pick<CompiledPolicy, 'rules' | 'subjectRoles'>;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createClient } from '@wix/sdk';
-import type { MethodInfo, MethodKind } from '../policy/compiled';
+import type { MethodDescription, MethodKind } from '../policy/compiled';
 
 const requireFromProject = createRequire(join(process.cwd(), 'package.json'));
 
@@ -151,7 +151,7 @@ async function probe(fn: (...args: unknown[]) => unknown, pathParamCount: number
 }
 
 export type DescribeResult =
-  | { ok: true; info: MethodInfo }
+  | { ok: true; info: MethodDescription }
   | { ok: false; reason: 'unknown-module' | 'unknown-method' | 'event' | 'enum' | 'not-rest' | 'unprobeable'; message: string };
 
 const describeCache = new Map<string, Promise<DescribeResult>>();
@@ -193,7 +193,7 @@ async function describeUncached(call: string): Promise<DescribeResult> {
   if (listMatch) kind = 'list';
   else if (probed.pathArgs.length > 0) kind = rest.httpMethod === 'GET' ? 'read-one' : 'write-one';
   else kind = rest.httpMethod === 'GET' ? 'read' : 'write';
-  const info: MethodInfo = {
+  const info: MethodDescription = {
     call, package: entry.package, method,
     httpMethod: rest.httpMethod, path: rest.path,
     pathArgs: probed.pathArgs, kind, queryOverload: probed.queryOverload,

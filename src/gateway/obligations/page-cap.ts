@@ -1,28 +1,26 @@
-// Caps the page size of a list call in every paging form the method accepts (`cursorPaging`,
-// `paging`); a missing size gets the cap, a larger one is cut to it, a malformed one is refused.
-// A size of 0 (or -0) is "missing" too: Wix reads 0 as "use the method's default page size",
-// which may be larger than the cap (queryProducts: 100).
+// Caps the page size of a list call. The query has been checked against the method's signature, so
+// it holds at most one paging form and only forms the method declares: a size there that is
+// missing, zero or larger than the cap becomes the cap; without any, the method's own form gets
+// one. A size of 0 is "missing" too: Wix reads 0 as "use the method's default page size", which may
+// be larger than the cap (queryProducts: 100).
 import { isPlainObject } from '../../policy/conditions/strict-matcher';
-import { invalid } from '../errors';
+import type { PagingForm } from '../arguments/query-shape';
 
 /** The cap, and the paging forms whose size the gateway set or cut (never the sizes asked for: argument values stay out of the log). */
 export interface CapApplied { cap: number; enforced: string[] }
 
-export function applyPageCap(query: Record<string, unknown>, cap: number, queryPath: string): CapApplied {
+export function applyPageCap(query: Record<string, unknown>, cap: number, forms: readonly PagingForm[]): CapApplied {
   const enforced: string[] = [];
-  let anyForm = false;
-  for (const form of ['cursorPaging', 'paging'] as const) {
-    if (!Object.hasOwn(query, form)) continue;
-    anyForm = true;
-    const paging = query[form];
-    if (!isPlainObject(paging)) throw invalid(`${queryPath}.${form} must be an object`);
-    const limit = paging.limit;
-    if (limit === undefined || limit === null) { paging.limit = cap; enforced.push(form); continue; }
-    if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 0) {
-      throw invalid(`${queryPath}.${form}.limit must be a non-negative integer`);
-    }
-    if (limit === 0 || limit > cap) { paging.limit = cap; enforced.push(form); }
+  const given = forms.filter((f) => query[f] !== undefined && query[f] !== null);
+  if (given.length === 0) {
+    if (forms[0]) { query[forms[0]] = { limit: cap }; enforced.push(forms[0]); }
+    return { cap, enforced };
   }
-  if (!anyForm) { query.cursorPaging = { limit: cap }; enforced.push('cursorPaging'); }
+  for (const form of given) {
+    const paging = query[form];
+    if (!isPlainObject(paging)) continue; // the signature admits objects only
+    const limit = paging.limit;
+    if (typeof limit !== 'number' || limit === 0 || limit > cap) { paging.limit = cap; enforced.push(form); }
+  }
   return { cap, enforced };
 }

@@ -1,5 +1,5 @@
 // Mass-assignment guard and presets. `writable` lists the argument paths a client may set; any
-// other key in those arguments is refused. `presets` force argument values from the caller,
+// other key, in any argument, is refused. `presets` force argument values from the caller,
 // whatever the client sent (as Hasura's column presets do).
 import type { CompiledRule } from '../../policy/compiled';
 import { interpolate } from '../../policy/conditions/placeholders';
@@ -7,37 +7,32 @@ import { isPlainObject, strictEqual } from '../../policy/conditions/strict-match
 import type { Caller } from '../caller';
 import { GatewayError, invalid } from '../errors';
 
-/** Paths of every leaf in a JSON value, relative to `base`. */
-function leafPaths(value: unknown, base: string, out: string[] = []): string[] {
-  if (isPlainObject(value) && Object.keys(value).length > 0) {
-    for (const [k, v] of Object.entries(value)) leafPaths(v, `${base}.${k}`, out);
-  } else out.push(base);
-  return out;
-}
+const PROTOTYPE_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
+const shown = (segments: string[]) => segments.map((s) => (s.length > 64 ? `${s.slice(0, 64)}…` : s)).join('.');
 
-const covers = (allowed: string, path: string) => path === allowed || path.startsWith(`${allowed}.`);
+/** Whether `allowed` (segments) is `path` or one of its parents; segments compare whole. */
+const covers = (allowed: string[], path: string[]) =>
+  allowed.length <= path.length && allowed.every((s, i) => s === path[i] && !PROTOTYPE_KEYS.has(s));
 
 /**
- * With several allowing rules, a key is writable when any of them lets it be written; a rule
- * without `writable` does not restrict writes at all.
+ * `writable` lists the only paths a client may set, across every argument position of the method
+ * (the id the call addresses aside). With several allowing rules a key is writable when any of
+ * them lets it be written; a rule without `writable` does not restrict writes at all.
  */
-export function checkWritable(rules: CompiledRule[], args: unknown[]): void {
+export function checkWritable(rules: CompiledRule[], args: unknown[], pathArgs: readonly string[]): void {
   if (rules.some((r) => !r.writable)) return;
-  const allowed = rules.flatMap((r) => r.writable!);
-  // Only the arguments a writable list talks about are restricted.
-  const restrictedArgs = new Set(allowed.map((p) => p.split('.')[1]!));
-  for (const index of restrictedArgs) {
-    const arg = args[Number(index)];
-    if (arg === undefined) continue;
-    for (const path of leafPaths(arg, `args.${index}`)) {
-      if (path === `args.${index}` && !isPlainObject(arg)) {
-        if (!allowed.some((a) => covers(a, path))) throw invalid(`${path} must be an object with only writable fields`);
-        continue;
-      }
-      if (path === `args.${index}`) continue; // an empty object writes nothing
-      if (!allowed.some((a) => covers(a, path))) throw invalid(`${path} may not be set by this caller`);
+  const allowed = rules.flatMap((r) => r.writable!).map((p) => p.split('.'));
+  const selectors = pathArgs.map((p) => ['args', ...p.split('.')]);
+  const visit = (value: unknown, path: string[]) => {
+    if (selectors.some((s) => s.length === path.length && s.every((x, i) => x === path[i]))) return;
+    if (allowed.some((a) => covers(a, path))) return;
+    if (isPlainObject(value)) {
+      for (const [key, v] of Object.entries(value)) visit(v, [...path, key]);
+      return; // an empty object writes nothing
     }
-  }
+    throw invalid(`${shown(path)} may not be set by this caller`);
+  };
+  args.forEach((arg, i) => { if (arg !== undefined) visit(arg, ['args', String(i)]); });
 }
 
 function setPath(args: unknown[], path: string, value: unknown): void {

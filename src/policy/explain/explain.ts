@@ -8,8 +8,8 @@ import { PolicyEngine, type Decision } from '../../gateway/decide';
 import type { Caller } from '../../gateway/caller';
 import { combinedFilter } from '../../gateway/obligations/resource-filter';
 import { fieldMaskFor } from '../../gateway/obligations/field-mask';
-import { checkPathArguments } from '../../gateway/obligations/path-arguments';
-import { applyPresets, checkWritable } from '../../gateway/obligations/write-fields';
+import { admitArguments } from '../../gateway/enforce';
+import { queryShape } from '../../gateway/arguments/query-shape';
 import { GatewayError } from '../../gateway/errors';
 import { traceConditions, type ConditionTrace } from './condition-trace';
 
@@ -93,10 +93,7 @@ export function explainCall(policy: CompiledPolicy, caller: Caller, call: string
   const rules = decision.rules;
   explanation.obligations = obligationsOf(info, rules, caller);
   try {
-    const copy = structuredClone(args);
-    checkPathArguments(info, copy);
-    checkWritable(rules, copy);
-    applyPresets(rules, copy, caller);
+    admitArguments(info, rules, args, caller);
   } catch (e) {
     if (!(e instanceof GatewayError)) throw e;
     explanation.argumentsRefused = { status: e.status, code: e.code, message: e.reason ?? e.message };
@@ -115,7 +112,7 @@ function obligationsOf(info: MethodInfo, rules: CompiledRule[], caller: Caller):
   if (restricted) out.resource = Object.fromEntries(rules.map((r) => [r.id, r.resource!]));
   if (info.kind === 'list' && restricted) {
     try {
-      const filter = combinedFilter(rules.map((r) => r.resource), caller);
+      const filter = combinedFilter(rules.map((r) => r.resource), caller, queryShape(info.signature, info.list!.queryArg).filter);
       if (filter) out.filter = filter;
       else out.filterNote = 'the conditions have no Wix filter equivalent: every returned item is re-checked instead';
     } catch (e) {

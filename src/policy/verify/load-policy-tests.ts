@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import type { CompiledPolicy, MethodInfo, SubjectType } from '../compiled';
+import type { CompiledPolicy, MethodDescription, SubjectType } from '../compiled';
 import type { Diagnostic } from '../diagnostics';
 import { documentValue, isFile, locate, positionOf, type LoadedFile } from '../load';
 import { didYouMean } from '../suggest';
@@ -18,7 +18,7 @@ export interface LoadedTestCase {
   column: number;
   subjectType: SubjectType;
   callerId: string;
-  info: MethodInfo;
+  info: MethodDescription;
 }
 
 export function policyTestFiles(dir: string): string[] {
