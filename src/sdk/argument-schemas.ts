@@ -91,6 +91,8 @@ type Tags = Record<string, string>;
 interface Place { key: string; tags: Tags }
 
 const PAGING_NUMBERS = new Set(['limit', 'offset']);
+/** Aliases that name a shape, not a type of the SDK's: their instances are inlined. */
+const UTILITY_TYPES = new Set(['Record', 'Partial', 'Required', 'Readonly', 'Pick', 'Omit', 'NonNullable', 'Exclude', 'Extract', 'Simplify']);
 
 function tagsOf(symbol: ts.Symbol, checker: ts.TypeChecker): Tags {
   const tags: Tags = {};
@@ -320,7 +322,7 @@ class Converter {
 
   private nameOf(type: ts.Type): string | undefined {
     const c = this.checker;
-    const alias = type.aliasSymbol;
+    const alias = type.aliasSymbol && !UTILITY_TYPES.has(type.aliasSymbol.name) ? type.aliasSymbol : undefined;
     const raw = alias
       ? `${alias.name}${type.aliasTypeArguments?.length ? `_${type.aliasTypeArguments.map((t) => c.typeToString(t)).join('_')}` : ''}`
       : type.symbol && !['__type', '__object', 'Object'].includes(type.symbol.name) ? type.symbol.name : undefined;

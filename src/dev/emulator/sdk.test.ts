@@ -210,6 +210,22 @@ describe('productsV3 through the SDK', () => {
     const next = await page.next();
     expect(next.items.map((p) => p._id)).toEqual(['p-034', 'p-042', 'p-050', 'p-058']);
   });
+
+  it('updateProduct: PATCH /stores/v3/products/{id} with { product, fields }, revision checked and incremented', async () => {
+    const app = clientFor(emu, devTokens.app);
+    const updated = await app.productsV3.updateProduct('p-001', { name: 'Renamed Tote', revision: '1' }, { fields: ['MERCHANT_DATA'] });
+    expect(updated).toMatchObject({ _id: 'p-001', name: 'Renamed Tote', revision: '2' });
+    expect(updated.costRange).toBeDefined();
+    expect(emu.requests.at(-1)).toMatchObject({
+      route: 'updateProduct', method: 'PATCH', path: '/stores/v3/products/p-001',
+      body: { product: { name: 'Renamed Tote', revision: '1', id: 'p-001' }, fields: ['MERCHANT_DATA'] },
+    });
+    const stale = await rejection(app.productsV3.updateProduct('p-001', { name: 'Again', revision: '1' }));
+    expect(stale.details.applicationError.code).toBe('REVISION_MISMATCH');
+    const visitor = clientFor(emu, devTokens.visitor);
+    const denied = await rejection(visitor.productsV3.updateProduct('p-001', { name: 'x', revision: '2' }));
+    expect(denied.details.applicationError.code).toBe('PERMISSION_DENIED');
+  });
 });
 
 describe('ambient context, as in the hosted runtime', () => {

@@ -14,6 +14,8 @@
  *   GET  /stores/v3/products/query?.r=<base64url JSON { query, fields }>    → { products, pagingMetadata }
  *        (plain params are accepted too: `query.cursorPaging.limit=5&fields=URL`, `query.filter=<JSON>`)
  *   POST /stores/v3/products/query          { query, fields }               (the SDK's fallback for a query string > 4000 chars)
+ *   PATCH /stores/v3/products/{id}          { product: { id, revision, … }, fields } → { product }
+ *        (a partial update of top-level fields; `revision` must be the current one and increments)
  *
  * Authorization (the raw token, as the SDK sends it; `Bearer x` accepted too):
  *   - every REST route: missing / unknown / inactive token → 401 UNAUTHENTICATED
@@ -51,6 +53,7 @@ export type RouteName =
   | 'cancelOrder'
   | 'getProduct'
   | 'queryProducts'
+  | 'updateProduct'
   | 'unknown';
 
 export interface RecordedRequest {
@@ -153,6 +156,7 @@ export function matchRoute(method: string, host: string, pathname: string): Rout
   // The SDK's fallback when the GET query string would pass 4000 characters: the same payload as a JSON body.
   if (m === 'POST' && is('stores', 'v3', 'products', 'query')) return { route: 'queryProducts' };
   if (m === 'GET' && is('stores', 'v3', 'products', '*') && segs[3] !== '') return { route: 'getProduct', id: decodeSegment(segs[3]!) };
+  if (m === 'PATCH' && is('stores', 'v3', 'products', '*') && segs[3] !== '') return { route: 'updateProduct', id: decodeSegment(segs[3]!) };
   if (m === 'GET' && is('stores', 'v3', 'products')) return { route: 'getProduct' };
 
   return { route: 'unknown' };
@@ -509,6 +513,30 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
     return [200, { products: page.map((p) => productView(p, fields)), pagingMetadata: metadata }];
   }
 
+  const READ_ONLY_PRODUCT_FIELDS = new Set(['id', 'revision', 'createdDate', 'updatedDate']);
+
+  function updateProduct(caller: Caller, match: RouteMatch, body: unknown): [number, unknown] {
+    requireApp(caller, 'WIX_STORES.PRODUCT_UPDATE');
+    if (!isPlainObject(body) || !isPlainObject(body.product)) throw WixHttpError.validation('product', 'is required', 'REQUIRED_FIELD');
+    const fields = parseFields(body.fields, 'fields');
+    const update = body.product;
+    const id = match.id ?? '';
+    if (update.id !== undefined && update.id !== id) throw WixHttpError.validation('product.id', 'must match the path', 'INVALID');
+    if (typeof update.revision !== 'string' && typeof update.revision !== 'number') {
+      throw WixHttpError.validation('product.revision', 'is required', 'REQUIRED_FIELD');
+    }
+    const product = data.products.find((p) => p.id === id);
+    if (!product) throw WixHttpError.notFound('PRODUCT_NOT_FOUND', `Product with id ${id} not found`, { productId: id });
+    if (String(update.revision) !== product.revision) {
+      throw WixHttpError.application(409, 'REVISION_MISMATCH', 'revision mismatch', `product ${id} is at revision ${product.revision}`);
+    }
+    const target = product as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(update)) if (!READ_ONLY_PRODUCT_FIELDS.has(key)) target[key] = clone(value);
+    product.revision = String(Number(product.revision) + 1);
+    product.updatedDate = new Date(now()).toISOString();
+    return [200, { product: productView(product, fields) }];
+  }
+
   // --- the handler -----------------------------------------------------------------------------------------------
 
   function latencyFor(route: RouteName): number {
@@ -619,6 +647,9 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
               break;
             case 'queryProducts':
               result = queryProducts(caller, (record.payload ?? {}) as Record<string, unknown>);
+              break;
+            case 'updateProduct':
+              result = updateProduct(caller, match, body);
               break;
             default:
               throw new Error(`unhandled route ${match.route}`);

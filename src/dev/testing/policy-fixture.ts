@@ -1,5 +1,6 @@
 // Compiles a policy written inline (YAML text) into the same module shape `elevate build`
 // generates, with the real SDK functions: for tests of policy features the example policy lacks.
+import { readFileSync } from 'node:fs';
 import { parsePolicyText } from '../../policy/load';
 import { compilePolicy } from '../../policy/compile';
 import { policyDigest } from '../../policy/digest';
@@ -18,4 +19,17 @@ export async function policyFromYaml(text: string, file = 'fixture.yaml'): Promi
     sdkMethods[call] = mod[info.method]!;
   }
   return { policy, digest: await policyDigest(policy), sdkMethods: Object.freeze(sdkMethods) };
+}
+
+const fixtures = new Map<string, Promise<PolicyModule>>();
+
+/** A fixture policy under test/fixtures/ (compiled once per test file). */
+export function fixturePolicy(name: string): Promise<PolicyModule> {
+  let module = fixtures.get(name);
+  if (!module) {
+    const file = `test/fixtures/${name}.yaml`;
+    module = policyFromYaml(readFileSync(file, 'utf8'), file);
+    fixtures.set(name, module);
+  }
+  return module;
 }
