@@ -47,4 +47,28 @@ export async function typeChecks(client: ElevateClient): Promise<void> {
   await client.call('ecom.orders.searchOrders', { cursorPaging: { limit: '10' } });
   // @ts-expect-error: the builder overload (no query) is not a data call and is not offered
   await client.api.stores.productsV3.queryProducts();
+
+  // The argument types are what the gateway accepts (printed from the schemas it checks), so what
+  // it would refuse with 400 for its shape does not compile either.
+  await client.api.stores.productsV3.queryProducts({ filter: { slug: { $startsWith: 'tote' }, _createdDate: { $gt: new Date() } }, sort: [{ fieldName: 'slug', order: 'ASC' }] }, { fields: ['URL'] });
+  // @ts-expect-error: options cannot carry a query of their own (the SDK would merge it over the checked one)
+  await client.api.stores.productsV3.queryProducts({}, { query: { filter: {} } });
+  // @ts-expect-error: queryProducts pages by cursor only
+  await client.api.stores.productsV3.queryProducts({ paging: { limit: 5 } });
+  // @ts-expect-error: a sort entry is exactly { fieldName, order }
+  await client.api.stores.productsV3.queryProducts({ sort: [{ fieldName: 'slug', selectItemsBy: [] }] });
+  // @ts-expect-error: name is not a sortable field of the products query spec
+  await client.api.stores.productsV3.queryProducts({ sort: [{ fieldName: 'name' }] });
+  // @ts-expect-error: costRange is not a filterable field of the spec
+  await client.api.stores.productsV3.queryProducts({ filter: { 'costRange.minValue.amount': { $gt: '1' } } });
+  // @ts-expect-error: the spec gives buyerInfo.memberId $eq, $in, $ne and $nin only
+  await client.api.ecom.orders.searchOrders({ filter: { 'buyerInfo.memberId': { $exists: true } } });
+  // @ts-expect-error: the REST spelling `id` is not the SDK's `_id`
+  await client.api.ecom.orders.searchOrders({ filter: { id: 'o-1' } });
+  // @ts-expect-error: getOrder takes one argument
+  await client.call('ecom.orders.getOrder', 'o-1', { id: 'o-4' });
+  // @ts-expect-error: searchOrders needs its search
+  await client.api.ecom.orders.searchOrders();
+  // @ts-expect-error: an enum value the SDK does not declare
+  await client.api.stores.productsV3.getProduct('p-001', { fields: ['ALL'] });
 }

@@ -99,7 +99,7 @@ function validArgs(call: Call): fc.Arbitrary<unknown[]> {
     case 'stores.productsV3.updateProduct': return fc.tuple(
       fc.constantFrom(...PRODUCT_IDS),
       fc.record({ name: fc.stringMatching(/^[A-Za-z ]{1,20}$/), revision: fc.constantFrom('1', '2') }, { requiredKeys: [] }),
-    ).chain((args) => fc.oneof(fc.constant(args), fc.constant([...args, {}])));
+    ).chain((args) => fc.oneof(fc.constant<unknown[]>(args), fc.constant<unknown[]>([...args, {}])));
   }
 }
 

@@ -1,6 +1,6 @@
 // The explanation's own condition trace must reach the verdict the real PolicyEngine reaches.
 import { describe, expect, it } from 'vitest';
-import { policyFromYaml } from '../../dev/testing/policy-fixture';
+import { fixturePolicy, policyFromYaml } from '../../dev/testing/policy-fixture';
 import { PolicyEngine } from '../../gateway/decide';
 import * as generated from '../../generated/policy';
 import { callerFor } from './caller-spec';
@@ -91,5 +91,16 @@ describe('explainCall', () => {
     const cancel = explainCall(policy, member, 'ecom.orders.cancelOrder', ['o-1', { restockAllItems: true }]);
     expect(cancel.obligations).toMatchObject({ kind: 'write-one', preload: { 'member-cancels-own-unfulfilled-order': 'ecom.orders.getOrder' }, rateLimit: { 'member-cancels-own-unfulfilled-order': '5/minute' } });
     expect(cancel.argumentsRefused).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
+  });
+
+  it('applies the argument schemas the gateway applies, with the gateway\'s message', async () => {
+    const { policy } = await fixturePolicy('every-kind-of-call');
+    const visitor = callerFor(policy, 'VISITOR', 'v-1');
+    const smuggled = explainCall(policy, visitor, 'stores.productsV3.queryProducts', [{}, { query: { filter: { visible: false } } }]);
+    expect(smuggled.decision.effect).toBe('allow');
+    expect(smuggled.argumentsRefused).toEqual({ status: 400, code: 'INVALID_REQUEST', message: 'args.1: unknown field "query" (accepted: fields)' });
+    const fine = explainCall(policy, visitor, 'stores.productsV3.queryProducts', [{ filter: { slug: 'a' } }, { fields: ['URL'] }]);
+    expect(fine.argumentsRefused).toBeUndefined();
+    expect(fine.obligations).toMatchObject({ filter: { visible: { $eq: true } }, cap: 20 });
   });
 });
