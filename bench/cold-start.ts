@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { median } from './measure';
 import type { Figure } from './report';
+import { APP_ID } from '../src/dev/emulator/tokens';
 
 export const ENDPOINTS = {
   gateway: 'src/backend/api/elevate/api.ts',
@@ -64,6 +65,7 @@ async function bundleEntry(endpoint: string, outfile: string): Promise<void> {
   await build({
     entryPoints: ['bench/cold-start/entry.ts'], outfile, bundle: true, minify: true, format: 'esm', platform: 'node',
     mainFields: ['module', 'main'], conditions: ['import'], plugins: [plugin], logLevel: 'silent',
+    define: { 'import.meta.env.APP_ID': JSON.stringify(APP_ID) },
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
 }

@@ -5,7 +5,7 @@ import { createGateway } from '../src/gateway/gateway';
 import { silentSink } from '../src/gateway/decision-log';
 import { createIdentityCache } from '../src/gateway/identity-cache';
 import type { PolicyModule } from '../src/gateway/policy-module';
-import { createWixEmulator, devTokens } from '../src/dev/emulator';
+import { APP_ID, createWixEmulator, devTokens } from '../src/dev/emulator';
 import { createWixRuntime } from '../src/dev/runtime/wix-runtime';
 import * as generated from '../src/generated/policy';
 import { median } from './measure';
@@ -17,6 +17,7 @@ async function sequentialLatencies(cached: boolean, count: number): Promise<{ la
   const emulator = createWixEmulator({ latencyMs: LATENCY });
   const runtime = createWixRuntime({ fetch: emulator.fetch, appToken: devTokens.app });
   const gateway = createGateway({
+    appId: APP_ID,
     policy: async () => generated as PolicyModule,
     fetch: emulator.fetch,
     decisionLog: silentSink,

@@ -6,7 +6,7 @@
 import { createGateway } from '../src/gateway/gateway';
 import { silentSink } from '../src/gateway/decision-log';
 import type { PolicyModule } from '../src/gateway/policy-module';
-import { createWixEmulator, devTokens } from '../src/dev/emulator';
+import { APP_ID, createWixEmulator, devTokens } from '../src/dev/emulator';
 import { createWixRuntime } from '../src/dev/runtime/wix-runtime';
 import * as generated from '../src/generated/policy';
 import { createHandwrittenEndpoint } from './handwritten-endpoint';
@@ -18,7 +18,7 @@ const BODY = JSON.stringify({ module: 'ecom.orders', method: 'getOrder', args: [
 export async function wholeRequest(options: { quick: boolean }): Promise<Figure[]> {
   const emulator = createWixEmulator();
   const runtime = createWixRuntime({ fetch: emulator.fetch, appToken: devTokens.app });
-  const gateway = createGateway({ policy: async () => generated as PolicyModule, fetch: emulator.fetch, decisionLog: silentSink });
+  const gateway = createGateway({ appId: APP_ID, policy: async () => generated as PolicyModule, fetch: emulator.fetch, decisionLog: silentSink });
   const handwritten = createHandwrittenEndpoint({ fetch: emulator.fetch });
   const endpoints = { gateway: gateway.handle, handwritten };
 

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyPolicy, runCli, type PolicyCopy } from '../dev/testing/cli-harness';
 
@@ -116,5 +118,22 @@ describe('elevate check', () => {
     const command = await runCli(['chek']);
     expect(command.code).toBe(2);
     expect(command.stderr).toContain('unknown command "chek"');
+  });
+
+  it.each([
+    ['no wix.config.json', undefined, 'no wix.config.json: the gateway needs the app\'s id'],
+    ['no appId in it', '{"projectId":"x"}', 'wix.config.json has no "appId"'],
+    ['an appId that is not one', '{"appId":"my-app"}', 'wix.config.json\'s "appId" is not an app id'],
+  ])('reports a project with %s: the gateway would refuse to start', async (_name, config, message) => {
+    const project = mkdtempSync(join(tmpdir(), 'elevate-project-'));
+    try {
+      if (config !== undefined) writeFileSync(join(project, 'wix.config.json'), config);
+      const run = await runCli(['check', '--project', project, '--json']);
+      expect(run.code).toBe(1);
+      const report = JSON.parse(run.stdout) as { errors: { code: string; message: string }[] };
+      expect(report.errors).toEqual([expect.objectContaining({ code: 'app-id', message: expect.stringContaining(message) })]);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 });

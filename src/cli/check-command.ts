@@ -5,12 +5,14 @@ import { formatDiagnostic, type Diagnostic } from '../policy/diagnostics';
 import { paint, usageError } from './output';
 import { readCommandLine } from './command-line';
 
-export const CHECK_HELP = `usage: elevate check [--policies <dir>] [--generated <file>] [--strict] [--json]
+export const CHECK_HELP = `usage: elevate check [--policies <dir>] [--generated <file>] [--project <dir>] [--strict] [--json]
 
-Validates every policy file (schema, roles, rules, SDK method names, conditions), runs the risk
-lint and checks that the generated policy module is up to date.
+Validates every policy file (schema, roles, rules, SDK method names, argument paths, conditions),
+runs the risk lint, checks that the generated policy module is up to date and that the project
+gives the gateway its app id (wix.config.json's appId).
   --policies <dir>    policy folder (default: ${DEFAULT_POLICY_DIR})
   --generated <file>  generated module to compare (default: ${DEFAULT_GENERATED})
+  --project <dir>     the app project (default: the working directory)
   --strict            warnings fail too (exit 1)
   --json              { ok, errors, warnings, accepted } on stdout
 Exit: 0 no errors (warnings alone pass unless --strict), 1 errors, 2 usage error.`;
@@ -19,12 +21,13 @@ export async function runCheck(argv: string[]): Promise<number> {
   const line = readCommandLine('check', argv, CHECK_HELP, {
     policies: { type: 'string', default: DEFAULT_POLICY_DIR },
     generated: { type: 'string', default: DEFAULT_GENERATED },
+    project: { type: 'string', default: '.' },
     strict: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   });
   if (typeof line === 'number') return line;
   const { values } = line;
-  const result = await checkPolicy({ policies: values.policies, generated: values.generated });
+  const result = await checkPolicy({ policies: values.policies, generated: values.generated, project: values.project });
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   const warnings = result.diagnostics.filter((d) => d.severity === 'warning');
   const failed = errors.length > 0 || (values.strict && warnings.length > 0);

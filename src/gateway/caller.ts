@@ -1,5 +1,8 @@
 // Who is calling: only the Wix token the runtime received, resolved by Wix token-info. Nothing in
-// the body or in other headers can change it. Invalid or inactive → 401; token-info down → 503.
+// the body or in other headers can change it. The checks hold without Wix's runtime (a self-hosted
+// backend has none): the token must have been issued for this app (token-info's `clientId`), be
+// active and unexpired, and name a subject. Invalid, inactive, expired or another app's → 401;
+// token-info down or answering something malformed → 503.
 import { SUBJECT_TYPES, type SubjectType } from '../policy/compiled';
 import { GatewayError } from './errors';
 
@@ -8,7 +11,7 @@ const MAX_TOKEN_LENGTH = 8192;
 
 export interface Caller {
   subjectType: SubjectType;
-  /** The subject id (visitor, member, user or app id); may be empty for anonymous subjects. */
+  /** The subject id (visitor, member, user or app id); never empty for a subject type the policy grants anything. */
   id: string;
   siteId?: string;
   instanceId?: string;
@@ -28,6 +31,8 @@ export interface TokenInfo {
 }
 
 export interface IdentityOptions {
+  /** The app's id: token-info's `clientId` must be this (a token issued for another app is refused). */
+  appId: string;
   /** The fetch token-info is asked through (default: the global fetch, as Wix's runtime does). */
   fetch?: typeof fetch;
   timeoutMs?: number;
@@ -35,11 +40,18 @@ export interface IdentityOptions {
   now?: () => number;
 }
 
-/** Caches token-info answers (see identity-cache.ts); the no-op default asks every time. */
+/**
+ * Caches token-info answers (see identity-cache.ts); without one every request asks. `set` is
+ * given accepted answers (active, this app's) and refusals (`active: false`), which a cache keeps
+ * for a shorter while, so an invalid token does not cost a token-info call every time.
+ */
 export interface IdentityCache {
   get(token: string): Promise<TokenInfo | undefined>;
   set(token: string, info: TokenInfo): Promise<void>;
 }
+
+/** What a cache is given for a token token-info refused (4xx) or the gateway refused. */
+export const REFUSED_TOKEN: TokenInfo = Object.freeze({ active: false, subjectType: 'UNKNOWN', subjectId: '' });
 
 const unauthenticated = (reason: string) => new GatewayError('UNAUTHENTICATED', 'A valid Wix token is required in the Authorization header.', {}, reason);
 const unavailable = (reason: string) => new GatewayError('IDENTITY_UNAVAILABLE', 'The caller could not be identified right now; try again.', {}, reason);
@@ -52,19 +64,23 @@ export function tokenFrom(request: Request): string {
   return token;
 }
 
+/** Token-info's answer, or undefined when it is not one (a field of the wrong type, say): 503. */
 function parseTokenInfo(body: unknown): TokenInfo | undefined {
-  if (body === null || typeof body !== 'object') return undefined;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
   const b = body as Record<string, unknown>;
   if (typeof b.active !== 'boolean') return undefined;
-  const str = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 256 ? v : undefined);
-  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined);
+  const optionalString = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.length <= 256);
+  for (const key of ['subjectId', 'clientId', 'siteId', 'instanceId'] as const) if (!optionalString(b[key])) return undefined;
+  // Timestamps are numbers; a string (even a numeric one) is not token-info's answer.
+  for (const key of ['exp', 'iat'] as const) if (b[key] !== undefined && !(typeof b[key] === 'number' && Number.isFinite(b[key]))) return undefined;
   const subjectType = (SUBJECT_TYPES as readonly unknown[]).includes(b.subjectType) ? (b.subjectType as SubjectType) : 'UNKNOWN';
-  const info: TokenInfo = { active: b.active, subjectType, subjectId: str(b.subjectId) ?? '' };
-  const exp = num(b.exp); if (exp !== undefined) info.exp = exp;
-  const iat = num(b.iat); if (iat !== undefined) info.iat = iat;
-  const clientId = str(b.clientId); if (clientId) info.clientId = clientId;
-  const siteId = str(b.siteId); if (siteId) info.siteId = siteId;
-  const instanceId = str(b.instanceId); if (instanceId) info.instanceId = instanceId;
+  const info: TokenInfo = { active: b.active, subjectType, subjectId: typeof b.subjectId === 'string' ? b.subjectId : '' };
+  if (typeof b.exp === 'number') info.exp = b.exp;
+  if (typeof b.iat === 'number') info.iat = b.iat;
+  for (const key of ['clientId', 'siteId', 'instanceId'] as const) {
+    const v = b[key];
+    if (typeof v === 'string' && v !== '') info[key] = v;
+  }
   return info;
 }
 
@@ -101,17 +117,40 @@ async function askTokenInfo(token: string, options: IdentityOptions): Promise<To
   }
 }
 
-export async function identifyCaller(request: Request | string, subjectRoles: Record<SubjectType, string[]>, options: IdentityOptions = {}): Promise<Caller> {
+/** Why an answer does not identify a caller of this app, or undefined when it does. */
+function refusalOf(info: TokenInfo, options: IdentityOptions, nowMs: number): GatewayError | undefined {
+  if (info.active !== true) return unauthenticated('token inactive');
+  if (info.clientId === undefined) return unauthenticated('token-info names no app for the token');
+  if (info.clientId !== options.appId) return unauthenticated('token issued for another app');
+  if (info.exp !== undefined && info.exp * 1000 <= nowMs) return unauthenticated('token expired');
+  return undefined;
+}
+
+export async function identifyCaller(request: Request | string, subjectRoles: Record<SubjectType, string[]>, options: IdentityOptions): Promise<Caller> {
   const token = typeof request === 'string' ? request : tokenFrom(request);
   const now = options.now ?? Date.now;
   let info = await options.cache?.get(token);
+  const cached = info !== undefined;
   if (!info) {
-    info = await askTokenInfo(token, options);
-    if (info.active && options.cache) await options.cache.set(token, info);
+    try {
+      info = await askTokenInfo(token, options);
+    } catch (e) {
+      // Token-info refused the token (4xx): remember that briefly; an outage is never cached.
+      if (e instanceof GatewayError && e.code === 'UNAUTHENTICATED') await options.cache?.set(token, REFUSED_TOKEN);
+      throw e;
+    }
   }
-  if (!info.active) throw unauthenticated('token inactive');
-  if (info.exp !== undefined && info.exp * 1000 <= now()) throw unauthenticated('token expired');
-  const caller: Caller = { subjectType: info.subjectType, id: info.subjectId, roles: subjectRoles[info.subjectType] ?? [] };
+  const refusal = refusalOf(info, options, now());
+  if (refusal) {
+    if (!cached) await options.cache?.set(token, REFUSED_TOKEN);
+    throw refusal;
+  }
+  const roles = subjectRoles[info.subjectType] ?? [];
+  // A caller the policy grants anything must be someone: an empty id would let every such caller
+  // share one rate-limit bucket, one cursor binding and one `${caller.id}`.
+  if (roles.length > 0 && info.subjectId === '') throw unavailable('token-info answered without a subject id');
+  if (!cached) await options.cache?.set(token, info);
+  const caller: Caller = { subjectType: info.subjectType, id: info.subjectId, roles };
   if (info.siteId) caller.siteId = info.siteId;
   if (info.instanceId) caller.instanceId = info.instanceId;
   return caller;

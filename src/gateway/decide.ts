@@ -66,6 +66,12 @@ export class PolicyEngine {
     return ability;
   }
 
+  /** Whether any allow rule of the caller's roles names the call (before its conditions). */
+  grantsAny(caller: Caller, call: string): boolean {
+    const ability = this.abilityFor(caller.subjectType);
+    return ability !== undefined && ability.rulesFor(call, 'Call').some((r) => !r.inverted);
+  }
+
   rule(id: string): CompiledRule | undefined {
     return this.byId.get(id);
   }

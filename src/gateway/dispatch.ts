@@ -48,6 +48,8 @@ export async function dispatch(fn: SdkFunction, info: MethodInfo, args: unknown[
   } catch (error) {
     if (error instanceof GatewayError) throw error;
     const upstream = upstreamOf(error);
+    // 429 is about the app's quota, not the call: try again later.
+    if (upstream?.status === 429) throw new GatewayError('UPSTREAM_UNAVAILABLE', 'Wix is limiting this app\'s calls right now; try again later.', {}, 'Wix answered 429');
     if (upstream) throw new GatewayError('UPSTREAM_ERROR', `Wix answered ${upstream.status}.`, { upstream }, 'upstream error');
     throw new GatewayError('UPSTREAM_ERROR', 'Wix could not be reached.', {}, `SDK call failed: ${error instanceof Error ? error.name : typeof error}`);
   } finally {

@@ -18,6 +18,7 @@ import { applyPageCap } from './obligations/page-cap';
 import { combinedFilter, narrowFilter } from './obligations/resource-filter';
 import { fieldMaskFor } from './obligations/field-mask';
 import { signCursorsIn, type CursorSigner } from './obligations/signed-cursor';
+import { CURSOR_RULES_CHANGED, type ContinuedListing } from './continued-listing';
 
 const PAGING_KEYS = new Set(['metadata', 'pagingMetadata']);
 
@@ -32,6 +33,13 @@ export interface EnforcementContext {
   args: unknown[];
   obligations: Obligation[];
   cursors: CursorSigner;
+  /** A request that continues a listing (its cursor opened; `args` are then the first page's). */
+  continued?: ContinuedListing;
+  /**
+   * Runs once, right before the call's first request to Wix (a preload included), and may refuse
+   * it: the rate limit, so that it counts exactly the requests that reach Wix.
+   */
+  beforeWix?: () => void | Promise<void>;
 }
 
 export interface AdmittedArguments {
@@ -52,7 +60,13 @@ export function admitArguments(info: MethodInfo, rules: CompiledRule[], args: un
   return { args: parsed.args, fields: parsed.fields, presets };
 }
 
-const isNotFound = (e: unknown) => e instanceof GatewayError && e.code === 'UPSTREAM_ERROR' && e.extra.upstream?.status === 404;
+/**
+ * Wix's answers about the object itself (it is malformed, forbidden or missing): for a restricted
+ * read or a preloaded write these are the same 403 as an object the rules exclude, so replies never
+ * tell objects apart. Wix's 401 (the app's own token) stays a 502 and its 429 (the app's quota) a 503.
+ */
+const OBJECT_ANSWERS = new Set([400, 403, 404]);
+const isObjectAnswer = (e: unknown) => e instanceof GatewayError && e.code === 'UPSTREAM_ERROR' && OBJECT_ANSWERS.has(e.extra.upstream?.status ?? 0);
 
 function timeoutFor(ctx: EnforcementContext): number {
   const set = ctx.rules.map((r) => r.timeoutMs).filter((t): t is number => t !== undefined);
@@ -64,6 +78,18 @@ function sdk(ctx: EnforcementContext, call: string): SdkFunction {
   return ctx.sdkMethods[call]!;
 }
 
+const reachedWix = new WeakSet<EnforcementContext>();
+
+/** Every request to Wix goes through here: the first one of a call runs `beforeWix`. */
+async function toWix(ctx: EnforcementContext, call: string, info: MethodInfo, args: unknown[], timeoutMs: number): Promise<unknown> {
+  const fn = sdk(ctx, call);
+  if (!reachedWix.has(ctx)) {
+    reachedWix.add(ctx);
+    await ctx.beforeWix?.();
+  }
+  return dispatch(fn, info, args, timeoutMs);
+}
+
 function maskOne(ctx: EnforcementContext, value: unknown): unknown {
   const mask = fieldMaskFor(ctx.rules);
   if (!mask) return value;
@@ -73,13 +99,12 @@ function maskOne(ctx: EnforcementContext, value: unknown): unknown {
 }
 
 async function list(ctx: EnforcementContext, admitted: AdmittedArguments, timeoutMs: number): Promise<unknown> {
-  const { info, rules, caller } = ctx;
-  const { args } = admitted;
+  const { info, rules, caller, continued } = ctx;
   const { queryArg, itemsKey } = info.list!;
   const shape = queryShape(info.signature, queryArg);
+  const args = admitted.args;
   if (args[queryArg] === undefined || args[queryArg] === null) args[queryArg] = {};
-  const query = args[queryArg];
-  if (!isPlainObject(query)) throw invalid(`args.${queryArg} must be an object`);
+  if (!isPlainObject(args[queryArg])) throw invalid(`args.${queryArg} must be an object`);
 
   // As in Hasura, a caller may filter and sort only on fields it may read: otherwise a filter on
   // a removed field (cost, say) would answer questions the field mask hides. The names are the
@@ -88,35 +113,37 @@ async function list(ctx: EnforcementContext, admitted: AdmittedArguments, timeou
   if (mask && admitted.fields.some((m) => !mask.permits(m.field))) throw forbidden('filter or sort on a field the caller may not read');
 
   const restricted = rules.every((r) => r.resource !== undefined);
-  // Only cursors this gateway signed for this caller continue a restricted or masked list.
-  const guarded = restricted || mask !== undefined;
-  const paging = query.cursorPaging;
-  const cursor = isPlainObject(paging) ? paging.cursor : undefined;
-  const continues = typeof cursor === 'string' && cursor !== '';
-  if (guarded && continues) {
-    (paging as Record<string, unknown>).cursor = await ctx.cursors.open(cursor, caller, info.call);
+  const cap = rules.every((r) => r.cap !== undefined) ? Math.max(...rules.map((r) => r.cap!)) : undefined;
+  const rulesFingerprint = await ctx.cursors.fingerprint(rules);
+  let query = args[queryArg] as Record<string, unknown>;
+  if (continued) {
+    // The listing's first page was checked and decided under these very rules; Wix reads its filter
+    // and sort from its own cursor, so the request carries the cursor and a page size only.
+    if (continued.opened.rules !== rulesFingerprint) throw invalid(CURSOR_RULES_CHANGED);
+    if (continued.limit !== undefined && cap !== undefined && continued.limit > cap) {
+      throw invalid(`a continued listing takes at most ${cap} items per page (cursorPaging.limit)`);
+    }
+    const first = isPlainObject(query.cursorPaging) ? query.cursorPaging.limit : undefined;
+    const limit = continued.limit ?? (typeof first === 'number' && first > 0 ? first : undefined);
+    query = { cursorPaging: { cursor: continued.opened.wixCursor, ...(limit !== undefined ? { limit } : {}) } };
+    args[queryArg] = query;
     ctx.obligations.push({ type: 'signed-cursor', passed: true });
-  }
-  if (restricted) {
+    if (restricted) ctx.obligations.push({ type: 'filter-skipped', reason: 'cursor continues an earlier query' });
+  } else if (restricted) {
     const forced = combinedFilter(rules.map((r) => r.resource), caller, shape.filter);
-    if (continues) {
-      // Wix reads filter and sort from the (signed, so gateway-issued) cursor; items are re-checked.
-      ctx.obligations.push({ type: 'filter-skipped', reason: 'cursor continues an earlier query' });
-    } else if (forced) {
+    if (forced) {
       narrowFilter(query, forced);
       ctx.obligations.push({ type: 'filter', filter: forced });
     } else {
       ctx.obligations.push({ type: 'filter-skipped', reason: shape.filter === undefined ? 'the method takes no filter' : 'conditions have no Wix filter equivalent' });
     }
   }
-  let cap: number | undefined;
-  if (rules.every((r) => r.cap !== undefined)) {
-    cap = Math.max(...rules.map((r) => r.cap!));
+  if (cap !== undefined) {
     const applied = applyPageCap(query, cap, shape.paging);
     ctx.obligations.push({ type: 'cap', ...applied });
   }
 
-  const result = await dispatch(sdk(ctx, info.call), info, args, timeoutMs);
+  const result = await toWix(ctx, info.call, info, args, timeoutMs);
   if (!isPlainObject(result) || !Array.isArray(result[itemsKey])) {
     throw new GatewayError('UPSTREAM_ERROR', 'Wix answered in an unexpected shape.', {}, `no "${itemsKey}" array in the result`);
   }
@@ -132,16 +159,19 @@ async function list(ctx: EnforcementContext, admitted: AdmittedArguments, timeou
     ctx.obligations.push({ type: 'items-dropped', count: items.length - cap });
     items = items.slice(0, cap);
   }
-  if (guarded) {
+  // Every cursor handed out is the gateway's, bound to this caller, call, rules and first page.
+  const listing = { firstArgs: continued ? continued.opened.firstArgs : ctx.args, rules: rulesFingerprint };
+  const sign = (wixCursor: string) => ctx.cursors.sign(wixCursor, caller, info.call, listing);
+  if (restricted || mask) {
     // Anything besides the items and their paging (aggregations, say) cannot be checked per item
-    // nor masked field by field; the paging's cursors are signed for this caller.
+    // nor masked field by field.
     rest = {};
-    for (const key of PAGING_KEYS) {
-      if (Object.hasOwn(result, key)) rest[key] = await signCursorsIn(result[key], ctx.cursors, caller, info.call);
-    }
+    for (const key of PAGING_KEYS) if (Object.hasOwn(result, key)) rest[key] = result[key];
     const removed = Object.keys(result).filter((k) => k !== itemsKey && !PAGING_KEYS.has(k));
     if (removed.length) ctx.obligations.push({ type: 'fields-removed', paths: removed });
   }
+  if (rest === result) rest = { ...result };
+  for (const key of PAGING_KEYS) if (Object.hasOwn(rest, key)) rest[key] = await signCursorsIn(rest[key], sign);
   if (mask) {
     const removed = new Set<string>();
     let touched = 0;
@@ -161,12 +191,12 @@ async function readOne(ctx: EnforcementContext, { args }: AdmittedArguments, tim
   const restricted = rules.every((r) => r.resource !== undefined);
   let result: unknown;
   try {
-    result = await dispatch(sdk(ctx, info.call), info, args, timeoutMs);
+    result = await toWix(ctx, info.call, info, args, timeoutMs);
   } catch (e) {
     // A missing object and a forbidden one look the same, so ids cannot be probed.
-    if (restricted && isNotFound(e)) {
+    if (restricted && isObjectAnswer(e)) {
       ctx.obligations.push({ type: 'resource-check', passed: false });
-      throw forbidden('object not found');
+      throw forbidden(`Wix answered ${(e as GatewayError).extra.upstream!.status} for the object`);
     }
     throw e;
   }
@@ -195,9 +225,9 @@ async function writeOne(ctx: EnforcementContext, { args }: AdmittedArguments, ti
       }
       let target: unknown;
       try {
-        target = await dispatch(sdk(ctx, preloadCall), preloadInfo, preloadArgs, timeoutMs);
+        target = await toWix(ctx, preloadCall, preloadInfo, preloadArgs, timeoutMs);
       } catch (e) {
-        if (isNotFound(e)) { ctx.obligations.push({ type: 'preload', call: preloadCall, passed: false }); continue; }
+        if (isObjectAnswer(e)) { ctx.obligations.push({ type: 'preload', call: preloadCall, passed: false }); continue; }
         throw e;
       }
       const ok = ctx.engine.resourcePermitted(caller, info.call, preloadRules, target);
@@ -206,7 +236,7 @@ async function writeOne(ctx: EnforcementContext, { args }: AdmittedArguments, ti
     }
     if (!passed) throw forbidden('preloaded target fails the resource conditions');
   }
-  const result = await dispatch(sdk(ctx, info.call), info, args, timeoutMs);
+  const result = await toWix(ctx, info.call, info, args, timeoutMs);
   return maskOne(ctx, result);
 }
 
@@ -218,6 +248,6 @@ export async function enforce(ctx: EnforcementContext): Promise<unknown> {
     case 'list': return list(ctx, admitted, timeoutMs);
     case 'read-one': return readOne(ctx, admitted, timeoutMs);
     case 'write-one': return writeOne(ctx, admitted, timeoutMs);
-    default: return maskOne(ctx, await dispatch(sdk(ctx, ctx.info.call), ctx.info, admitted.args, timeoutMs));
+    default: return maskOne(ctx, await toWix(ctx, ctx.info.call, ctx.info, admitted.args, timeoutMs));
   }
 }

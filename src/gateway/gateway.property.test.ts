@@ -9,7 +9,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { policyFromYaml } from '../dev/testing/policy-fixture';
-import { createWixEmulator, devTokens } from '../dev/emulator';
+import { APP_ID, createWixEmulator, devTokens } from '../dev/emulator';
 import { createWixRuntime } from '../dev/runtime/wix-runtime';
 import { createGateway, type Gateway } from './gateway';
 import { silentSink } from './decision-log';
@@ -55,7 +55,7 @@ beforeAll(async () => {
       if (!String(e).includes('unreachable-rule') && !String(e).includes('can never allow')) throw e;
       continue;
     }
-    const gateway = createGateway({ policy: async () => module, fetch: (input, init) => emulatorNow().fetch(input, init), decisionLog: silentSink });
+    const gateway = createGateway({ appId: APP_ID, policy: async () => module, fetch: (input, init) => emulatorNow().fetch(input, init), decisionLog: silentSink });
     const targets: Target[] = [];
     for (const [who, caller] of Object.entries(CALLERS) as [Who, RefCaller][]) {
       const held = rolesHeld(spec, caller.subjectType);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestBed } from '../dev/testing/test-bed';
 import { policyFromYaml } from '../dev/testing/policy-fixture';
 import { devTokens } from '../dev/emulator';
+import { validationErrorBody } from '../dev/emulator/errors';
 
 const visitor = devTokens.visitor;
 const m1 = devTokens.members['m-1'];
@@ -234,10 +235,9 @@ describe('Wix errors', () => {
   });
 
   it('a Wix validation error is 502 with its status', async () => {
-    const bed = createTestBed();
-    // The dashboard's search is unrestricted, so its cursors are Wix's own: the emulator refuses
-    // one it did not issue, as Wix does, with a 400.
-    const reply = await bed.call(user, 'ecom.orders', 'searchOrders', [{ cursorPaging: { cursor: 'not-a-wix-cursor' } }]);
+    // Wix refusing what the SDK's types allow (a rule it keeps on its servers): a 400 with field violations.
+    const bed = createTestBed({ emulator: { fault: (route) => (route === 'searchOrders' ? Response.json(validationErrorBody([{ field: 'search.filter', description: 'not supported', violatedRule: 'INVALID' }]), { status: 400 }) : undefined) } });
+    const reply = await bed.call(user, 'ecom.orders', 'searchOrders', [{}]);
     expect(reply.status).toBe(502);
     expect(reply.body.error.upstream.status).toBe(400);
   });

@@ -9,11 +9,17 @@ import { enforce } from './enforce';
 import { forbidden, GatewayError, invalid } from './errors';
 import { verifyPolicyModule, type LoadedPolicy, type PolicyModule } from './policy-module';
 import { memoryRateLimitStore, type RateLimitStore } from './rate-limit';
-import { createCursorSigner } from './obligations/signed-cursor';
+import { createCursorSigner, type CursorSecret } from './obligations/signed-cursor';
+import { continuedListing } from './continued-listing';
 import { checkShape, parseJsonBody, readBodyText } from './request-limits';
 import { callRequestSchema, describeWireIssue, jsonResponse, MAX_NAME_LENGTH, METHOD_NAME, MODULE_NAME, type ErrorReply } from './wire';
 
 export interface GatewayOptions {
+  /**
+   * The app's id (Wix's runtime sets `import.meta.env.APP_ID`). Token-info's `clientId` must be
+   * this: a token issued for another app is refused, whoever runs the backend.
+   */
+  appId: string;
   /** Loads the generated policy module (a dynamic import, so a broken module fails closed). */
   policy: () => Promise<PolicyModule>;
   /** The fetch token-info is asked through (default: global fetch). */
@@ -23,11 +29,14 @@ export interface GatewayOptions {
   rateLimits?: RateLimitStore;
   now?: () => number;
   /**
-   * Signs the cursors of restricted or masked lists. Give every isolate of an app the same secret
-   * (e.g. from the app's secrets) so a cursor continues wherever the next page is served; without
-   * one, each isolate signs with its own random key.
+   * Signs the cursors the gateway hands out. Give every isolate of an app the same secret (e.g.
+   * from the app's secrets) so a cursor continues wherever the next page is served; without one,
+   * each isolate signs with its own random key. To rotate, pass `{ current, previous }`: cursors
+   * the previous key signed still continue until they expire.
    */
-  cursorSecret?: string;
+  cursorSecret?: CursorSecret;
+  /** How long a cursor continues its listing, in seconds (default 3600). */
+  cursorTtlSeconds?: number;
 }
 
 export interface Gateway {
@@ -35,11 +44,19 @@ export interface Gateway {
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
+  if (typeof options.appId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(options.appId)) {
+    throw new TypeError('createGateway: appId is required (the app\'s id, e.g. import.meta.env.APP_ID): without it a token issued for another app could not be told apart');
+  }
   const now = options.now ?? Date.now;
   const log = options.decisionLog ?? consoleSink;
   const rateLimits = options.rateLimits ?? memoryRateLimitStore();
-  const cursors = createCursorSigner(options.cursorSecret);
+  const cursors = createCursorSigner({
+    ...(options.cursorSecret !== undefined ? { secret: options.cursorSecret } : {}),
+    ...(options.cursorTtlSeconds !== undefined ? { ttlSeconds: options.cursorTtlSeconds } : {}),
+    now,
+  });
   const identity = {
+    appId: options.appId,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.identityCache ? { cache: options.identityCache } : {}),
     now,
@@ -67,7 +84,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       checkShape(body, limits);
       const parsed = callRequestSchema.safeParse(body);
       if (!parsed.success) throw invalid(describeWireIssue(parsed.error));
-      const args = parsed.data.args ?? [];
+      let args = parsed.data.args ?? [];
       if (args.length > limits.args) throw invalid(`args: at most ${limits.args} arguments`);
       const { module, method } = parsed.data;
       const call = `${module}.${method}`;
@@ -82,6 +99,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       const info = wellFormed && Object.hasOwn(policy.methods, call) ? policy.methods[call] : undefined;
       if (!info || !Object.hasOwn(sdkMethods, call)) throw forbidden('no rule grants this call');
 
+      // A continued listing is decided on its first page's arguments, which its cursor holds; a
+      // caller no rule grants the call is refused first, so a cursor never tells calls apart.
+      if (!engine.grantsAny(caller, call)) throw forbidden('no rule grants this call');
+      const continued = await continuedListing(info, args, caller, cursors);
+      if (continued) args = continued.opened.firstArgs;
       const decision = engine.decide(caller, call, args);
       if (decision.effect === 'deny') {
         entry.decision = 'deny';
@@ -90,23 +112,24 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       entry.rule = decision.decidingRule.id;
 
+      // The rate limit counts requests that reach Wix: it is taken right before the first one
+      // (a preload included), so a call refused earlier (a bad argument, say) costs nothing.
       const limited = decision.rules.every((r) => r.rateLimit);
-      if (limited) {
+      const beforeWix = !limited ? undefined : () => {
         let retryAfter = Infinity;
-        let admitted = false;
         for (const r of decision.rules) {
           const hit = rateLimits.hit(`${r.id}\u0000${caller.subjectType}\u0000${caller.id}`, r.rateLimit!.count, r.rateLimit!.windowSeconds, now());
-          if (hit.allowed) { admitted = true; entry.rule = r.id; break; }
+          if (hit.allowed) { entry.rule = r.id; return; }
           retryAfter = Math.min(retryAfter, hit.retryAfterSeconds);
         }
-        if (!admitted) {
-          entry.decision = 'deny';
-          throw new GatewayError('RATE_LIMITED', `Too many calls; retry in ${retryAfter} s.`, { retryAfterSeconds: retryAfter }, 'rate limit');
-        }
-      }
+        throw new GatewayError('RATE_LIMITED', `Too many calls; retry in ${retryAfter} s.`, { retryAfterSeconds: retryAfter }, 'rate limit');
+      };
 
       entry.decision = 'allow';
-      const result = await enforce({ policy, engine, sdkMethods, caller, info, rules: decision.rules, args, obligations, cursors });
+      const result = await enforce({
+        policy, engine, sdkMethods, caller, info, rules: decision.rules, args, obligations, cursors,
+        ...(continued ? { continued } : {}), ...(beforeWix ? { beforeWix } : {}),
+      });
       let text: string;
       try {
         text = JSON.stringify({ result: result === undefined ? null : result });

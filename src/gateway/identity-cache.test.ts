@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createIdentityCache, tokenDigest } from './identity-cache';
 import type { TokenInfo } from './caller';
 import { createTestBed } from '../dev/testing/test-bed';
+import { devTokens } from '../dev/emulator';
 
 const T0 = 1_700_000_000_000;
 const info = (subjectId: string, extra: Partial<TokenInfo> = {}): TokenInfo =>
@@ -54,13 +55,29 @@ describe('identity cache', () => {
     expect(cache.size).toBe(0);
   });
 
-  it('never caches an inactive token', async () => {
-    const cache = createIdentityCache({ now: clock().now });
+  it('keeps a refused token apart and briefly: never as an accepted one, only for refusedTtlMs', async () => {
+    const c = clock();
+    const cache = createIdentityCache({ now: c.now, refusedTtlMs: 10_000 });
     await cache.set('t', info('m-1', { active: false }));
     await cache.set('u', { ...info('m-1'), active: 'yes' as never });
-    expect(await cache.get('t')).toBeUndefined();
-    expect(await cache.get('u')).toBeUndefined();
     expect(cache.size).toBe(0);
+    expect(cache.refusedSize).toBe(2);
+    expect((await cache.get('t'))?.active).toBe(false);
+    expect((await cache.get('u'))?.active).toBe('yes'); // kept as given: not `true`, so still refused
+    c.advance(10_000);
+    expect(await cache.get('t')).toBeUndefined();
+    const off = createIdentityCache({ now: c.now, refusedTtlMs: 0 });
+    await off.set('t', info('m-1', { active: false }));
+    expect(await off.get('t')).toBeUndefined();
+  });
+
+  it('a flood of refused tokens stays within its own bound and never pushes out an accepted one', async () => {
+    const cache = createIdentityCache({ now: clock().now, maxEntries: 2, maxRefusedEntries: 3 });
+    await cache.set('good', info('m-1'));
+    for (let i = 0; i < 100; i++) await cache.set(`bad-${i}`, info('x', { active: false }));
+    expect(cache.refusedSize).toBe(3);
+    expect((await cache.get('good'))?.subjectId).toBe('m-1');
+    expect(await cache.get('bad-0')).toBeUndefined();
   });
 
   it('stays within its bound, dropping the least recently used', async () => {
@@ -114,11 +131,26 @@ describe('identity cache in the gateway', () => {
     expect(callers.slice(4)).toEqual(['m-1', 'm-2', 'm-2', 'm-1', 'm-2', 'm-2', 'm-1', 'm-2', 'm-2']);
   });
 
-  it('never caches an inactive token: every attempt asks token-info again', async () => {
+  it.each([
+    ['an inactive token', () => devTokens.inactive],
+    ['a token token-info does not know (401)', () => 'not-a-wix-token'],
+  ])('%s is refused from the cache for a while: one token-info call for three attempts', async (_name, token) => {
     const bed = createTestBed({ gateway: { identityCache: createIdentityCache() } });
     for (let i = 0; i < 3; i++) {
-      expect((await bed.call(bed.tokens.inactive, 'ecom.orders', 'getOrder', ['o-1'])).status).toBe(401);
+      expect((await bed.call(token(), 'ecom.orders', 'getOrder', ['o-1'])).status).toBe(401);
     }
-    expect(bed.tokenInfoRequests()).toHaveLength(3);
+    expect(bed.tokenInfoRequests()).toHaveLength(1);
+  });
+
+  it('token-info down is never remembered: the next attempt asks again', async () => {
+    let down = true;
+    const bed = createTestBed({
+      gateway: { identityCache: createIdentityCache() },
+      emulator: { fault: (route) => (route === 'token-info' && down ? 'error500' : undefined) },
+    });
+    expect((await bed.call(devTokens.members['m-1'], 'ecom.orders', 'getOrder', ['o-1'])).status).toBe(503);
+    down = false;
+    expect((await bed.call(devTokens.members['m-1'], 'ecom.orders', 'getOrder', ['o-1'])).status).toBe(200);
+    expect(bed.tokenInfoRequests()).toHaveLength(2);
   });
 });

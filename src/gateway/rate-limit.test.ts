@@ -56,12 +56,30 @@ describe('rateLimit: 5/minute on members\' cancelOrder', () => {
     expect((await cancel(m1, 'o-1')).status).toBe(200);
   });
 
-  it('cancels refused after the decision count (another member\'s order, a field that may not be written)', async () => {
-    const { cancel } = bedWithClock();
-    for (let i = 0; i < 3; i++) expect((await cancel(m1, 'o-4')).status).toBe(403);
-    for (let i = 0; i < 2; i++) expect((await cancel(m1, 'o-1', { restockAllItems: true })).status).toBe(400);
-    const limited = await cancel(m1, 'o-1');
-    expect(limited.status).toBe(429);
+  /** Cancels as m-1 and says whether the request reached Wix (the emulator is reset per cancel). */
+  const attempt = async (cancel: ReturnType<typeof bedWithClock>['cancel'], bed: ReturnType<typeof bedWithClock>['bed'], id: string, options: unknown = {}) => {
+    const reply = await cancel(m1, id, options);
+    return { status: reply.status, reachedWix: bed.upstream().length > 0 };
+  };
+
+  it('a request counts once it reaches Wix (a preload included), whatever the outcome; one refused before it does not', async () => {
+    const { bed, cancel } = bedWithClock();
+    // Refused before any Wix request: a field that may not be written, an id that is not a plain id.
+    for (let i = 0; i < 10; i++) expect(await attempt(cancel, bed, 'o-1', { restockAllItems: true })).toEqual({ status: 400, reachedWix: false });
+    for (let i = 0; i < 10; i++) expect(await attempt(cancel, bed, 'o/../o-4')).toEqual({ status: 400, reachedWix: false });
+    // Reaching Wix: another member's order is refused after its preload, and counts.
+    for (let i = 0; i < 3; i++) expect(await attempt(cancel, bed, 'o-4')).toEqual({ status: 403, reachedWix: true });
+    for (let i = 0; i < 2; i++) expect(await attempt(cancel, bed, 'o-1')).toEqual({ status: 200, reachedWix: true });
+    expect(await attempt(cancel, bed, 'o-1')).toEqual({ status: 429, reachedWix: false });
+  });
+
+  it('a limit of N admits exactly N requests that reach Wix', async () => {
+    const { bed, cancel } = bedWithClock();
+    const outcomes: { status: number; reachedWix: boolean }[] = [];
+    for (let i = 0; i < 12; i++) outcomes.push(await attempt(cancel, bed, ['o-3', 'o-4', 'o-1/x', 'o-1'][i % 4]!, i % 4 === 3 ? { restockAllItems: true } : {}));
+    expect(outcomes.filter((o) => o.reachedWix)).toHaveLength(5);
+    expect(outcomes.filter((o) => o.status === 429).length).toBeGreaterThan(0);
+    expect(outcomes.filter((o) => o.status === 429).every((o) => !o.reachedWix)).toBe(true);
   });
 
   it('calls the decision refuses, or that never reach it, do not count', async () => {

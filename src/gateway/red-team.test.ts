@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestBed } from '../dev/testing/test-bed';
 import { policyFromYaml } from '../dev/testing/policy-fixture';
-import { createWixEmulator, devTokens } from '../dev/emulator';
+import { APP_ID, createWixEmulator, devTokens } from '../dev/emulator';
 import { createWixRuntime } from '../dev/runtime/wix-runtime';
 import { POST } from '../backend/api/elevate/api';
 
@@ -237,16 +237,22 @@ describe('identity edge cases', () => {
   });
 
   const tokenInfoSays = (info: unknown) => createTestBed({ emulator: { fault: (route) => (route === 'token-info' ? Response.json(info) : undefined) } });
+  const ours = { clientId: APP_ID };
   it.each([
-    ['a lower-case subject type', { active: true, subjectType: 'member', subjectId: 'm-1' }, 403],
-    ['a prototype name as subject type', { active: true, subjectType: 'toString', subjectId: 'm-1' }, 403],
-    ['no subject type', { active: true, subjectId: 'm-1' }, 403],
-    ['an empty member id', { active: true, subjectType: 'MEMBER', subjectId: '' }, 403],
-    ['a numeric member id', { active: true, subjectType: 'MEMBER', subjectId: 1 }, 403],
-    ['exp as a past numeric string', { active: true, subjectType: 'MEMBER', subjectId: 'm-1', exp: '1000' }, 401],
-    ['exp 0', { active: true, subjectType: 'MEMBER', subjectId: 'm-1', exp: 0 }, 401],
-    ['active as 1', { active: 1, subjectType: 'MEMBER', subjectId: 'm-1' }, 503],
-    ['active as "true"', { active: 'true', subjectType: 'MEMBER', subjectId: 'm-1' }, 503],
+    ['a lower-case subject type', { ...ours, active: true, subjectType: 'member', subjectId: 'm-1' }, 403],
+    ['a prototype name as subject type', { ...ours, active: true, subjectType: 'toString', subjectId: 'm-1' }, 403],
+    ['no subject type', { ...ours, active: true, subjectId: 'm-1' }, 403],
+    ['an empty member id', { ...ours, active: true, subjectType: 'MEMBER', subjectId: '' }, 503],
+    ['no member id', { ...ours, active: true, subjectType: 'MEMBER' }, 503],
+    ['a numeric member id', { ...ours, active: true, subjectType: 'MEMBER', subjectId: 1 }, 503],
+    ['exp as a past numeric string', { ...ours, active: true, subjectType: 'MEMBER', subjectId: 'm-1', exp: '1000' }, 503],
+    ['iat as a string', { ...ours, active: true, subjectType: 'MEMBER', subjectId: 'm-1', iat: 'yesterday' }, 503],
+    ['exp 0', { ...ours, active: true, subjectType: 'MEMBER', subjectId: 'm-1', exp: 0 }, 401],
+    ['active as 1', { ...ours, active: 1, subjectType: 'MEMBER', subjectId: 'm-1' }, 503],
+    ['active as "true"', { ...ours, active: 'true', subjectType: 'MEMBER', subjectId: 'm-1' }, 503],
+    ['no clientId', { active: true, subjectType: 'MEMBER', subjectId: 'm-1' }, 401],
+    ['another app\'s clientId', { active: true, subjectType: 'MEMBER', subjectId: 'm-1', clientId: 'another-app' }, 401],
+    ['a clientId in another case', { active: true, subjectType: 'MEMBER', subjectId: 'm-1', clientId: APP_ID.toUpperCase() }, 401],
   ])('token-info with %s: searching orders is %i and no order leaves', async (_name, info, status) => {
     const bed = tokenInfoSays(info);
     const reply = await bed.call(m1, 'ecom.orders', 'searchOrders', [{}]);

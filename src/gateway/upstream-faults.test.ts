@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestBed } from '../dev/testing/test-bed';
 import { policyFromYaml } from '../dev/testing/policy-fixture';
 import { createWixRuntime } from '../dev/runtime/wix-runtime';
-import { createWixEmulator, devTokens, type RouteName } from '../dev/emulator';
+import { APP_ID, createWixEmulator, devTokens, type RouteName } from '../dev/emulator';
+import { validationErrorBody } from '../dev/emulator/errors';
 import { createGateway } from './gateway';
 import { memorySink } from './decision-log';
 import * as generated from '../generated/policy';
@@ -116,9 +117,9 @@ describe('Wix answers with an error', () => {
   });
 
   it('a Wix validation error (details.validationError, no application code) is 502 with its status only', async () => {
-    const bed = createTestBed();
-    // The emulator refuses a cursor it did not issue the way Wix does: a 400 with field violations.
-    const reply = await bed.call(user, 'ecom.orders', 'searchOrders', [{ cursorPaging: { cursor: 'not-a-wix-cursor' } }]);
+    // Wix refusing what the SDK's types allow (a rule it keeps on its servers): a 400 with field violations.
+    const bed = createTestBed({ emulator: { fault: faultOn('searchOrders', () => Response.json(validationErrorBody([{ field: 'search.cursorPaging', description: 'not supported', violatedRule: 'INVALID_ARGUMENT' }]), { status: 400 })) } });
+    const reply = await bed.call(user, 'ecom.orders', 'searchOrders', [{}]);
     expect(reply.status).toBe(502);
     expect(reply.body.error.upstream).toEqual({ status: 400 });
     expect(JSON.stringify(reply.body)).not.toMatch(/cursor|cursorPaging|INVALID_ARGUMENT|fieldViolations/);
@@ -126,7 +127,6 @@ describe('Wix answers with an error', () => {
 
   it.each([
     ['an HTML 503 page', () => new Response('<html>SECRET upstream https://internal.wix down</html>', { status: 503, headers: { 'content-type': 'text/html' } })],
-    ['a 429 from Wix', () => Response.json({ message: 'SECRET quota' }, { status: 429 })],
     ['an application code that is not a code', () => Response.json({ message: 'x', details: { applicationError: { code: 'SECRET https://internal.wix <script>' } } }, { status: 409 })],
   ])('%s is 502 with the status only', async (_name, make) => {
     const bed = createTestBed({ emulator: { fault: faultOn('searchOrders', make) } });
@@ -135,6 +135,13 @@ describe('Wix answers with an error', () => {
     expect(reply.body.error.code).toBe('UPSTREAM_ERROR');
     expect(Object.keys(reply.body.error.upstream)).toEqual(['status']);
     expect(JSON.stringify(reply.body)).not.toMatch(LEAKS);
+  });
+
+  it('a 429 from Wix (the app\'s quota) is 503 UPSTREAM_UNAVAILABLE with nothing of Wix\'s answer', async () => {
+    const bed = createTestBed({ emulator: { fault: faultOn('searchOrders', () => Response.json({ message: 'SECRET quota' }, { status: 429 })) } });
+    const reply = await bed.call(user, 'ecom.orders', 'searchOrders', [{}]);
+    expect(reply.status).toBe(503);
+    expect(reply.body.error).toEqual({ code: 'UPSTREAM_UNAVAILABLE', message: 'Wix is limiting this app\'s calls right now; try again later.', requestId: expect.any(String) });
   });
 
   it('a 200 that is not the method\'s shape is 502, never passed through unchecked', async () => {
@@ -154,7 +161,7 @@ describe('Wix answers with an error', () => {
       throw new TypeError('SECRET getaddrinfo ENOTFOUND internal.wix');
     };
     const runtime = createWixRuntime({ fetch: failing, appToken: devTokens.app });
-    const gateway = createGateway({ policy: async () => generated as PolicyModule, fetch: emulator.fetch, decisionLog: memorySink() });
+    const gateway = createGateway({ appId: APP_ID, policy: async () => generated as PolicyModule, fetch: emulator.fetch, decisionLog: memorySink() });
     const response = await runtime.serve(new Request('https://app.example/functions/elevate', {
       method: 'POST', headers: { authorization: user }, body: JSON.stringify({ module: 'ecom.orders', method: 'searchOrders', args: [{}] }),
     }), gateway.handle);

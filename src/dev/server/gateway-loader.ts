@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { createServer, type Plugin, type ViteDevServer } from 'vite';
 import { verifyPolicyModule, type LoadedPolicy, type PolicyModule } from '../../gateway/policy-module';
+import { APP_ID } from '../emulator/tokens';
 
 export type PostHandler = (request: Request) => Promise<Response>;
 
@@ -41,6 +42,8 @@ export async function createGatewayLoader(options: { root: string; onCodeChange?
     appType: 'custom',
     server: { middlewareMode: true, hmr: false, watch: { ignored: ['**/policies/**', '**/node_modules/**', '**/.git/**', '**/docs/**'] } },
     optimizeDeps: { noDiscovery: true, include: [] },
+    // What Wix's runtime defines for an app's backend; here, the emulated app's id.
+    define: { 'import.meta.env.APP_ID': JSON.stringify(APP_ID) },
     plugins: [policyOverride],
   });
   vite.watcher.on('change', (file) => {

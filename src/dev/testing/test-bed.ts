@@ -4,7 +4,7 @@
 import { createGateway, type GatewayOptions } from '../../gateway/gateway';
 import { memorySink } from '../../gateway/decision-log';
 import type { PolicyModule } from '../../gateway/policy-module';
-import { createWixEmulator, devTokens, type WixEmulatorOptions } from '../emulator';
+import { APP_ID, createWixEmulator, devTokens, type WixEmulatorOptions } from '../emulator';
 import { createWixRuntime } from '../runtime/wix-runtime';
 import * as generated from '../../generated/policy';
 
@@ -26,6 +26,7 @@ export function createTestBed(options: TestBedOptions = {}) {
   const log = memorySink();
   const policy = options.policy ?? (generated as PolicyModule);
   const gateway = createGateway({
+    appId: APP_ID,
     policy: typeof policy === 'function' ? policy : async () => policy,
     fetch: emulator.fetch,
     decisionLog: log,

@@ -1,23 +1,58 @@
-// Cursors of restricted or masked lists are signed by the gateway. A Wix cursor carries the query
-// it continues (filter and sort included), so a cursor a client wrote itself could query what the
-// forced filter keeps out, or filter on a field the mask hides: the items would still be re-checked
-// and masked, but which items come back, and the paging counts, would answer questions the policy
-// does not allow. So the gateway hands out `gw1.<signature>.<wix cursor>`, bound to the caller and
-// the call with an HMAC, and accepts no other cursor there.
+// The gateway's cursors. A Wix cursor carries the query it continues (filter and sort included), so
+// a cursor a client wrote itself could query what a forced filter keeps out, or filter on a field a
+// mask hides. The gateway therefore hands out only cursors of its own and accepts no other:
+//
+//   gw2.<payload>.<signature>    payload: base64url JSON { c: Wix's cursor, a: the first page's
+//                                arguments as admitted, r: the rules that allowed it, x: expiry }
+//
+// The signature (HMAC-SHA-256) binds the payload to the caller and the call; the payload binds the
+// listing to the rules that allowed its first page (a narrowed policy does not keep paging under
+// the old rules) and to the first page's checked arguments (re-applied on every page: the options,
+// and the query the rules' `when` conditions are decided on). Cursors expire (one hour by default).
+// Keys rotate: the previous key still opens the cursors it signed, which expire within one lifetime.
+import type { CompiledRule } from '../../policy/compiled';
 import { isPlainObject } from '../../policy/conditions/strict-matcher';
 import type { Caller } from '../caller';
 import { invalid } from '../errors';
 
-const PREFIX = 'gw1.';
+const PREFIX = 'gw2.';
 const SIGNATURE_LENGTH = 43; // 32 bytes, base64url without padding
+export const DEFAULT_CURSOR_TTL_SECONDS = 3600;
+
+/** A signing secret, or the current one and the one it replaced (still accepted, never used to sign). */
+export type CursorSecret = string | { current: string; previous?: string };
+
+export interface CursorSignerOptions {
+  /**
+   * Shared by every isolate of the app, so a cursor issued by one opens in another. Without one,
+   * each isolate signs with a random key of its own (elsewhere the client starts the listing again).
+   */
+  secret?: CursorSecret;
+  /** How long a cursor continues its listing (default 3600). */
+  ttlSeconds?: number;
+  now?: () => number;
+}
+
+/** What a gateway cursor says about its listing, once its signature checked out. */
+export interface OpenedCursor {
+  /** The cursor Wix handed out. */
+  wixCursor: string;
+  /** The first page's arguments, as the gateway admitted them. */
+  firstArgs: unknown[];
+  /** The fingerprint of the rules that allowed the first page. */
+  rules: string;
+}
 
 export interface CursorSigner {
-  sign(wixCursor: string, caller: Caller, call: string): Promise<string>;
-  /** The Wix cursor inside a cursor this gateway issued to this caller for this call; else a 400. */
-  open(cursor: string, caller: Caller, call: string): Promise<string>;
+  sign(wixCursor: string, caller: Caller, call: string, listing: { firstArgs: unknown[]; rules: string }): Promise<string>;
+  /** The listing a cursor this gateway issued to this caller for this call continues; else a 400. */
+  open(cursor: string, caller: Caller, call: string): Promise<OpenedCursor>;
+  /** A fingerprint of rules, as cursors carry it. */
+  fingerprint(rules: CompiledRule[]): Promise<string>;
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 function base64url(bytes: Uint8Array): string {
   let binary = '';
@@ -25,54 +60,93 @@ function base64url(bytes: Uint8Array): string {
   return btoa(binary).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
 }
 
-/**
- * `secret`: a stable secret shared by every isolate of the app, so a cursor issued by one isolate
- * opens in another. Without one, a random key per isolate is used: cursors then only continue in
- * the isolate that issued them (elsewhere the client gets a 400 and starts the listing again).
- */
-export function createCursorSigner(secret?: string): CursorSigner {
-  let key: Promise<CryptoKey> | undefined;
-  const getKey = () => {
-    key ??= crypto.subtle.importKey(
-      'raw',
-      secret !== undefined ? encoder.encode(secret) : crypto.getRandomValues(new Uint8Array(32)),
-      { name: 'HMAC', hash: 'SHA-256' },
-      false,
-      ['sign', 'verify'],
-    );
-    return key;
+function fromBase64url(text: string): Uint8Array | undefined {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined;
+  try {
+    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4));
+    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Same length, compared without an early exit, so timing does not reveal how much of a guess was right. */
+function sameSignature(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+export const CURSOR_REFUSED = 'cursorPaging.cursor is not a cursor this gateway issued to this caller for this call: start the listing again without a cursor';
+export const CURSOR_EXPIRED = 'cursorPaging.cursor has expired: start the listing again without a cursor';
+
+export function createCursorSigner(options: CursorSignerOptions = {}): CursorSigner {
+  const ttlSeconds = options.ttlSeconds ?? DEFAULT_CURSOR_TTL_SECONDS;
+  if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) throw new RangeError('cursors: ttlSeconds must be a positive number');
+  const now = options.now ?? Date.now;
+  const secret = options.secret;
+  const secrets = secret === undefined ? [] : typeof secret === 'string' ? [secret] : [secret.current, ...(secret.previous !== undefined ? [secret.previous] : [])];
+  if (secrets.some((s) => typeof s !== 'string' || s.length < 16)) throw new RangeError('cursors: a secret must be a string of at least 16 characters');
+  let keys: Promise<CryptoKey[]> | undefined;
+  const getKeys = () => {
+    keys ??= Promise.all((secrets.length ? secrets.map((s) => encoder.encode(s)) : [crypto.getRandomValues(new Uint8Array(32))])
+      .map((raw) => crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])));
+    return keys;
   };
-  const message = (wixCursor: string, caller: Caller, call: string) =>
-    encoder.encode(`${caller.subjectType}\u0000${caller.id}\u0000${caller.instanceId ?? ''}\u0000${call}\u0000${wixCursor}`);
-  const signature = async (wixCursor: string, caller: Caller, call: string) =>
-    base64url(new Uint8Array(await crypto.subtle.sign('HMAC', await getKey(), message(wixCursor, caller, call))));
+  const message = (payload: string, caller: Caller, call: string) =>
+    encoder.encode(`gw2\u0000${caller.subjectType}\u0000${caller.id}\u0000${caller.instanceId ?? ''}\u0000${call}\u0000${payload}`);
+  const signature = async (key: CryptoKey, payload: string, caller: Caller, call: string) =>
+    base64url(new Uint8Array(await crypto.subtle.sign('HMAC', key, message(payload, caller, call))));
+
+  const fingerprints = new WeakMap<CompiledRule, Promise<string>>();
+  const ruleFingerprint = (rule: CompiledRule) => {
+    let f = fingerprints.get(rule);
+    if (!f) {
+      f = crypto.subtle.digest('SHA-256', encoder.encode(JSON.stringify(rule))).then((d) => base64url(new Uint8Array(d).slice(0, 12)));
+      fingerprints.set(rule, f);
+    }
+    return f;
+  };
 
   return {
-    async sign(wixCursor, caller, call) {
-      return `${PREFIX}${await signature(wixCursor, caller, call)}.${wixCursor}`;
+    async fingerprint(rules) {
+      return (await Promise.all(rules.map(ruleFingerprint))).sort().join('.');
     },
+
+    async sign(wixCursor, caller, call, listing) {
+      const payload = base64url(encoder.encode(JSON.stringify({ c: wixCursor, a: listing.firstArgs, r: listing.rules, x: Math.floor(now() / 1000) + ttlSeconds })));
+      const [current] = await getKeys();
+      return `${PREFIX}${payload}.${await signature(current!, payload, caller, call)}`;
+    },
+
     async open(cursor, caller, call) {
-      const refused = () => invalid('cursorPaging.cursor is not a cursor this gateway issued to this caller for this call: start the listing again without a cursor');
-      if (!cursor.startsWith(PREFIX) || cursor.charAt(PREFIX.length + SIGNATURE_LENGTH) !== '.') throw refused();
-      const given = cursor.slice(PREFIX.length, PREFIX.length + SIGNATURE_LENGTH);
-      const wixCursor = cursor.slice(PREFIX.length + SIGNATURE_LENGTH + 1);
-      if (wixCursor === '') throw refused();
-      const expected = await signature(wixCursor, caller, call);
-      // Compare without an early exit, so timing does not reveal how much of a guess was right.
-      let diff = 0;
-      for (let i = 0; i < SIGNATURE_LENGTH; i++) diff |= given.charCodeAt(i) ^ expected.charCodeAt(i);
-      if (diff !== 0) throw refused();
-      return wixCursor;
+      const cut = cursor.lastIndexOf('.');
+      if (!cursor.startsWith(PREFIX) || cut <= PREFIX.length || cursor.length - cut - 1 !== SIGNATURE_LENGTH) throw invalid(CURSOR_REFUSED);
+      const payload = cursor.slice(PREFIX.length, cut);
+      const given = cursor.slice(cut + 1);
+      let signed = false;
+      for (const key of await getKeys()) if (sameSignature(given, await signature(key, payload, caller, call))) signed = true;
+      if (!signed) throw invalid(CURSOR_REFUSED);
+      // Signed by this gateway, so the payload is its own writing; it is still read defensively.
+      const bytes = fromBase64url(payload);
+      let body: unknown;
+      try { body = bytes && JSON.parse(decoder.decode(bytes)); } catch { body = undefined; }
+      if (!isPlainObject(body) || typeof body.c !== 'string' || body.c === '' || !Array.isArray(body.a) || typeof body.r !== 'string' || typeof body.x !== 'number') {
+        throw invalid(CURSOR_REFUSED);
+      }
+      if (body.x * 1000 <= now()) throw invalid(CURSOR_EXPIRED);
+      return { wixCursor: body.c, firstArgs: body.a, rules: body.r };
     },
   };
 }
 
 /** Signs every cursor in the paging metadata of a list result (`metadata`, `pagingMetadata`). */
-export async function signCursorsIn(paging: unknown, signer: CursorSigner, caller: Caller, call: string): Promise<unknown> {
+export async function signCursorsIn(paging: unknown, sign: (wixCursor: string) => Promise<string>): Promise<unknown> {
   if (!isPlainObject(paging) || !isPlainObject(paging.cursors)) return paging;
   const cursors: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(paging.cursors)) {
-    cursors[name] = typeof value === 'string' && value !== '' ? await signer.sign(value, caller, call) : value;
+    cursors[name] = typeof value === 'string' && value !== '' ? await sign(value) : value;
   }
   return { ...paging, cursors };
 }

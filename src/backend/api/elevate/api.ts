@@ -4,6 +4,9 @@ import { createGateway } from '../../../gateway/gateway';
 import { createIdentityCache } from '../../../gateway/identity-cache';
 
 const gateway = createGateway({
+  // Defined by Wix's runtime for the app's backend: a token issued for another app is refused. Without
+  // it createGateway refuses to start, and so does this endpoint.
+  appId: import.meta.env.APP_ID,
   policy: () => import('../../../generated/policy'),
   // token-info answers are kept ≤ 60 s and never past the token's exp (see identity-cache.ts).
   identityCache: createIdentityCache(),
