@@ -11,6 +11,7 @@ import type { Obligation } from './decision-log';
 import { dispatch, type SdkFunction } from './dispatch';
 import { forbidden, GatewayError, invalid } from './errors';
 import { parseArguments, type FieldMention } from './arguments/parse-arguments';
+import { ALL_FIELDS } from '../policy/argument-schema';
 import { queryShape } from './arguments/query-shape';
 import { checkPathArguments } from './obligations/path-arguments';
 import { applyPresets, checkWritable } from './obligations/write-fields';
@@ -110,11 +111,14 @@ async function list(ctx: EnforcementContext, admitted: AdmittedArguments, timeou
   // a removed field (cost, say) would answer questions the field mask hides. The names are the
   // ones the signature admitted: the SDK's own spelling of fields its query spec declares.
   const mask = fieldMaskFor(rules);
-  if (mask && admitted.fields.some((m) => !mask.permits(m.field))) throw forbidden('filter or sort on a field the caller may not read');
+  // A free-text search over every searchable field names them all.
+  if (mask && admitted.fields.some((m) => m.field === ALL_FIELDS || !mask.permits(m.field))) throw forbidden('filter, sort or search on a field the caller may not read');
 
   const restricted = rules.every((r) => r.resource !== undefined);
   const cap = rules.every((r) => r.cap !== undefined) ? Math.max(...rules.map((r) => r.cap!)) : undefined;
   const rulesFingerprint = await ctx.cursors.fingerprint(rules);
+  // Whether Wix was given all of the rules' conditions (a continued listing: its first page was).
+  const pushed = { complete: true };
   let query = args[queryArg] as Record<string, unknown>;
   if (continued) {
     // The listing's first page was checked and decided under these very rules; Wix reads its filter
@@ -128,9 +132,12 @@ async function list(ctx: EnforcementContext, admitted: AdmittedArguments, timeou
     query = { cursorPaging: { cursor: continued.opened.wixCursor, ...(limit !== undefined ? { limit } : {}) } };
     args[queryArg] = query;
     ctx.obligations.push({ type: 'signed-cursor', passed: true });
-    if (restricted) ctx.obligations.push({ type: 'filter-skipped', reason: 'cursor continues an earlier query' });
+    if (restricted) {
+      combinedFilter(rules.map((r) => r.resource), caller, shape.filter, pushed); // as complete as the first page's
+      ctx.obligations.push({ type: 'filter-skipped', reason: 'cursor continues an earlier query' });
+    }
   } else if (restricted) {
-    const forced = combinedFilter(rules.map((r) => r.resource), caller, shape.filter);
+    const forced = combinedFilter(rules.map((r) => r.resource), caller, shape.filter, pushed);
     if (forced) {
       narrowFilter(query, forced);
       ctx.obligations.push({ type: 'filter', filter: forced });
@@ -171,7 +178,18 @@ async function list(ctx: EnforcementContext, admitted: AdmittedArguments, timeou
     if (removed.length) ctx.obligations.push({ type: 'fields-removed', paths: removed });
   }
   if (rest === result) rest = { ...result };
-  for (const key of PAGING_KEYS) if (Object.hasOwn(rest, key)) rest[key] = await signCursorsIn(rest[key], sign);
+  for (const key of PAGING_KEYS) {
+    if (!Object.hasOwn(rest, key)) continue;
+    const paging = await signCursorsIn(rest[key], sign);
+    // Wix's counts describe what it matched: on a restricted list, the page's count is what the
+    // caller receives, and a total only stands when Wix was given every condition.
+    if (restricted && isPlainObject(paging)) {
+      const counted: Record<string, unknown> = { ...paging };
+      if (Object.hasOwn(counted, 'count')) counted.count = items.length;
+      if (!pushed.complete) delete counted.total;
+      rest[key] = counted;
+    } else rest[key] = paging;
+  }
   if (mask) {
     const removed = new Set<string>();
     let touched = 0;

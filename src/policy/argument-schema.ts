@@ -57,6 +57,11 @@ export interface ObjectSchema {
    * filterable fields (the SDK's spelling), each with the operators the spec allows.
    */
   filter?: true;
+  /**
+   * A free-text search (`{ expression, fields }`): its `fields` name fields; without any it
+   * searches every searchable field, which names them all.
+   */
+  freeText?: true;
   nullable?: true;
 }
 
@@ -67,7 +72,12 @@ export interface Signature {
   params: ArgumentSchema[];
   required: number;
   defs: Record<string, ArgumentSchema>;
+  /** The result's top-level properties that are arrays (where a list call's items come back). */
+  resultLists: string[];
 }
+
+/** The field a free-text search without `fields` names: every searchable one. */
+export const ALL_FIELDS = '*';
 
 /** Operators of a filter without a query spec (`filter: Record<string, any>`): comparisons over scalars. */
 export const OPEN_FILTER_OPERATORS = ['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists', '$startsWith', '$isEmpty', '$hasSome', '$hasAll'] as const;

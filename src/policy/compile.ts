@@ -13,6 +13,9 @@ import { didYouMean } from './suggest';
 import { matchesCallPattern } from './call-pattern';
 import { describeCall, restMethodsOf, namespacesOf, sdkPackages } from '../sdk/catalogue';
 import { signaturesOf } from '../sdk/argument-schemas';
+import { listShapeOf } from '../sdk/list-shape';
+import { queryShape } from '../gateway/arguments/query-shape';
+import { resolveSchema } from './argument-schema';
 import { argumentPathProblem, argumentPathsIn } from './argument-paths';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -103,6 +106,7 @@ export async function compilePolicy(files: LoadedFile[], diagnostics: Diagnostic
   const namedAt = new Map<string, { at: ReturnType<Where>; ruleId: string }>();
   /** Argument paths to check against the signatures once they are read. */
   const argumentPaths: { call: string; path: string; at: ReturnType<Where>; key: string; ruleId: string }[] = [];
+  const kindChecks: (() => void)[] = [];
   const knownModules = () => sdkPackages().flatMap((p) => namespacesOf(p).map((n) => n.module));
 
   const resolveMethod = async (call: string, at: ReturnType<Where>, ruleId: string): Promise<MethodDescription | undefined> => {
@@ -189,26 +193,36 @@ export async function compilePolicy(files: LoadedFile[], diagnostics: Diagnostic
         for (const [i, path] of (r.writable ?? []).entries()) argumentPaths.push({ call, path, at: where(['writable', i]), key: 'writable', ruleId: r.id });
         for (const path of Object.keys(r.presets ?? {})) argumentPaths.push({ call, path, at: where(['presets', path], true), key: 'presets', ruleId: r.id });
         for (const path of argumentPathsIn(r.when ?? {})) argumentPaths.push({ call, path, at: where(['when']), key: 'when', ruleId: r.id });
-        if (r.cap !== undefined && info.kind !== 'list') {
-          error(where(['cap'], true), 'cap-not-list', `cap applies to list calls (query…/search…); ${call} is not one`, r.id);
-        }
-        if (r.preload !== undefined) {
-          if (info.kind !== 'write-one') {
-            error(where(['preload'], true), 'preload-not-write', `preload applies to writes addressed by id; ${call} is a ${info.kind} call`, r.id);
+        const pre = r.preload !== undefined ? await resolveMethod(r.preload, where(['preload']), r.id) : undefined;
+        // What a method's kind allows is checked once its signature has refined the kind.
+        kindChecks.push(() => {
+          const refined = methods[call];
+          if (!refined) return;
+          if (r.cap !== undefined && refined.kind !== 'list') {
+            error(where(['cap'], true), 'cap-not-list', `cap applies to list calls (query…/search… with a query and a list of items); ${call} is not one`, r.id);
           }
-          const pre = await resolveMethod(r.preload, where(['preload']), r.id);
-          if (pre && pre.kind !== 'read-one') {
-            error(where(['preload']), 'preload-not-read', `preload must be a read of one object by id; ${r.preload} is a ${pre.kind} call`, r.id);
-          } else if (pre && pre.pathArgs.join() !== info.pathArgs.join()) {
-            error(where(['preload']), 'preload-mismatch', `${r.preload} takes its id from args ${pre.pathArgs.join(', ')} but ${call} from args ${info.pathArgs.join(', ')}`, r.id);
+          if (r.cap !== undefined && refined.kind === 'list') {
+            const max = largestPage(refined);
+            if (max !== undefined && r.cap > max) error(where(['cap']), 'cap-above-maximum', `cap ${r.cap} is above the largest page ${call} takes (${max}, the SDK's own maximum): Wix would refuse it`, r.id);
           }
-        }
-        if (r.resource && info.kind === 'write-one' && !r.preload) {
-          error(where(['resource'], true), 'resource-needs-preload', `a resource condition on a write addressed by id needs "preload": the read that loads the target first`, r.id);
-        }
-        if (r.resource && (info.kind === 'read' || info.kind === 'write')) {
-          error(where(['resource'], true), 'resource-unenforceable', `${call} neither returns one object by id nor lists objects: a resource condition cannot be enforced on it`, r.id);
-        }
+          if (r.preload !== undefined) {
+            if (refined.kind !== 'write-one') {
+              error(where(['preload'], true), 'preload-not-write', `preload applies to writes addressed by id; ${call} is a ${refined.kind} call`, r.id);
+            }
+            const preInfo = pre && methods[r.preload];
+            if (preInfo && preInfo.kind !== 'read-one') {
+              error(where(['preload']), 'preload-not-read', `preload must be a read of one object by id; ${r.preload} is a ${preInfo.kind} call`, r.id);
+            } else if (preInfo && preInfo.pathArgs.join() !== refined.pathArgs.join()) {
+              error(where(['preload']), 'preload-mismatch', `${r.preload} takes its id from args ${preInfo.pathArgs.join(', ')} but ${call} from args ${refined.pathArgs.join(', ')}`, r.id);
+            }
+          }
+          if (r.resource && refined.kind === 'write-one' && !r.preload) {
+            error(where(['resource'], true), 'resource-needs-preload', `a resource condition on a write addressed by id needs "preload": the read that loads the target first`, r.id);
+          }
+          if (r.resource && (refined.kind === 'read' || refined.kind === 'write')) {
+            error(where(['resource'], true), 'resource-unenforceable', `${call} neither returns one object by id nor lists objects: a resource condition cannot be enforced on it`, r.id);
+          }
+        });
       }
       rules.push(compiled);
     }
@@ -231,7 +245,7 @@ export async function compilePolicy(files: LoadedFile[], diagnostics: Diagnostic
   const signatures = signaturesOf(Object.values(described_).map(({ call, package: pkg, method }) => ({ call, package: pkg, method })));
   for (const [call, info] of Object.entries(described_)) {
     const result = signatures.get(call)!;
-    if (result.ok) methods[call] = { ...info, signature: result.signature };
+    if (result.ok) methods[call] = withSignature(info, result.signature);
     else {
       const named = namedAt.get(call)!;
       error(named.at, 'sdk/no-signature', `cannot check the arguments of ${call}: ${result.message}`, named.ruleId);
@@ -242,12 +256,39 @@ export async function compilePolicy(files: LoadedFile[], diagnostics: Diagnostic
     const problem = info && argumentPathProblem(info.signature, p.path);
     if (problem) error(p.at, 'argument-path', `${p.key}: ${problem}`, p.ruleId);
   }
+  for (const check of kindChecks) check();
 
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   return {
     diagnostics,
     policy: { format: POLICY_FORMAT, limits, roles, subjectRoles, rules, methods: sortKeys(methods), defaultTimeoutMs },
   };
+}
+
+/** The largest page size a list's paging forms take (the SDK's `@max`), if it says. */
+function largestPage(info: MethodInfo): number | undefined {
+  const { paging } = queryShape(info.signature, info.list!.queryArg);
+  const query = resolveSchema(info.signature.params[info.list!.queryArg]!, info.signature.defs);
+  if (!('type' in query) || query.type !== 'object') return undefined;
+  const maxima = paging.map((form) => {
+    const p = resolveSchema(query.properties[form]!, info.signature.defs);
+    const limit = 'type' in p && p.type === 'object' && p.properties.limit ? resolveSchema(p.properties.limit, info.signature.defs) : undefined;
+    return limit && 'type' in limit && limit.type === 'number' ? limit.maximum : undefined;
+  }).filter((m): m is number => m !== undefined);
+  return maxima.length ? Math.min(...maxima) : undefined;
+}
+
+/**
+ * The method with its signature; a query whose signature shows no query argument or no items
+ * array is a plain read, not a list (resource conditions, caps and forced filters would have
+ * nothing to act on: the compiler refuses them on it).
+ */
+function withSignature(info: MethodDescription, signature: MethodInfo['signature']): MethodInfo {
+  if (info.kind !== 'list' || !info.list) return { ...info, signature };
+  const list = listShapeOf(signature, info.list.itemsKey);
+  if (list) return { ...info, list, signature };
+  const { list: _none, ...rest } = info;
+  return { ...rest, kind: 'read', signature };
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {

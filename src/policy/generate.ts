@@ -19,14 +19,13 @@ function printPolicy(policy: CompiledPolicy): string {
   const marks = new Map<string, string>();
   const methods = Object.fromEntries(Object.entries(policy.methods).map(([call, info], i) => {
     const mark = `@@signature-${i}@@`;
-    const { defs, ...rest } = info.signature;
-    const defLines = Object.entries(defs).map(([name, schema]) => `          ${JSON.stringify(name)}: ${JSON.stringify(schema)}`);
-    marks.set(JSON.stringify(mark), [
-      '{',
-      ...Object.entries(rest).map(([k, v]) => `        ${JSON.stringify(k)}: ${JSON.stringify(v)},`),
-      defLines.length ? `        "defs": {\n${defLines.join(',\n')}\n        }` : '        "defs": {}',
-      '      }',
-    ].join('\n'));
+    // Keys in their own order: the module's digest is over the policy as the gateway loads it.
+    const members = Object.entries(info.signature).map(([key, value]) => {
+      if (key !== 'defs') return `        ${JSON.stringify(key)}: ${JSON.stringify(value)}`;
+      const defLines = Object.entries(value as object).map(([name, schema]) => `          ${JSON.stringify(name)}: ${JSON.stringify(schema)}`);
+      return defLines.length ? `        "defs": {\n${defLines.join(',\n')}\n        }` : '        "defs": {}';
+    });
+    marks.set(JSON.stringify(mark), ['{', members.join(',\n'), '      }'].join('\n'));
     return [call, { ...info, signature: mark }];
   }));
   let text = JSON.stringify({ ...policy, methods }, null, 2);

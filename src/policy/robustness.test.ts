@@ -152,6 +152,13 @@ const goodCondition = fc.constantFrom<Y>(
   { t: 'map', entries: [['tags', raw('{$not: {$elemMatch: {$eq: x}}, $type: [array]}')]] },
 );
 const nearCondition = fc.oneof({ weight: 2, arbitrary: goodCondition }, { weight: 1, arbitrary: condition });
+// `when` paths are checked against the method's arguments: these exist for most of VALID_CALLS.
+const goodWhen = fc.constantFrom<Y>(
+  { t: 'map', entries: [['args.0', { t: 'map', entries: [['$exists', raw('true')]] }]] },
+  { t: 'map', entries: [['args.0.cursorPaging.limit', { t: 'map', entries: [['$lte', raw('50')]] }]] },
+  { t: 'map', entries: [['$or', raw('[{args.0: x}, {args.0: {$in: [x, "${caller.siteId}"]}}]')]] },
+);
+const nearWhen = fc.oneof({ weight: 3, arbitrary: goodWhen }, { weight: 1, arbitrary: nearCondition });
 const nearRule = fc.record({
   id: rarely(str(fc.constantFrom('r-a', 'r-b', 'r-c', 'constructor'))),
   description: rarely(str(fc.constantFrom('d', 'Grants ünïcode 💥.'))),
@@ -160,11 +167,11 @@ const nearRule = fc.record({
     { weight: 4, arbitrary: fc.tuple(fc.constant('allow'), str(fc.constantFrom(...VALID_CALLS, ...VALID_CALLS, 'ecom.orders.getOrdr', 'ecom.orders.onOrderCreated', 'ecom.orders.constructor', 'ecom.ordrs.getOrder'))) },
     { weight: 1, arbitrary: fc.tuple(fc.constant('deny'), str(fc.constantFrom('ecom.orders.*', 'ecom.*', '*', 'ecom.orders.cancelOrder'))) },
   ),
-  when: rarely(nearCondition),
+  when: rarely(nearWhen),
   resource: rarely(nearCondition),
   preload: rarely(str(fc.constantFrom(...VALID_CALLS))),
   fields: rarely(fc.constantFrom<Y>({ t: 'map', entries: [['deny', raw('[costRange]')]] }, { t: 'map', entries: [['allow', raw('[_id, visible]')]] })),
-  cap: rarely(fc.constantFrom('1', '50', '1000').map(raw)),
+  cap: rarely(fc.constantFrom('1', '50', '1000').map(raw)), // 1000: above the SDK's maximum page
   writable: rarely(list(fc.constantFrom('args.1.customMessage', 'args.0.x'))),
   presets: rarely(fc.uniqueArray(fc.tuple(fc.constantFrom('args.0.x', 'args.1.customMessage'), fc.oneof(str(fc.constantFrom(...PLACEHOLDERS)), condition)), { minLength: 1, maxLength: 2, selector: ([k]) => k })
     .map((entries): Y => ({ t: 'map', entries }))),

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { signaturesOf, type MethodRef } from './argument-schemas';
 import type { Signature } from '../policy/argument-schema';
+import { parseArguments } from '../gateway/arguments/parse-arguments';
 
 const EXOTIC = join(__dirname, 'testdata', 'exotic-sdk');
 const exotic = (method: string): MethodRef => ({ call: `exotic.things.${method}`, package: EXOTIC, method });
@@ -67,6 +68,30 @@ describe('type forms', () => {
     expect(results.get('exotic.things.restIds')).toEqual({ ok: false, message: 'exotic.things.restIds takes a rest parameter, which the gateway cannot check' });
   });
 
+  it('a filter typed as any record, or as `object`, is an open filter whose field names are checked', () => {
+    const record = signature(exotic('recordFilter'));
+    expect((record.defs.TypedRecordQuery as any).properties.filter).toEqual({ type: 'filter' });
+  });
+
+  it('a filter or sort written as a JSON string accepts nothing: the gateway could not check it', () => {
+    const strings = signature(exotic('stringFilter'));
+    const props = (strings.defs.StringFilterQuery as any).properties;
+    expect(props.filter).toEqual({ type: 'never', reason: 'a filter or sort written as a JSON string cannot be checked' });
+    expect(props.sort).toEqual({ type: 'never', reason: 'a filter or sort written as a JSON string cannot be checked' });
+  });
+
+  it('a recursive union (JsonValue) takes JSON values at any depth; a branded id is its primitive', () => {
+    const b = signature(exotic('branded'));
+    expect(b.params[0]).toEqual({ type: 'string' });
+    expect(parseArguments(b, ['t-1', { a: [1, { b: null, c: ['x', true] }] }]).args).toEqual(['t-1', { a: [1, { b: null, c: ['x', true] }] }]);
+    expect(parseArguments(b, ['t-1', 'plain']).args).toEqual(['t-1', 'plain']);
+  });
+
+  it('the result\'s arrays are recorded, so a list knows where its items come back', () => {
+    expect(signature(exotic('listThings')).resultLists).toEqual(['things']);
+    expect(signature(exotic('getThing')).resultLists).toEqual([]);
+  });
+
   it('a package without declarations is reported, not guessed', () => {
     const result = signaturesOf([{ call: 'nope.things.x', package: '@wix/no-such-package', method: 'x' }]).get('nope.things.x')!;
     expect(result.ok).toBe(false);
@@ -103,6 +128,28 @@ describe('the WQL spec of real SDK methods', () => {
     expect(fieldName.enum).toContain('buyerInfo.email');
     expect(fieldName.enum).not.toContain('buyerInfo.memberId'); // sort: NONE in the spec
     expect(Object.keys(query.properties).sort()).toEqual(['cursorPaging', 'filter', 'sort']);
+  });
+
+  it('$matchItems, whose items name fields of their own, is not accepted; operands the SDK types as nothing become scalars', () => {
+    const products = signature({ call: 'stores.productsV3.searchProducts', package: '@wix/auto_sdk_stores_products-v-3', method: 'searchProducts' });
+    expect(JSON.stringify(products.defs)).not.toContain('$matchItems');
+    // The spec declares these, but the SDK's entity types resolve them to nothing.
+    const statuses = filter.properties['fulfillmentStatusesAggregate.statuses'];
+    expect(statuses.properties.$hasSome).toEqual({ type: 'array', items: { anyOf: [{ type: 'boolean' }, { type: 'number' }, { type: 'string' }] } });
+    expect(filter.properties.demo.anyOf).toContainEqual({ type: 'boolean' });
+  });
+
+  it('a query spec that declares no sortable field admits no sort entry', () => {
+    const pickup = signature({ call: 'ecom.pickupLocations.queryPickupLocation', package: '@wix/auto_sdk_ecom_pickup-locations', method: 'queryPickupLocation' });
+    const query = Object.values(pickup.defs).find((d: any) => d.properties?.sort) as any;
+    expect(query.properties.sort.items).toEqual({ type: 'never', reason: 'the query spec declares no sortable field' });
+  });
+
+  it('a free-text search marks its fields, and itself, so field rules can see what it searches', () => {
+    const abandoned = signature({ call: 'ecom.abandonedCheckouts.searchAbandonedCheckouts', package: '@wix/auto_sdk_ecom_abandoned-checkouts', method: 'searchAbandonedCheckouts' });
+    const search = (abandoned.defs.AbandonedCheckoutSearch as any).properties.search;
+    expect(search.freeText).toBe(true);
+    expect(search.properties.fields.items).toMatchObject({ field: true, enum: expect.arrayContaining(['buyerInfo.email']) });
   });
 
   it('is the same whatever else is read in the same program (cached per method, stable order)', () => {

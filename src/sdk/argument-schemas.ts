@@ -10,7 +10,7 @@
 //   - anything the gateway cannot check (tuples, functions as values) accepts nothing.
 import ts from 'typescript';
 import { join } from 'node:path';
-import type { ArgumentSchema, ObjectSchema, Signature } from '../policy/argument-schema';
+import { OPEN_FILTER_OPERATORS, type ArgumentSchema, type ObjectSchema, type Signature } from '../policy/argument-schema';
 
 export interface MethodRef {
   call: string;
@@ -84,7 +84,14 @@ function signatureOf(checker: ts.TypeChecker, exported: ts.Symbol, m: MethodRef)
     names.push(p.name);
     params.push(converter.convert(checker.getTypeOfSymbol(p), { key: p.name, tags: {} }));
   }
-  return { ok: true, signature: { names, params, required, defs: converter.defs } };
+  const result = checker.getAwaitedType(data.getReturnType());
+  const resultLists = result
+    ? checker.getPropertiesOfType(result).filter((p) => {
+      const t = checker.getNonNullableType(checker.getTypeOfSymbol(p));
+      return checker.isArrayType(t);
+    }).map((p) => p.name).sort()
+    : [];
+  return { ok: true, signature: { names, params, required, defs: converter.defs, resultLists } };
 }
 
 type Tags = Record<string, string>;
@@ -109,6 +116,44 @@ function numberTag(tags: Tags, name: string): number | undefined {
   return m ? Number(m[0]) : undefined;
 }
 
+const SCALAR: ArgumentSchema = { anyOf: [{ type: 'boolean' }, { type: 'number' }, { type: 'string' }] };
+const ARRAY_OPERATORS = new Set(['$in', '$nin', '$hasSome', '$hasAll']);
+const BOOLEAN_OPERATORS = new Set(['$exists', '$isEmpty']);
+const unusable = (s: ArgumentSchema | undefined) => s === undefined || 'reason' in s || ('items' in s && 'reason' in s.items);
+
+/**
+ * A field condition of a spec filter whose value type the SDK's types resolve to nothing (a field
+ * the spec declares but whose entity type is missing or `null`-only): the spec's operators stay,
+ * their operands become scalars (arrays of scalars for `$in` …), as in a filter without a spec.
+ */
+function repairedCondition(schema: ArgumentSchema): ArgumentSchema {
+  const branches = 'anyOf' in schema ? schema.anyOf : [schema];
+  const kept: ArgumentSchema[] = [];
+  for (const b of branches) {
+    if (!('type' in b) || b.type !== 'object') { if (!unusable(b)) kept.push(b); continue; }
+    const properties: Record<string, ArgumentSchema> = {};
+    for (const [op, operand] of Object.entries(b.properties)) {
+      properties[op] = !unusable(operand) ? operand
+        : ARRAY_OPERATORS.has(op) ? { type: 'array', items: SCALAR } : BOOLEAN_OPERATORS.has(op) ? { type: 'boolean' } : SCALAR;
+    }
+    kept.push({ ...b, properties });
+  }
+  if (kept.length === 0) return OPEN_CONDITION;
+  return kept.length === 1 ? kept[0]! : { anyOf: kept };
+}
+
+/** A field condition as a filter without a spec takes it: a scalar, or comparisons over scalars. */
+const OPEN_CONDITION: ArgumentSchema = {
+  anyOf: [
+    { type: 'boolean' }, { type: 'number' }, { type: 'string' },
+    {
+      type: 'object',
+      properties: Object.fromEntries(OPEN_FILTER_OPERATORS.map((op) => [op,
+        ARRAY_OPERATORS.has(op) ? { type: 'array', items: SCALAR } : BOOLEAN_OPERATORS.has(op) ? { type: 'boolean' } : op === '$startsWith' ? { type: 'string' } : SCALAR])),
+    },
+  ],
+};
+
 /** Canonical order for anyOf branches and enums: the output must not depend on type-creation order. */
 const canonical = (s: ArgumentSchema) => JSON.stringify(s);
 
@@ -117,14 +162,19 @@ class Converter {
   private readonly named = new Map<ts.Type, string>();
   private readonly taken = new Set<string>();
   private readonly converting = new Set<ts.Type>();
+  private readonly unions = new Set<ts.Type>();
 
   constructor(private readonly checker: ts.TypeChecker) {}
 
   convert(type: ts.Type, place: Place): ArgumentSchema {
     const c = this.checker;
+    // A filter or sort of a method without a query spec: its field names must still be seen.
+    const filterLike = place.key === 'filter' || place.key === 'sort';
+    if (place.key === 'filter' && (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.NonPrimitive) || this.isOpenRecord(type))) return { type: 'filter' };
     if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.NonPrimitive)) return { type: 'json' };
     if (type.flags & ts.TypeFlags.Never) return { type: 'never', reason: 'the SDK accepts no value here' };
     if (type.isUnion()) return this.union(type, place);
+    if (filterLike && type.flags & ts.TypeFlags.String) return { type: 'never', reason: 'a filter or sort written as a JSON string cannot be checked' };
     if (type.flags & ts.TypeFlags.StringLike) {
       if (type.isStringLiteral()) return { type: 'string', enum: [type.value] };
       return this.string(place.tags);
@@ -136,6 +186,11 @@ class Converter {
     if (type.flags & ts.TypeFlags.BooleanLiteral) return { type: 'boolean', const: c.typeToString(type) === 'true' };
     if (type.flags & ts.TypeFlags.Boolean) return { type: 'boolean' };
     if (type.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void)) return { type: 'never', reason: 'only null' };
+    if (type.isIntersection()) {
+      // A branded primitive (`string & { __brand }`) is that primitive.
+      const primitive = type.types.find((t) => t.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike));
+      if (primitive) return this.convert(primitive, place);
+    }
     if (!(type.flags & ts.TypeFlags.Object) && !type.isIntersection()) return { type: 'never', reason: `unsupported type ${c.typeToString(type)}` };
 
     if (type.symbol?.name === 'Date' && !type.aliasSymbol) return { type: 'string', format: 'date-time' };
@@ -151,11 +206,21 @@ class Converter {
       return out;
     }
     if (type.getCallSignatures().length && c.getPropertiesOfType(type).length === 0) return { type: 'never', reason: 'functions are not data' };
-    if (place.key === 'filter' && this.isOpenRecord(type)) return { type: 'filter' };
     return this.named_(type, this.nameOf(type), () => this.object(type));
   }
 
   private union(type: ts.UnionType, place: Place): ArgumentSchema {
+    // A union that contains itself (`JsonValue = … | JsonValue[]`) is any JSON value.
+    if (this.unions.has(type)) return { type: 'json' };
+    this.unions.add(type);
+    try {
+      return this.unionOf(type, place);
+    } finally {
+      this.unions.delete(type);
+    }
+  }
+
+  private unionOf(type: ts.UnionType, place: Place): ArgumentSchema {
     const c = this.checker;
     let nullable = false;
     const rest: ts.Type[] = [];
@@ -175,6 +240,9 @@ class Converter {
         for (const member of rest) {
           const body = this.object(member);
           Object.assign(merged.properties, body.properties);
+        }
+        for (const [field, schema] of Object.entries(merged.properties)) {
+          if (!field.startsWith('$')) merged.properties[field] = repairedCondition(schema);
         }
         return merged;
       }));
@@ -220,11 +288,11 @@ class Converter {
     return out;
   }
 
-  /** `Record<string, any>`: an object with no declared properties whose values may be anything. */
+  /** `Record<string, …>`: an object with no declared properties, only an index signature. */
   private isOpenRecord(type: ts.Type): boolean {
     const c = this.checker;
-    const index = c.getIndexInfoOfType(type, ts.IndexKind.String);
-    return c.getPropertiesOfType(type).length === 0 && index !== undefined && (index.type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0;
+    if (!(type.flags & ts.TypeFlags.Object)) return false;
+    return c.getPropertiesOfType(type).length === 0 && c.getIndexInfoOfType(type, ts.IndexKind.String) !== undefined;
   }
 
   /** A sort entry: exactly `{ fieldName, order }`; `fieldName` names a field. */
@@ -235,6 +303,8 @@ class Converter {
     if (!target || !fieldName) return this.convert(element, { key: '', tags: {} });
     const out: ObjectSchema = { type: 'object', properties: {} };
     const name = this.convert(c.getTypeOfSymbol(fieldName), { key: 'fieldName', tags: tagsOf(fieldName, c) });
+    // A spec that declares no sortable field types `fieldName` as never: nothing may be sorted on.
+    if ('reason' in name) return { type: 'never', reason: 'the query spec declares no sortable field' };
     out.properties.fieldName = 'type' in name && name.type === 'string' ? { ...name, field: true } : { type: 'string', field: true };
     const order = c.getPropertyOfType(target, 'order');
     if (order) out.properties.order = this.convert(c.getTypeOfSymbol(order), { key: 'order', tags: {} });
@@ -248,6 +318,9 @@ class Converter {
     const required: string[] = [];
     for (const prop of c.getPropertiesOfType(type)) {
       if (prop.name.startsWith('__')) continue; // the SDK's type-only markers
+      // A filter operator whose items name fields of their own (nested filters the field rules
+      // would have to see into): not accepted.
+      if (prop.name === '$matchItems') continue;
       const propType = c.getTypeOfSymbol(prop);
       if (this.isFunction(propType)) continue;
       const schema = this.convert(propType, { key: prop.name, tags: tagsOf(prop, c) });
@@ -255,6 +328,14 @@ class Converter {
       if (!(prop.flags & ts.SymbolFlags.Optional) && !('reason' in schema)) required.push(prop.name);
     }
     if (required.length) out.required = required;
+    // A free-text search: what it searches are fields too.
+    if (Object.hasOwn(out.properties, 'expression')) {
+      out.freeText = true;
+      const fields = out.properties.fields;
+      if (fields && 'type' in fields && fields.type === 'array' && 'type' in fields.items && fields.items.type === 'string') {
+        out.properties.fields = { ...fields, items: { ...fields.items, field: true } };
+      }
+    }
     const index = c.getIndexInfoOfType(type, ts.IndexKind.String);
     if (index) out.additionalProperties = this.convert(index.type, { key: '', tags: {} });
     const groups = this.oneOfGroups(type).filter((g) => g.length > 1);

@@ -7,6 +7,7 @@ import { GatewayError } from '../errors';
 import { parseArguments } from './parse-arguments';
 
 const signature: Signature = {
+  resultLists: ['items'],
   names: ['query', 'options'],
   required: 1,
   params: [{ $ref: 'Query' }, { $ref: 'Options', nullable: true }],

@@ -4,7 +4,7 @@
 // sorts. What the SDK later receives is this copy, never an object the client sent. A refusal
 // names the path, never the value.
 import {
-  FILTER_LOGIC, OPEN_FIELD_PATH, OPEN_FILTER_OPERATORS, resolveSchema,
+  ALL_FIELDS, FILTER_LOGIC, OPEN_FIELD_PATH, OPEN_FILTER_OPERATORS, resolveSchema,
   type ArgumentSchema, type ObjectSchema, type Signature,
 } from '../../policy/argument-schema';
 import { invalid } from '../errors';
@@ -45,7 +45,9 @@ function kindOf(value: unknown): Kind {
   }
 }
 
-const quote = (key: string) => JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key);
+/** A key as it appears in a message: cut, so a path never carries much of what a client sent. */
+const cut = (key: string) => (key.length > 64 ? `${key.slice(0, 64)}…` : key);
+const quote = (key: string) => JSON.stringify(cut(key));
 const list = (names: string[]) => (names.length <= LISTED ? names.join(', ') : `${names.slice(0, LISTED).join(', ')}, …`);
 
 function describe(schema: ArgumentSchema, defs: Record<string, ArgumentSchema>): string {
@@ -153,8 +155,9 @@ class Walk {
 
   private object(s: ObjectSchema, value: Record<string, unknown>, path: string): Record<string, unknown> {
     const out: Record<string, unknown> = {};
+    if (s.freeText && !(Array.isArray(value.fields) && value.fields.length > 0)) this.fields.push({ path, field: ALL_FIELDS });
     for (const key of Object.keys(value)) {
-      const here = `${path}.${key}`;
+      const here = `${path}.${cut(key)}`;
       if (Object.hasOwn(s.properties, key)) {
         const field = value[key];
         if (s.filter && !LOGIC.has(key)) {
@@ -184,7 +187,7 @@ class Walk {
   private openFilter(value: Record<string, unknown>, path: string): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [key, condition] of Object.entries(value)) {
-      const here = `${path}.${key}`;
+      const here = `${path}.${cut(key)}`;
       if (key === '$and' || key === '$or') {
         if (!Array.isArray(condition)) throw invalid(`${here} must be an array of filters`);
         out[key] = condition.map((c, i) => {

@@ -34,19 +34,24 @@ export function queryShape(signature: Signature, queryArg: number): QueryShape {
   const known = perArg.get(queryArg);
   if (known) return known;
   const param = signature.params[queryArg];
-  const query = param ? resolveSchema(param, signature.defs) : undefined;
   const shape: QueryShape = { paging: [], filter: undefined };
-  if (query && 'type' in query && query.type === 'object') {
-    const props = (query as ObjectSchema).properties;
-    shape.paging = PAGING_FORMS.filter((f) => Object.hasOwn(props, f));
-    if (Object.hasOwn(props, 'filter')) {
-      const filter = resolveSchema(props.filter!, signature.defs);
-      if ('type' in filter && filter.type === 'filter') shape.filter = 'open';
-      else if ('type' in filter && filter.type === 'object' && filter.filter) {
-        shape.filter = new Map(Object.entries(filter.properties)
-          .filter(([k]) => !k.startsWith('$'))
-          .map(([k, s]) => [k, operatorsOf(s, signature.defs)]));
-      }
+  // A query typed as a union of object forms: what any of them declares.
+  const forms: ObjectSchema[] = [];
+  const collect = (s: ArgumentSchema) => {
+    const r = resolveSchema(s, signature.defs);
+    if ('anyOf' in r) r.anyOf.forEach(collect);
+    else if (r.type === 'object') forms.push(r);
+  };
+  if (param) collect(param);
+  shape.paging = PAGING_FORMS.filter((f) => forms.some((q) => Object.hasOwn(q.properties, f)));
+  for (const q of forms) {
+    if (!Object.hasOwn(q.properties, 'filter') || shape.filter === 'open') continue;
+    const filter = resolveSchema(q.properties.filter!, signature.defs);
+    if ('type' in filter && filter.type === 'filter') shape.filter = 'open';
+    else if ('type' in filter && filter.type === 'object' && filter.filter) {
+      const fields = shape.filter ?? new Map<string, Set<string>>();
+      for (const [k, s] of Object.entries(filter.properties)) if (!k.startsWith('$')) fields.set(k, operatorsOf(s, signature.defs));
+      shape.filter = fields;
     }
   }
   perArg.set(queryArg, shape);

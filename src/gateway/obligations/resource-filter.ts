@@ -17,12 +17,22 @@ type Filter = Record<string, unknown>;
 /** Which operators may be pushed for a field (undefined: any of PUSHABLE, the filter is open). */
 type Spec = Map<string, Set<string>> | undefined;
 
-function fieldFilter(field: string, spec: unknown, filterable: Spec): Filter | undefined {
+/** Whether everything the conditions say went into the pushed filter (else it is only wider). */
+export interface Pushed { complete: boolean }
+
+function fieldFilter(field: string, spec: unknown, filterable: Spec, pushed: Pushed): Filter | undefined {
   const allowed = filterable ? filterable.get(field) : PUSHABLE;
-  if (!allowed) return undefined;
-  if (!isPlainObject(spec) || !Object.keys(spec).every((k) => k.startsWith('$'))) return allowed.has('$eq') ? { $eq: spec } : undefined;
+  if (!allowed) { pushed.complete = false; return undefined; }
+  if (!isPlainObject(spec) || !Object.keys(spec).every((k) => k.startsWith('$'))) {
+    if (allowed.has('$eq')) return { $eq: spec };
+    pushed.complete = false;
+    return undefined;
+  }
   const out: Filter = {};
-  for (const [op, arg] of Object.entries(spec)) if (PUSHABLE.has(op) && allowed.has(op)) out[op] = arg;
+  for (const [op, arg] of Object.entries(spec)) {
+    if (PUSHABLE.has(op) && allowed.has(op)) out[op] = arg;
+    else pushed.complete = false;
+  }
   return Object.keys(out).length ? out : undefined;
 }
 
@@ -38,25 +48,26 @@ function holdsUndefined(value: unknown): boolean {
  * A Wix filter no narrower than the conditions (undefined: nothing could be pushed down), within
  * what the method's query accepts.
  */
-export function conditionsToFilter(conditions: Conditions | undefined, caller: Caller, filterable: QueryShape['filter'] = 'open'): Filter | undefined {
-  if (!conditions) return undefined;
+export function conditionsToFilter(conditions: Conditions | undefined, caller: Caller, filterable: QueryShape['filter'] = 'open', pushed: Pushed = { complete: true }): Filter | undefined {
+  if (!conditions) { pushed.complete = false; return undefined; }
   const resolved = interpolate(conditions, caller as unknown as Record<string, unknown>) as Conditions;
   // A placeholder the caller has no value for must not turn into an empty (match-all) filter.
   if (holdsUndefined(resolved)) throw forbidden('a resource placeholder has no value for this caller');
-  if (filterable === undefined) return undefined;
-  return resolvedToFilter(resolved, filterable === 'open' ? undefined : filterable);
+  if (filterable === undefined) { pushed.complete = false; return undefined; }
+  return resolvedToFilter(resolved, filterable === 'open' ? undefined : filterable, pushed);
 }
 
-function resolvedToFilter(resolved: Conditions, filterable: Spec): Filter | undefined {
+function resolvedToFilter(resolved: Conditions, filterable: Spec, pushed: Pushed): Filter | undefined {
   const parts: Filter[] = [];
   for (const [key, spec] of Object.entries(resolved)) {
     if (key === '$and' || key === '$or') {
-      const subs = (spec as Conditions[]).map((c) => resolvedToFilter(c, filterable));
+      const subs = (spec as Conditions[]).map((c) => resolvedToFilter(c, filterable, pushed));
       if (key === '$and') subs.forEach((s) => s && parts.push(s));
       else if (subs.every((s) => s !== undefined)) parts.push({ $or: subs });
+      else pushed.complete = false;
       continue;
     }
-    const f = fieldFilter(key, spec, filterable);
+    const f = fieldFilter(key, spec, filterable, pushed);
     if (f) parts.push({ [key]: f });
   }
   if (parts.length === 0) return undefined;
@@ -64,10 +75,10 @@ function resolvedToFilter(resolved: Conditions, filterable: Spec): Filter | unde
 }
 
 /** The rules' filters OR'd: an item may come back when any allowing rule would let it. */
-export function combinedFilter(resources: (Conditions | undefined)[], caller: Caller, filterable: QueryShape['filter'] = 'open'): Filter | undefined {
-  if (resources.some((r) => r === undefined)) return undefined; // one rule is unrestricted
-  const filters = resources.map((r) => conditionsToFilter(r, caller, filterable));
-  if (filters.some((f) => f === undefined)) return undefined;
+export function combinedFilter(resources: (Conditions | undefined)[], caller: Caller, filterable: QueryShape['filter'] = 'open', pushed: Pushed = { complete: true }): Filter | undefined {
+  if (resources.some((r) => r === undefined)) { pushed.complete = false; return undefined; } // one rule is unrestricted
+  const filters = resources.map((r) => conditionsToFilter(r, caller, filterable, pushed));
+  if (filters.some((f) => f === undefined)) { pushed.complete = false; return undefined; }
   return filters.length === 1 ? filters[0] : { $or: filters };
 }
 

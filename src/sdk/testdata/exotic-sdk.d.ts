@@ -60,3 +60,19 @@ export declare function listThings(query: Query, options?: Options): Promise<{ t
 export declare function getThing(thingId: string, options?: Options): Promise<Thing>;
 export declare function builderOnly(options?: Options): { find(): Promise<unknown> };
 export declare function restIds(...ids: string[]): Promise<void>;
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+interface TypedRecordQuery {
+    filter?: Record<string, string>;
+    paging?: OffsetPaging;
+}
+type UnionQuery = { cursorPaging?: CursorPaging; filter?: Record<string, any> } | { paging?: OffsetPaging; filter?: Record<string, any> };
+interface StringFilterQuery {
+    /** A filter as a JSON string (as some legacy Wix methods take it). */
+    filter?: string;
+    sort?: string;
+}
+type BrandedId = string & { __brand: 'ThingId' };
+export declare function recordFilter(query: TypedRecordQuery): Promise<{ things: Thing[] }>;
+export declare function unionQuery(query: UnionQuery): Promise<{ things: Thing[] }>;
+export declare function stringFilter(query: StringFilterQuery): Promise<{ things: Thing[] }>;
+export declare function branded(thingId: BrandedId, extra?: JsonValue): Promise<Thing>;
