@@ -2,7 +2,7 @@
 // is active and unexpired, and names a subject, so a self-hosted backend is as safe as a hosted one.
 import { describe, expect, it } from 'vitest';
 import { createTestBed } from '../dev/testing/test-bed';
-import { APP_ID, devTokens } from '../dev/emulator';
+import { APP_ID, INSTANCE_ID, devTokens } from '../dev/emulator';
 import { createGateway } from './gateway';
 import * as generated from '../generated/policy';
 import type { PolicyModule } from './policy-module';
@@ -16,12 +16,13 @@ describe('the app id', () => {
 });
 
 describe('token-info answers that never lead to an elevated call', () => {
-  const base = { active: true, subjectType: 'MEMBER', subjectId: 'm-1', clientId: APP_ID, exp: Math.floor(Date.now() / 1000) + 3600 };
+  const base = { active: true, subjectType: 'MEMBER', subjectId: 'm-1', clientId: APP_ID, instanceId: INSTANCE_ID, exp: Math.floor(Date.now() / 1000) + 3600 };
   const { clientId: _omit, ...withoutClientId } = base;
   it.each([
     ['another app\'s clientId', { ...base, clientId: '11111111-2222-4333-8444-555555555555' }, 401, 'UNAUTHENTICATED'],
     ['no clientId', withoutClientId, 401, 'UNAUTHENTICATED'],
     ['an empty clientId', { ...base, clientId: '' }, 401, 'UNAUTHENTICATED'],
+    ['no instanceId', (({ instanceId: _i, ...rest }) => rest)(base), 401, 'UNAUTHENTICATED'],
     ['an empty subjectId', { ...base, subjectId: '' }, 503, 'IDENTITY_UNAVAILABLE'],
     ['a string exp', { ...base, exp: String(base.exp) }, 503, 'IDENTITY_UNAVAILABLE'],
     ['a string iat', { ...base, iat: '1700000000' }, 503, 'IDENTITY_UNAVAILABLE'],

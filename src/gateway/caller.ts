@@ -123,6 +123,9 @@ function refusalOf(info: TokenInfo, options: IdentityOptions, nowMs: number): Ga
   if (info.clientId === undefined) return unauthenticated('token-info names no app for the token');
   if (info.clientId !== options.appId) return unauthenticated('token issued for another app');
   if (info.exp !== undefined && info.exp * 1000 <= nowMs) return unauthenticated('token expired');
+  // Wix elevates only for a token of an app instance; without one, cursors and rate limits could
+  // not be bound to the site.
+  if (info.instanceId === undefined) return unauthenticated('token of no app instance');
   return undefined;
 }
 

@@ -90,6 +90,86 @@ rules:
   });
 });
 
+describe('a continued listing is decided page by page on what it asks for', () => {
+  const limitedBy = (when: string) => policyFromYaml(`
+version: 1
+roles: { visitor: { subjects: [VISITOR] } }
+rules:
+  - id: small-pages
+    description: pages of at most 2
+    roles: [visitor]
+    allow: stores.productsV3.queryProducts
+    resource: { visible: true }
+${when}
+`);
+
+  it('a rule\'s `when` on the page size holds on every page, not only the first', async () => {
+    const b = await bed({ policy: await limitedBy('    when: { args.0.cursorPaging.limit: { $lte: 2 } }') });
+    const cursor = await firstPage(b, visitor, { cursorPaging: { limit: 2 } }, {});
+    expect((await b.call(visitor, 'stores.productsV3', 'queryProducts', [{ cursorPaging: { cursor, limit: 50 } }])).status).toBe(403);
+    expect(b.upstream()).toEqual([]);
+    expect((await b.call(visitor, 'stores.productsV3', 'queryProducts', [{ cursorPaging: { cursor } }])).status).toBe(200);
+  });
+
+  it('a deny rule on the page size too', async () => {
+    const policy = await policyFromYaml(`
+version: 1
+roles: { visitor: { subjects: [VISITOR] } }
+rules:
+  - { id: browse, description: test, roles: [visitor], allow: stores.productsV3.queryProducts, resource: { visible: true } }
+  - { id: no-big-pages, description: test, roles: [visitor], deny: stores.productsV3.queryProducts, when: { args.0.cursorPaging.limit: { $gt: 2 } } }
+`);
+    const b = await bed({ policy });
+    const cursor = await firstPage(b, visitor, { cursorPaging: { limit: 2 } }, {});
+    expect((await b.call(visitor, 'stores.productsV3', 'queryProducts', [{ cursorPaging: { cursor, limit: 90 } }])).status).toBe(403);
+    expect(b.upstream()).toEqual([]);
+  });
+
+  it('a rule for first pages only (no cursor) does not continue listings', async () => {
+    const b = await bed({ policy: await limitedBy('    when: { args.0.cursorPaging.cursor: { $exists: false } }') });
+    const cursor = await firstPage(b, visitor, { cursorPaging: { limit: 2 } }, {});
+    expect((await b.call(visitor, 'stores.productsV3', 'queryProducts', [{ cursorPaging: { cursor } }])).status).toBe(403);
+  });
+
+  it('a listing lasts one lifetime from its first page, however many pages follow', async () => {
+    const clock = { now: Date.parse('2026-06-01T00:00:00Z') };
+    const b = await bed({ gateway: { now: () => clock.now, cursorTtlSeconds: 600 } });
+    let cursor = await firstPage(b, visitor, { cursorPaging: { limit: 1 } }, {});
+    for (let i = 0; i < 2; i++) {
+      clock.now += 250_000;
+      const reply = await b.call(visitor, 'stores.productsV3', 'queryProducts', [{ cursorPaging: { cursor } }]);
+      expect(reply.status).toBe(200);
+      cursor = reply.body.result.pagingMetadata.cursors.next;
+    }
+    clock.now += 250_000; // 750 s after the first page
+    const late = await b.call(visitor, 'stores.productsV3', 'queryProducts', [{ cursorPaging: { cursor } }]);
+    expect(late.status).toBe(400);
+    expect(late.body.error.message).toBe(CURSOR_EXPIRED);
+  });
+
+  it('a rule moved in its file or described anew keeps its listings going', async () => {
+    const text = (await import('node:fs')).readFileSync('test/fixtures/every-kind-of-call.yaml', 'utf8');
+    const before = await bed({ policy: await policyFromYaml(text), gateway: { cursorSecret: OLD } });
+    const cursor = await firstPage(before);
+    const reworded = text.replace('description: list with an options argument the SDK merges into its request', 'description: reworded').replace('version: 1\n', 'version: 1\n# a note\n');
+    const after = await bed({ policy: await policyFromYaml(reworded), gateway: { cursorSecret: OLD } });
+    expect((await continueWith(after, cursor)).status).toBe(200);
+  });
+
+  it('a first page too large to carry in a cursor is answered without cursors; up to the SDK\'s cursor length they continue', async () => {
+    const b = await bed();
+    const slugs = (n: number) => Array.from({ length: n }, (_, i) => `slug-${String(i).padStart(4, '0')}-${'x'.repeat(20)}`);
+    const medium = await b.call(visitor, 'stores.productsV3', 'queryProducts', [{ filter: { slug: { $nin: slugs(120) } }, cursorPaging: { limit: 1 } }]);
+    const cursor = medium.body.result.pagingMetadata.cursors.next as string;
+    expect(cursor.length).toBeGreaterThan(4096);
+    expect((await continueWith(b, cursor, {}, [])).status).toBe(200);
+    const huge = await b.call(visitor, 'stores.productsV3', 'queryProducts', [{ filter: { slug: { $nin: slugs(200) }, handle: { $nin: slugs(200) } }, cursorPaging: { limit: 1 } }]);
+    expect(huge.status).toBe(200);
+    expect(huge.body.result.pagingMetadata.cursors).toEqual({});
+    expect(b.log.entries.at(-1)!.obligations).toContainEqual({ type: 'cursors-withheld', reason: 'the first page\'s arguments are too large to carry in a cursor' });
+  });
+});
+
 describe('a cursor is refused, before anything reaches Wix, when it is', () => {
   it('replayed by another caller', async () => {
     const b = await bed();

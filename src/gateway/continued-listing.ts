@@ -14,6 +14,11 @@ export interface ContinuedListing {
   opened: OpenedCursor;
   /** The page size the continuing request asked for (none: the first page's, or the cap). */
   limit?: number;
+  /**
+   * What the call is decided and enforced on: the first page's arguments, with this page's
+   * cursor and page size in its `cursorPaging`, so a rule's `when` on either holds page by page.
+   */
+  args: unknown[];
 }
 
 export const CURSOR_RULES_CHANGED = 'cursorPaging.cursor was issued under rules that have changed since: start the listing again without a cursor';
@@ -40,5 +45,11 @@ export async function continuedListing(info: MethodInfo, args: unknown[], caller
     throw invalid(`args.${queryArg}.cursorPaging.limit must be a non-negative whole number`);
   }
   const opened = await cursors.open(cursor, caller, info.call);
-  return { opened, ...(typeof limit === 'number' && limit > 0 ? { limit } : {}) };
+  const size = typeof limit === 'number' && limit > 0 ? limit : undefined;
+  const first = structuredClone(opened.firstArgs);
+  while (first.length <= queryArg) first.push({});
+  const firstQuery = isPlainObject(first[queryArg]) ? first[queryArg] : {};
+  const firstPaging = isPlainObject(firstQuery.cursorPaging) ? firstQuery.cursorPaging : {};
+  first[queryArg] = { ...firstQuery, cursorPaging: { ...firstPaging, cursor, ...(size !== undefined ? { limit: size } : {}) } };
+  return { opened, args: first, ...(size !== undefined ? { limit: size } : {}) };
 }

@@ -11,7 +11,8 @@ export type Obligation =
   | { type: 'preload'; call: string; passed: boolean }
   | { type: 'resource-check'; passed: boolean }
   | { type: 'presets'; paths: string[] }
-  | { type: 'signed-cursor'; passed: boolean };
+  | { type: 'signed-cursor'; passed: boolean }
+  | { type: 'cursors-withheld'; reason: string };
 
 export interface DecisionEntry {
   time: string;

@@ -18,7 +18,7 @@ import { applyPresets, checkWritable } from './obligations/write-fields';
 import { applyPageCap } from './obligations/page-cap';
 import { combinedFilter, narrowFilter } from './obligations/resource-filter';
 import { fieldMaskFor } from './obligations/field-mask';
-import { signCursorsIn, type CursorSigner } from './obligations/signed-cursor';
+import { CURSOR_MAX_LENGTH, signCursorsIn, type CursorSigner } from './obligations/signed-cursor';
 import { CURSOR_RULES_CHANGED, type ContinuedListing } from './continued-listing';
 
 const PAGING_KEYS = new Set(['metadata', 'pagingMetadata']);
@@ -167,8 +167,17 @@ async function list(ctx: EnforcementContext, admitted: AdmittedArguments, timeou
     items = items.slice(0, cap);
   }
   // Every cursor handed out is the gateway's, bound to this caller, call, rules and first page.
-  const listing = { firstArgs: continued ? continued.opened.firstArgs : ctx.args, rules: rulesFingerprint };
-  const sign = (wixCursor: string) => ctx.cursors.sign(wixCursor, caller, info.call, listing);
+  const listing = continued
+    ? { firstArgs: continued.opened.firstArgs, rules: rulesFingerprint, expiresAt: continued.opened.expiresAt }
+    : { firstArgs: ctx.args, rules: rulesFingerprint };
+  let withheld = false;
+  const sign = async (wixCursor: string) => {
+    const cursor = await ctx.cursors.sign(wixCursor, caller, info.call, listing);
+    // A first page whose arguments are too large to carry cannot be continued: its cursors are withheld.
+    if (cursor.length <= CURSOR_MAX_LENGTH) return cursor;
+    withheld = true;
+    return undefined;
+  };
   if (restricted || mask) {
     // Anything besides the items and their paging (aggregations, say) cannot be checked per item
     // nor masked field by field.
@@ -190,6 +199,7 @@ async function list(ctx: EnforcementContext, admitted: AdmittedArguments, timeou
       rest[key] = counted;
     } else rest[key] = paging;
   }
+  if (withheld) ctx.obligations.push({ type: 'cursors-withheld', reason: 'the first page\'s arguments are too large to carry in a cursor' });
   if (mask) {
     const removed = new Set<string>();
     let touched = 0;

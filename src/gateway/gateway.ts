@@ -103,7 +103,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       // caller no rule grants the call is refused first, so a cursor never tells calls apart.
       if (!engine.grantsAny(caller, call)) throw forbidden('no rule grants this call');
       const continued = await continuedListing(info, args, caller, cursors);
-      if (continued) args = continued.opened.firstArgs;
+      if (continued) args = continued.args;
       const decision = engine.decide(caller, call, args);
       if (decision.effect === 'deny') {
         entry.decision = 'deny';

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestBed } from '../dev/testing/test-bed';
 import { policyFromYaml } from '../dev/testing/policy-fixture';
-import { APP_ID, createWixEmulator, devTokens } from '../dev/emulator';
+import { APP_ID, INSTANCE_ID, createWixEmulator, devTokens } from '../dev/emulator';
 import { createWixRuntime } from '../dev/runtime/wix-runtime';
 import { POST } from '../backend/api/elevate/api';
 
@@ -237,7 +237,7 @@ describe('identity edge cases', () => {
   });
 
   const tokenInfoSays = (info: unknown) => createTestBed({ emulator: { fault: (route) => (route === 'token-info' ? Response.json(info) : undefined) } });
-  const ours = { clientId: APP_ID };
+  const ours = { clientId: APP_ID, instanceId: INSTANCE_ID };
   it.each([
     ['a lower-case subject type', { ...ours, active: true, subjectType: 'member', subjectId: 'm-1' }, 403],
     ['a prototype name as subject type', { ...ours, active: true, subjectType: 'toString', subjectId: 'm-1' }, 403],
@@ -250,7 +250,8 @@ describe('identity edge cases', () => {
     ['exp 0', { ...ours, active: true, subjectType: 'MEMBER', subjectId: 'm-1', exp: 0 }, 401],
     ['active as 1', { ...ours, active: 1, subjectType: 'MEMBER', subjectId: 'm-1' }, 503],
     ['active as "true"', { ...ours, active: 'true', subjectType: 'MEMBER', subjectId: 'm-1' }, 503],
-    ['no clientId', { active: true, subjectType: 'MEMBER', subjectId: 'm-1' }, 401],
+    ['no clientId', { active: true, subjectType: 'MEMBER', subjectId: 'm-1', instanceId: INSTANCE_ID }, 401],
+    ['no instanceId (no app instance: Wix would not elevate)', { active: true, subjectType: 'MEMBER', subjectId: 'm-1', clientId: APP_ID }, 401],
     ['another app\'s clientId', { active: true, subjectType: 'MEMBER', subjectId: 'm-1', clientId: 'another-app' }, 401],
     ['a clientId in another case', { active: true, subjectType: 'MEMBER', subjectId: 'm-1', clientId: APP_ID.toUpperCase() }, 401],
   ])('token-info with %s: searching orders is %i and no order leaves', async (_name, info, status) => {

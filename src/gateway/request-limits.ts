@@ -3,6 +3,7 @@
 // strings, arrays and keys are bounded before anything walks the arguments.
 import type { Limits } from '../policy/compiled';
 import { GatewayError, invalid } from './errors';
+import { CURSOR_MAX_LENGTH } from './obligations/signed-cursor';
 
 /** Keys that shadow Object.prototype members make the SDK throw; they are refused up front. */
 const PROTOTYPE_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
@@ -79,7 +80,9 @@ export function parseJsonBody(text: string, limits: Limits): unknown {
 /** Walks the parsed body once: string and array lengths, key counts, prototype-shadowing keys. */
 export function checkShape(value: unknown, limits: Limits, path = 'body'): void {
   if (typeof value === 'string') {
-    if (value.length > limits.stringLength) throw invalid(`${path}: string longer than ${limits.stringLength} characters`);
+    // A cursor carries its listing's first page, so it may be longer than other strings (as long as the SDK allows).
+    const max = path.endsWith('.cursorPaging.cursor') ? Math.max(limits.stringLength, CURSOR_MAX_LENGTH) : limits.stringLength;
+    if (value.length > max) throw invalid(`${path}: string longer than ${max} characters`);
     return;
   }
   if (value === null || typeof value !== 'object') return;

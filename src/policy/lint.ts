@@ -4,12 +4,19 @@
 import type { CompiledPolicy, CompiledRule, MethodInfo } from './compiled';
 import type { Diagnostic } from './diagnostics';
 import { locate, type LoadedFile } from './load';
+import type { Caller } from '../gateway/caller';
+import { queryShape } from '../gateway/arguments/query-shape';
+import { conditionsToFilter } from '../gateway/obligations/resource-filter';
 
 export const RISK_CODES = {
   idWithoutResource: 'risk/id-without-resource',
   unconditionalPublicWrite: 'risk/unconditional-public-write',
   wholeObjectsToVisitors: 'risk/whole-objects-to-visitors',
+  listConditionNotFilterable: 'risk/list-condition-not-filterable',
 } as const;
+
+/** A caller with every attribute, to see which conditions can become a Wix filter at all. */
+const ANY_CALLER: Caller = { subjectType: 'MEMBER', id: 'x', siteId: 'x', instanceId: 'x', roles: [] };
 
 export interface LintResult {
   /** Warnings on rules without a justification. */
@@ -54,6 +61,15 @@ export function lintPolicy(policy: CompiledPolicy, files: LoadedFile[] = []): Li
     if (isWrite(info) && publicHolders.length > 0 && !rule.when && !rule.resource) {
       warn(rule, 'allow', RISK_CODES.unconditionalPublicWrite,
         `rule "${rule.id}": ${rule.call} writes, and role ${publicHolders.map((r) => `"${r}"`).join(', ')} (held by visitors or members) may call it without any condition (add \`when\` or \`resource\`, or a \`justification:\`)`);
+    }
+    if (info.kind === 'list' && info.list && rule.resource) {
+      const pushed = { complete: true };
+      conditionsToFilter(rule.resource, ANY_CALLER, queryShape(info.signature, info.list.queryArg).filter, pushed);
+      if (!pushed.complete) {
+        warn(rule, 'resource', RISK_CODES.listConditionNotFilterable,
+          `rule "${rule.id}": part of the resource condition cannot go into ${rule.call}'s Wix filter (its query spec does not declare those fields or operators filterable): ` +
+          'Wix also returns objects the rule excludes, the gateway drops them, and a page shorter than asked tells the caller that excluded objects matched its filter (condition on filterable fields, or a `justification:`)');
+      }
     }
     const visitorHolders = rule.roles.filter((r) => visitorRoles.has(r));
     if (visitorHolders.length > 0 && !rule.fields) {

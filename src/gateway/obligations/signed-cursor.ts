@@ -8,7 +8,8 @@
 // The signature (HMAC-SHA-256) binds the payload to the caller and the call; the payload binds the
 // listing to the rules that allowed its first page (a narrowed policy does not keep paging under
 // the old rules) and to the first page's checked arguments (re-applied on every page: the options,
-// and the query the rules' `when` conditions are decided on). Cursors expire (one hour by default).
+// and the query the rules' `when` conditions are decided on). A listing expires one lifetime after
+// its first page (one hour by default), however many pages follow.
 // Keys rotate: the previous key still opens the cursors it signed, which expire within one lifetime.
 import type { CompiledRule } from '../../policy/compiled';
 import { isPlainObject } from '../../policy/conditions/strict-matcher';
@@ -16,6 +17,8 @@ import type { Caller } from '../caller';
 import { invalid } from '../errors';
 
 const PREFIX = 'gw2.';
+/** The longest cursor the gateway hands out or accepts (the SDK's own `@maxLength` of a cursor). */
+export const CURSOR_MAX_LENGTH = 16_000;
 const SIGNATURE_LENGTH = 43; // 32 bytes, base64url without padding
 export const DEFAULT_CURSOR_TTL_SECONDS = 3600;
 
@@ -41,10 +44,13 @@ export interface OpenedCursor {
   firstArgs: unknown[];
   /** The fingerprint of the rules that allowed the first page. */
   rules: string;
+  /** When the listing ends (seconds since the epoch): the first page's expiry, carried forward. */
+  expiresAt: number;
 }
 
 export interface CursorSigner {
-  sign(wixCursor: string, caller: Caller, call: string, listing: { firstArgs: unknown[]; rules: string }): Promise<string>;
+  /** `expiresAt`: a continued listing keeps its first page's expiry (default: now + the lifetime). */
+  sign(wixCursor: string, caller: Caller, call: string, listing: { firstArgs: unknown[]; rules: string; expiresAt?: number }): Promise<string>;
   /** The listing a cursor this gateway issued to this caller for this call continues; else a 400. */
   open(cursor: string, caller: Caller, call: string): Promise<OpenedCursor>;
   /** A fingerprint of rules, as cursors carry it. */
@@ -103,7 +109,10 @@ export function createCursorSigner(options: CursorSignerOptions = {}): CursorSig
   const ruleFingerprint = (rule: CompiledRule) => {
     let f = fingerprints.get(rule);
     if (!f) {
-      f = crypto.subtle.digest('SHA-256', encoder.encode(JSON.stringify(rule))).then((d) => base64url(new Uint8Array(d).slice(0, 12)));
+      // What the rule grants, not where it is written or how it is described: a moved or
+      // re-worded rule keeps its listings going.
+      const { source: _source, description: _description, justification: _justification, ...meaning } = rule;
+      f = crypto.subtle.digest('SHA-256', encoder.encode(JSON.stringify(meaning))).then((d) => base64url(new Uint8Array(d).slice(0, 12)));
       fingerprints.set(rule, f);
     }
     return f;
@@ -115,7 +124,7 @@ export function createCursorSigner(options: CursorSignerOptions = {}): CursorSig
     },
 
     async sign(wixCursor, caller, call, listing) {
-      const payload = base64url(encoder.encode(JSON.stringify({ c: wixCursor, a: listing.firstArgs, r: listing.rules, x: Math.floor(now() / 1000) + ttlSeconds })));
+      const payload = base64url(encoder.encode(JSON.stringify({ c: wixCursor, a: listing.firstArgs, r: listing.rules, x: listing.expiresAt ?? Math.floor(now() / 1000) + ttlSeconds })));
       const [current] = await getKeys();
       return `${PREFIX}${payload}.${await signature(current!, payload, caller, call)}`;
     },
@@ -136,17 +145,19 @@ export function createCursorSigner(options: CursorSignerOptions = {}): CursorSig
         throw invalid(CURSOR_REFUSED);
       }
       if (body.x * 1000 <= now()) throw invalid(CURSOR_EXPIRED);
-      return { wixCursor: body.c, firstArgs: body.a, rules: body.r };
+      return { wixCursor: body.c, firstArgs: body.a, rules: body.r, expiresAt: body.x };
     },
   };
 }
 
 /** Signs every cursor in the paging metadata of a list result (`metadata`, `pagingMetadata`). */
-export async function signCursorsIn(paging: unknown, sign: (wixCursor: string) => Promise<string>): Promise<unknown> {
+export async function signCursorsIn(paging: unknown, sign: (wixCursor: string) => Promise<string | undefined>): Promise<unknown> {
   if (!isPlainObject(paging) || !isPlainObject(paging.cursors)) return paging;
   const cursors: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(paging.cursors)) {
-    cursors[name] = typeof value === 'string' && value !== '' ? await sign(value) : value;
+    if (typeof value !== 'string' || value === '') { cursors[name] = value; continue; }
+    const signed = await sign(value);
+    if (signed !== undefined) cursors[name] = signed;
   }
   return { ...paging, cursors };
 }
