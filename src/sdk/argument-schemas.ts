@@ -31,8 +31,9 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
   types: [],
 };
 
+// Signatures are cached per method; the TypeScript program that read them is not kept (it holds
+// some 200 MB, which a long-running `npm start` should not): a batch with a new method reads anew.
 const cache = new Map<string, SignatureResult>();
-let previous: ts.Program | undefined;
 
 /** Signatures of the given methods, one TypeScript program for all that are not cached yet. */
 export function signaturesOf(methods: MethodRef[]): Map<string, SignatureResult> {
@@ -46,8 +47,7 @@ export function signaturesOf(methods: MethodRef[]): Map<string, SignatureResult>
       file === entry ? ts.createSourceFile(file, text, language) : getSourceFile(file, language, ...rest);
     const fileExists = host.fileExists.bind(host);
     host.fileExists = (file) => file === entry || fileExists(file);
-    const program = ts.createProgram([entry], COMPILER_OPTIONS, host, previous);
-    previous = program;
+    const program = ts.createProgram([entry], COMPILER_OPTIONS, host);
     const checker = program.getTypeChecker();
     const source = program.getSourceFile(entry)!;
     const moduleSymbol = checker.getSymbolAtLocation(source);
