@@ -5,7 +5,8 @@
 // Rule i targets method i mod M and role ⌊i / M⌋: role-0 (held by VISITOR) gets exactly one rule
 // per method whatever the size, the other roles (held by MEMBER, USER, APP in turn) pile up as the
 // policy grows. Every rule has a `when` on the arguments: `args.0.cursorPaging.limit ≤ L`.
-import { SUBJECT_TYPES, type CompiledPolicy, type CompiledRule, type DecisionPolicy, type MethodDescription, type SubjectType } from '../src/policy/compiled';
+import { SUBJECT_TYPES, type CompiledPolicy, type CompiledRule, type DecisionPolicy, type SubjectType } from '../src/contract/compiled-policy';
+import type { MethodDescription } from '../src/sdk/method-info';
 import { describeCall, restMethodsOf } from '../src/sdk/catalogue';
 import type { Caller } from '../src/gateway/caller';
 import { mulberry32 } from '../src/dev/prng';

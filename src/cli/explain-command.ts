@@ -2,9 +2,9 @@
 import { buildPolicy, DEFAULT_POLICY_DIR } from '../policy/build';
 import { formatDiagnostic } from '../policy/diagnostics';
 import { didYouMean } from '../policy/suggest';
-import { callerFor, parseCallerSpec } from '../policy/explain/caller-spec';
-import { explainCall, type Explanation } from '../policy/explain/explain';
-import { formatTrace } from '../policy/explain/condition-trace';
+import { callerFor, parseCallerSpec } from '../review/explain/caller-spec';
+import { explainCall, type Explanation } from '../review/explain/explain';
+import { formatTrace } from '../review/explain/condition-trace';
 import { describeCall, restMethodsOf, namespacesOf, sdkPackages } from '../sdk/catalogue';
 import { paint, usageError, type Paint } from './output';
 import { readCommandLine } from './command-line';

@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import { buildPolicy, DEFAULT_POLICY_DIR } from '../policy/build';
 import { formatDiagnostic, type Diagnostic } from '../policy/diagnostics';
 import { isFile } from '../policy/load';
-import { loadPolicyTests, policyTestFiles } from '../policy/verify/load-policy-tests';
-import { runPolicyTests } from '../policy/verify/run-policy-tests';
+import { loadPolicyTests, policyTestFiles } from '../review/verify/load-policy-tests';
+import { runPolicyTests } from '../review/verify/run-policy-tests';
 import { paint, usageError } from './output';
 import { readCommandLine } from './command-line';
 

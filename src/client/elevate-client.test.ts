@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { createClient } from '@wix/sdk';
 import { createWixEmulator, devTokens, type FaultAction, type RouteName } from '../dev/emulator';
 import { createWixRuntime } from '../dev/runtime/wix-runtime';
-import { FORBIDDEN_MESSAGE } from '../gateway/errors';
+import { FORBIDDEN_MESSAGE } from '../contract/envelopes';
 import { POST } from '../backend/api/elevate/api';
 import { createElevateClient } from './elevate-client';
 import { ElevateError } from './elevate-error';

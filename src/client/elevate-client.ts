@@ -2,7 +2,7 @@
 // through Wix's authenticated fetch (which adds the caller's token), typed by the SDK's own function
 // types for exactly the calls the policy grants.
 import { httpClient } from '@wix/essentials';
-import { ERROR_STATUS, type ErrorCode } from '../gateway/errors';
+import { ERROR_STATUS, type ErrorCode, type UpstreamSummary } from '../contract/envelopes';
 import { ElevateError } from './elevate-error';
 import type { CallArgs, CallResult, ElevatedApi, PermittedCall } from './permitted-call';
 
@@ -50,7 +50,7 @@ function readReply(status: number, headers: Headers, text: string): unknown {
     if (status === 200 && Object.hasOwn(body, 'result')) return (body as { result: unknown }).result;
     const error = (body as { error?: unknown }).error as Record<string, unknown> | undefined;
     if (status !== 200 && error && typeof error === 'object' && isErrorCode(error.code) && typeof error.message === 'string') {
-      const upstream = error.upstream as { status: number; code?: string } | undefined;
+      const upstream = error.upstream as UpstreamSummary | undefined;
       const retryAfter = Number(headers.get('retry-after'));
       throw new ElevateError({
         code: error.code,

@@ -1,6 +1,6 @@
 // The one error the frontend client throws: the gateway's error contract, plus the two ways a call
 // can fail before that contract applies (the network, or a reply that is not the gateway's).
-import type { ErrorCode } from '../gateway/errors';
+import type { ErrorCode, UpstreamSummary } from '../contract/envelopes';
 
 export type ElevateErrorCode =
   | ErrorCode
@@ -16,7 +16,7 @@ export interface ElevateErrorInit {
   status: number;
   requestId?: string;
   /** Wix's own status and error code when an allowed call failed upstream (502). */
-  upstream?: { status: number; code?: string };
+  upstream?: UpstreamSummary;
   /** Seconds to wait before retrying (429). */
   retryAfterSeconds?: number;
   cause?: unknown;
@@ -27,7 +27,7 @@ export class ElevateError extends Error {
   readonly code: ElevateErrorCode;
   readonly status: number;
   readonly requestId: string | undefined;
-  readonly upstream: { status: number; code?: string } | undefined;
+  readonly upstream: UpstreamSummary | undefined;
   readonly retryAfterSeconds: number | undefined;
 
   constructor(init: ElevateErrorInit) {

@@ -3,7 +3,7 @@
 // backend has none): the token must have been issued for this app (token-info's `clientId`), be
 // active and unexpired, and name a subject. Invalid, inactive, expired or another app's → 401;
 // token-info down or answering something malformed → 503.
-import { SUBJECT_TYPES, type SubjectType } from '../policy/compiled';
+import { SUBJECT_TYPES, type SubjectType } from '../contract/compiled-policy';
 import { GatewayError } from './errors';
 
 export const TOKEN_INFO_URL = 'https://www.wixapis.com/oauth2/token-info';

@@ -4,8 +4,8 @@
 // the cursor's query and still apply what was sent beside it, and its counts would answer
 // questions about objects the rules keep out. The call is then decided on the first page's
 // arguments, and enforced under the rules the cursor names, or refused.
-import type { MethodInfo } from '../policy/compiled';
-import { isPlainObject } from '../policy/conditions/strict-matcher';
+import type { MethodInfo } from '../sdk/method-info';
+import { isPlainObject } from '../conditions/json-value';
 import type { Caller } from './caller';
 import { invalid } from './errors';
 import type { CursorSigner, OpenedCursor } from './obligations/signed-cursor';

@@ -3,10 +3,10 @@
 // strict matcher, so a request only touches the rules for its own call. Deny rules are added last, so
 // CASL checks them first: they win.
 import { createMongoAbility, type MongoAbility, type RawRuleOf } from '@casl/ability';
-import { SUBJECT_TYPES, type CompiledRule, type DecisionPolicy, type SubjectType } from '../policy/compiled';
-import { strictConditionsMatcher, type Conditions } from '../policy/conditions/strict-matcher';
-import { CALLER } from '../policy/conditions/placeholders';
-import { matchesCallPattern } from '../policy/call-pattern';
+import { SUBJECT_TYPES, type CompiledRule, type DecisionPolicy, type SubjectType } from '../contract/compiled-policy';
+import { strictConditionsMatcher, type Conditions } from '../conditions/strict-matcher';
+import { CALLER } from '../conditions/placeholders';
+import { matchesCallPattern } from '../conditions/call-pattern';
 import type { Caller } from './caller';
 
 /** CASL subject types: the call as requested, and the object it returns or touches. */

@@ -1,6 +1,6 @@
 // One structured line per request: who, what, the decision, the rule that decided, what was
 // done to the reply, and how long it took. Never a token, never an argument value.
-import type { SubjectType } from '../policy/compiled';
+import type { SubjectType } from '../contract/compiled-policy';
 
 export type Obligation =
   | { type: 'filter'; filter: unknown }

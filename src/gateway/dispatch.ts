@@ -1,13 +1,14 @@
 // The only place the gateway calls an SDK function, and it always does so through auth.elevate.
 // Every call races a timer: the SDK takes no abort signal, so a timed-out write may still happen.
 import { auth } from '@wix/essentials';
-import type { MethodInfo } from '../policy/compiled';
-import { GatewayError } from './errors';
+import type { MethodInfo } from '../sdk/method-info';
+import { GatewayError, internal } from './errors';
+import type { UpstreamSummary } from '../contract/envelopes';
 
 export type SdkFunction = (...args: any[]) => unknown;
 
 /** Wix's status and application error code, and nothing else of Wix's error. */
-export function upstreamOf(error: unknown): { status: number; code?: string } | undefined {
+export function upstreamOf(error: unknown): UpstreamSummary | undefined {
   if (error === null || typeof error !== 'object') return undefined;
   const e = error as { status?: unknown; response?: { status?: unknown }; details?: { applicationError?: { code?: unknown } } };
   const status = typeof e.status === 'number' ? e.status : typeof e.response?.status === 'number' ? e.response.status : undefined;
@@ -42,7 +43,7 @@ export async function dispatch(fn: SdkFunction, info: MethodInfo, args: unknown[
     const call = elevated(fn);
     const result = await Promise.race([call(...callArgs), timeout]);
     if (result !== null && typeof result === 'object' && typeof (result as { find?: unknown }).find === 'function' && !Array.isArray(result)) {
-      throw new GatewayError('INTERNAL', 'The call could not be completed.', {}, 'the SDK returned a query builder');
+      throw internal('the SDK returned a query builder');
     }
     return result;
   } catch (error) {

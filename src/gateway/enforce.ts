@@ -3,20 +3,21 @@
 // that copy, the only arguments the SDK ever sees; resource checks and field masks apply to what
 // comes back. The way a resource condition is enforced follows the method's kind (read one, list,
 // write one), as the SDK catalogue says.
-import type { CompiledPolicy, CompiledRule, MethodInfo } from '../policy/compiled';
-import { isPlainObject } from '../policy/conditions/strict-matcher';
+import type { CompiledPolicy, CompiledRule } from '../contract/compiled-policy';
+import type { MethodInfo } from '../sdk/method-info';
+import { isPlainObject } from '../conditions/json-value';
 import type { Caller } from './caller';
 import type { PolicyEngine } from './decide';
 import type { Obligation } from './decision-log';
 import { dispatch, type SdkFunction } from './dispatch';
-import { forbidden, GatewayError, invalid } from './errors';
+import { forbidden, GatewayError, internal, invalid } from './errors';
 import { parseArguments, type FieldMention } from './arguments/parse-arguments';
-import { ALL_FIELDS } from '../policy/argument-schema';
-import { queryShape } from './arguments/query-shape';
+import { ALL_FIELDS } from '../sdk/argument-schema';
+import { queryShape } from '../sdk/query-shape';
 import { checkPathArguments } from './obligations/path-arguments';
 import { applyPresets, checkWritable } from './obligations/write-fields';
 import { applyPageCap } from './obligations/page-cap';
-import { combinedFilter, narrowFilter } from './obligations/resource-filter';
+import { forcedFilter, narrowFilter } from './obligations/forced-filter';
 import { fieldMaskFor } from './obligations/field-mask';
 import { CURSOR_MAX_LENGTH, signCursorsIn, type CursorSigner } from './obligations/signed-cursor';
 import { CURSOR_RULES_CHANGED, type ContinuedListing } from './continued-listing';
@@ -75,7 +76,7 @@ function timeoutFor(ctx: EnforcementContext): number {
 }
 
 function sdk(ctx: EnforcementContext, call: string): SdkFunction {
-  if (!Object.hasOwn(ctx.sdkMethods, call)) throw new GatewayError('INTERNAL', 'The call could not be completed.', {}, `no SDK function for ${call}`);
+  if (!Object.hasOwn(ctx.sdkMethods, call)) throw internal(`no SDK function for ${call}`);
   return ctx.sdkMethods[call]!;
 }
 
@@ -133,11 +134,11 @@ async function list(ctx: EnforcementContext, admitted: AdmittedArguments, timeou
     args[queryArg] = query;
     ctx.obligations.push({ type: 'signed-cursor', passed: true });
     if (restricted) {
-      combinedFilter(rules.map((r) => r.resource), caller, shape.filter, pushed); // as complete as the first page's
+      forcedFilter(rules.map((r) => r.resource), caller, shape.filter, pushed); // as complete as the first page's
       ctx.obligations.push({ type: 'filter-skipped', reason: 'cursor continues an earlier query' });
     }
   } else if (restricted) {
-    const forced = combinedFilter(rules.map((r) => r.resource), caller, shape.filter, pushed);
+    const forced = forcedFilter(rules.map((r) => r.resource), caller, shape.filter, pushed);
     if (forced) {
       narrowFilter(query, forced);
       ctx.obligations.push({ type: 'filter', filter: forced });
@@ -245,7 +246,7 @@ async function writeOne(ctx: EnforcementContext, { args }: AdmittedArguments, ti
     let passed = false;
     for (const [preloadCall, preloadRules] of byPreload) {
       const preloadInfo = policy.methods[preloadCall];
-      if (!preloadInfo) throw new GatewayError('INTERNAL', 'The call could not be completed.', {}, `no method info for ${preloadCall}`);
+      if (!preloadInfo) throw internal(`no method info for ${preloadCall}`);
       const preloadArgs: unknown[] = [];
       for (const p of info.pathArgs) {
         const index = Number(p.split('.')[0]);

@@ -1,18 +1,19 @@
 // The gateway core: a web Request in, a web Response out, whatever runs it (the Wix runtime, the
 // local server, tests, workerd). The pipeline reads top to bottom: wire → caller → decision →
 // enforcement and dispatch → reply and decision log. Nothing escapes as an exception.
-import { DEFAULT_LIMITS } from '../policy/compiled';
+import { DEFAULT_LIMITS } from '../contract/compiled-policy';
 import { identifyCaller, tokenFrom, type Caller, type IdentityCache } from './caller';
 import { PolicyEngine } from './decide';
 import { consoleSink, type DecisionEntry, type DecisionSink, type Obligation } from './decision-log';
 import { enforce } from './enforce';
-import { forbidden, GatewayError, invalid } from './errors';
+import { forbidden, GatewayError, internal, invalid } from './errors';
 import { verifyPolicyModule, type LoadedPolicy, type PolicyModule } from './policy-module';
 import { memoryRateLimitStore, type RateLimitStore } from './rate-limit';
 import { createCursorSigner, type CursorSecret } from './obligations/signed-cursor';
 import { continuedListing } from './continued-listing';
 import { checkShape, parseJsonBody, readBodyText } from './request-limits';
-import { callRequestSchema, describeWireIssue, jsonResponse, MAX_NAME_LENGTH, METHOD_NAME, MODULE_NAME, type ErrorReply } from './wire';
+import { callRequestSchema, describeWireIssue, jsonResponse } from './wire';
+import { MAX_NAME_LENGTH, METHOD_NAME, MODULE_NAME, type ErrorReply } from '../contract/envelopes';
 
 export interface GatewayOptions {
   /**
@@ -134,7 +135,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       try {
         text = JSON.stringify({ result: result === undefined ? null : result });
       } catch {
-        throw new GatewayError('INTERNAL', 'The call could not be completed.', {}, 'the result is not JSON');
+        throw internal('the result is not JSON');
       }
       response = new Response(text, {
         status: 200,
@@ -144,7 +145,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     } catch (error) {
       const e = error instanceof GatewayError
         ? error
-        : new GatewayError('INTERNAL', 'The call could not be completed.', {}, 'unexpected internal error');
+        : internal('unexpected internal error');
       // Refusals are 'deny': by the policy (403, 429) or, once the policy allowed the call, by its
       // obligations (a 400 for an argument the rule does not accept). An allowed call that failed
       // upstream stays 'allow' (the policy's decision); anything else is 'error'.

@@ -1,7 +1,7 @@
 // Loads the generated policy module and refuses it unless its format and digest check out. A
 // missing, broken or tampered module makes every call 503 POLICY_UNAVAILABLE: never a pass.
-import { POLICY_FORMAT, type CompiledPolicy } from '../policy/compiled';
-import { policyDigest } from '../policy/digest';
+import { POLICY_FORMAT, type CompiledPolicy } from '../contract/compiled-policy';
+import { policyDigest } from '../contract/policy-digest';
 import type { SdkFunction } from './dispatch';
 import { GatewayError } from './errors';
 

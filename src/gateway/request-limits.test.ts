@@ -6,8 +6,8 @@ import { createTestBed } from '../dev/testing/test-bed';
 import { policyFromYaml } from '../dev/testing/policy-fixture';
 import { devTokens } from '../dev/emulator';
 import * as generated from '../generated/policy';
-import { DEFAULT_LIMITS, type Limits } from '../policy/compiled';
-import { policyDigest } from '../policy/digest';
+import { DEFAULT_LIMITS, type Limits } from '../contract/compiled-policy';
+import { policyDigest } from '../contract/policy-digest';
 import { PolicyEngine } from './decide';
 import type { PolicyModule } from './policy-module';
 

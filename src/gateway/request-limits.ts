@@ -1,7 +1,7 @@
 // Bounds on what a request may be, each checked before work that grows with the input: the body
 // stream is not read past the byte limit, nesting is measured on the text before JSON.parse, and
 // strings, arrays and keys are bounded before anything walks the arguments.
-import type { Limits } from '../policy/compiled';
+import type { Limits } from '../contract/compiled-policy';
 import { GatewayError, invalid } from './errors';
 import { CURSOR_MAX_LENGTH } from './obligations/signed-cursor';
 

@@ -1,11 +1,6 @@
 // The wire contract: what a frontend sends and what it gets back. zod/mini keeps the bundle small.
 import * as z from 'zod/mini';
-import type { ErrorCode } from './errors';
-
-export const MAX_NAME_LENGTH = 128;
-/** `ecom.orders`: the npm package without `@wix/`, a dot, the namespace export. */
-export const MODULE_NAME = /^[a-z][A-Za-z0-9]*\.[A-Za-z][A-Za-z0-9]*$/;
-export const METHOD_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
+import { MAX_NAME_LENGTH } from '../contract/envelopes';
 
 export const callRequestSchema = z.strictObject({
   module: z.string().check(z.minLength(1), z.maxLength(MAX_NAME_LENGTH)),
@@ -14,16 +9,6 @@ export const callRequestSchema = z.strictObject({
 });
 
 export type CallRequest = z.infer<typeof callRequestSchema>;
-
-export interface SuccessReply<T = unknown> { result: T }
-export interface ErrorReply {
-  error: {
-    code: ErrorCode;
-    message: string;
-    requestId: string;
-    upstream?: { status: number; code?: string };
-  };
-}
 
 /** Says which field of the request is wrong, in the words of the contract. */
 export function describeWireIssue(error: z.core.$ZodError): string {

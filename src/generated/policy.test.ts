@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { buildPolicy, DEFAULT_GENERATED } from '../policy/build';
 import { GENERATED_HEADER } from '../policy/generate';
 import * as generated from './policy';
-import { policyDigest } from '../policy/digest';
+import { policyDigest } from '../contract/policy-digest';
 
 describe('src/generated/policy.ts', () => {
   it('is marked as generated', () => {

@@ -1,7 +1,7 @@
 // Whether a policy's argument path (`args.1.customMessage` in `writable`, `presets` or `when`)
 // names something the method accepts, by its signature: a typo would otherwise make a rule that
 // never matches or a writable list that admits nothing, silently.
-import { resolveSchema, type ArgumentSchema, type Signature } from './argument-schema';
+import { resolveSchema, type ArgumentSchema, type Signature } from '../sdk/argument-schema';
 import { didYouMean } from './suggest';
 
 /** Undefined when the path exists in the signature; otherwise why not, with a suggestion. */

@@ -1,7 +1,7 @@
 // TypeScript types of what the gateway accepts, printed from the very schemas it checks
 // arguments against, for the generated module's `PermittedCalls` (the frontend client's argument
 // types): a call the gateway would refuse with 400 for its shape does not type-check.
-import type { ArgumentSchema, Signature } from './argument-schema';
+import type { ArgumentSchema, Signature } from '../sdk/argument-schema';
 
 /** Shared helper types the printed types refer to. */
 export const ARGUMENT_TYPE_HELPERS = [

@@ -2,7 +2,7 @@
 import { loadPolicyDir } from './load';
 import { compilePolicy } from './compile';
 import { generatePolicyModule } from './generate';
-import type { CompiledPolicy } from './compiled';
+import type { CompiledPolicy } from '../contract/compiled-policy';
 import type { Diagnostic } from './diagnostics';
 
 export const DEFAULT_POLICY_DIR = 'policies';

@@ -6,7 +6,7 @@ import { loadPolicyDir } from './load';
 import { compilePolicy } from './compile';
 import { generatePolicyModule } from './generate';
 import { lintPolicy } from './lint';
-import type { CompiledPolicy } from './compiled';
+import type { CompiledPolicy } from '../contract/compiled-policy';
 import type { Diagnostic } from './diagnostics';
 import { DEFAULT_GENERATED, DEFAULT_POLICY_DIR } from './build';
 

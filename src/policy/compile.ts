@@ -1,21 +1,19 @@
 // Validated YAML → the compiled policy the gateway runs. Every semantic error is reported at the
 // file:line:column that caused it; a policy with errors produces no compiled policy at all.
-import {
-  DEFAULT_LIMITS, POLICY_FORMAT, SUBJECT_TYPES,
-  type CompiledPolicy, type CompiledRule, type Limits, type MethodDescription, type MethodInfo, type SubjectType,
-} from './compiled';
-import { compileConditions, ConditionSyntaxError, type Conditions } from './conditions/strict-matcher';
-import { placeholderAttribute, placeholdersIn, CALLER_ATTRIBUTES } from './conditions/placeholders';
+import { DEFAULT_LIMITS, POLICY_FORMAT, SUBJECT_TYPES, type CompiledPolicy, type CompiledRule, type Limits, type SubjectType } from '../contract/compiled-policy';
+import type { MethodDescription, MethodInfo } from '../sdk/method-info';
+import { compileConditions, ConditionSyntaxError, type Conditions } from '../conditions/strict-matcher';
+import { placeholderAttribute, placeholdersIn, CALLER_ATTRIBUTES } from '../conditions/placeholders';
 import { locate, type LoadedFile } from './load';
 import { parseRate } from './schema';
 import type { Diagnostic } from './diagnostics';
 import { didYouMean } from './suggest';
-import { matchesCallPattern } from './call-pattern';
+import { matchesCallPattern } from '../conditions/call-pattern';
 import { describeCall, restMethodsOf, namespacesOf, sdkPackages } from '../sdk/catalogue';
-import { signaturesOf } from '../sdk/argument-schemas';
+import { signaturesOf } from '../sdk/signature-reader';
 import { listShapeOf } from '../sdk/list-shape';
-import { queryShape } from '../gateway/arguments/query-shape';
-import { resolveSchema } from './argument-schema';
+import { queryShape } from '../sdk/query-shape';
+import { resolveSchema } from '../sdk/argument-schema';
 import { argumentPathProblem, argumentPathsIn } from './argument-paths';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;

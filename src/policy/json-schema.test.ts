@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { validateJsonSchema } from '../dev/testing/json-schema-check';
 import { policyFiles } from './load';
-import { policyTestFiles } from './verify/load-policy-tests';
+import { policyTestFiles } from '../review/verify/load-policy-tests';
 import { DEFAULT_POLICY_SCHEMA, DEFAULT_TESTS_SCHEMA, SCHEMA_MARK, policyJsonSchema, policyTestsJsonSchema } from './json-schema';
 import { runCli } from '../dev/testing/cli-harness';
 

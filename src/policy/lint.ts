@@ -1,12 +1,12 @@
 // Risk lint: rules that are valid but grant more than they probably mean to. Each finding is a
 // warning with a stable code; a rule with a written `justification:` accepts its warnings (the audit
 // shows the justification next to the grant, so the acceptance stays visible to reviewers).
-import type { CompiledPolicy, CompiledRule, MethodInfo } from './compiled';
+import type { CompiledPolicy, CompiledRule } from '../contract/compiled-policy';
+import type { MethodInfo } from '../sdk/method-info';
 import type { Diagnostic } from './diagnostics';
 import { locate, type LoadedFile } from './load';
-import type { Caller } from '../gateway/caller';
-import { queryShape } from '../gateway/arguments/query-shape';
-import { conditionsToFilter } from '../gateway/obligations/resource-filter';
+import { queryShape } from '../sdk/query-shape';
+import { conditionsToFilter } from '../conditions/wix-filter';
 
 export const RISK_CODES = {
   idWithoutResource: 'risk/id-without-resource',
@@ -16,7 +16,7 @@ export const RISK_CODES = {
 } as const;
 
 /** A caller with every attribute, to see which conditions can become a Wix filter at all. */
-const ANY_CALLER: Caller = { subjectType: 'MEMBER', id: 'x', siteId: 'x', instanceId: 'x', roles: [] };
+const ANY_CALLER: Record<string, unknown> = { subjectType: 'MEMBER', id: 'x', siteId: 'x', instanceId: 'x' };
 
 export interface LintResult {
   /** Warnings on rules without a justification. */

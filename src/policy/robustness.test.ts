@@ -13,9 +13,9 @@ import { buildPolicy } from './build';
 import { lintPolicy } from './lint';
 import { generatePolicyModule } from './generate';
 import type { Diagnostic } from './diagnostics';
-import type { CompiledPolicy } from './compiled';
-import { loadPolicyTestText } from './verify/load-policy-tests';
-import { runPolicyTests } from './verify/run-policy-tests';
+import type { CompiledPolicy } from '../contract/compiled-policy';
+import { loadPolicyTestText } from '../review/verify/load-policy-tests';
+import { runPolicyTests } from '../review/verify/run-policy-tests';
 import { commands } from '../cli/main';
 import { copyPolicy, runCli, type CliRun, type PolicyCopy } from '../dev/testing/cli-harness';
 

@@ -1,7 +1,7 @@
 // The policy language, as a zod schema: the one source of the policy's TypeScript types and of the
 // JSON Schema that editors use (`elevate schema`). Build-time only: the backend never parses YAML.
 import { z } from 'zod';
-import { SUBJECT_TYPES } from './compiled';
+import { SUBJECT_TYPES } from '../contract/compiled-policy';
 
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const CALL = /^[a-z][A-Za-z0-9]*\.[A-Za-z][A-Za-z0-9]*\.[A-Za-z][A-Za-z0-9]*$/;

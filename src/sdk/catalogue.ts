@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createClient } from '@wix/sdk';
-import type { MethodDescription, MethodKind } from '../policy/compiled';
+import type { MethodDescription, MethodKind } from './method-info';
 
 const requireFromProject = createRequire(join(process.cwd(), 'package.json'));
 

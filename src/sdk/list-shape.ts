@@ -1,7 +1,7 @@
 // Where a list method's query goes and where its items come back, read off its signature: the
 // first parameter that holds a filter, a sort or a paging form, and the result's array. The
 // method's name only guesses (`queryInventory` answers `inventoryItems`); the types know.
-import { resolveSchema, type ArgumentSchema, type Signature } from '../policy/argument-schema';
+import { resolveSchema, type ArgumentSchema, type Signature } from './argument-schema';
 
 const QUERY_KEYS = ['filter', 'sort', 'cursorPaging', 'paging', 'search'];
 

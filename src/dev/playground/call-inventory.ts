@@ -1,8 +1,8 @@
 // What the playground offers each identity: the calls its roles are granted (from the audit's
 // permitted-call inventory of the compiled policy), every other call the policy names (to see a
 // denial), and a sensible first set of arguments for each.
-import { permittedCalls } from '../../policy/audit/permitted-calls';
-import type { CompiledPolicy, SubjectType } from '../../policy/compiled';
+import { permittedCalls } from '../../review/audit/permitted-calls';
+import type { CompiledPolicy, SubjectType } from '../../contract/compiled-policy';
 import { SEED_ORDER_TABLE } from '../emulator';
 
 export interface PlaygroundCall {

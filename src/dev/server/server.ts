@@ -14,7 +14,7 @@ import { createWixEmulator, devTokens, wixHandlers } from '../emulator';
 import { createWixRuntime } from '../runtime/wix-runtime';
 import { buildPolicy } from '../../policy/build';
 import { formatDiagnostic } from '../../policy/diagnostics';
-import type { CompiledPolicy } from '../../policy/compiled';
+import type { CompiledPolicy } from '../../contract/compiled-policy';
 import type { GatewayError } from '../../gateway/errors';
 import { devIdentities } from '../playground/dev-identities';
 import { exampleArgs, playgroundInventory } from '../playground/call-inventory';

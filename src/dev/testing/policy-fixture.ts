@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parsePolicyText } from '../../policy/load';
 import { compilePolicy } from '../../policy/compile';
-import { policyDigest } from '../../policy/digest';
+import { policyDigest } from '../../contract/policy-digest';
 import { formatDiagnostic, type Diagnostic } from '../../policy/diagnostics';
 import type { PolicyModule } from '../../gateway/policy-module';
 import type { SdkFunction } from '../../gateway/dispatch';

@@ -2,7 +2,7 @@
 // generator emits: what is admitted (and copied), what is refused, and the message, which names
 // the path and never the value.
 import { describe, expect, it } from 'vitest';
-import type { Signature } from '../../policy/argument-schema';
+import type { Signature } from '../../sdk/argument-schema';
 import { GatewayError } from '../errors';
 import { parseArguments } from './parse-arguments';
 

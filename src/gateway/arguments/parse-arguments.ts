@@ -6,8 +6,9 @@
 import {
   ALL_FIELDS, FILTER_LOGIC, OPEN_FIELD_PATH, OPEN_FILTER_OPERATORS, resolveSchema,
   type ArgumentSchema, type ObjectSchema, type Signature,
-} from '../../policy/argument-schema';
+} from '../../sdk/argument-schema';
 import { invalid } from '../errors';
+import { jsonKind as kindOf, type JsonKind as Kind } from '../../conditions/json-value';
 
 /** A field of the entity a filter or sort names (checked against the field rules). */
 export interface FieldMention {
@@ -27,23 +28,6 @@ const PROTOTYPE_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
 const OPEN_OPERATORS = new Set<string>(OPEN_FILTER_OPERATORS);
 const LOGIC = new Set<string>(FILTER_LOGIC);
 const LISTED = 12;
-
-type Kind = 'string' | 'number' | 'boolean' | 'null' | 'array' | 'object' | 'other';
-
-function kindOf(value: unknown): Kind {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  switch (typeof value) {
-    case 'string': return 'string';
-    case 'number': return Number.isFinite(value) ? 'number' : 'other';
-    case 'boolean': return 'boolean';
-    case 'object': {
-      const proto = Object.getPrototypeOf(value);
-      return proto === Object.prototype || proto === null ? 'object' : 'other';
-    }
-    default: return 'other';
-  }
-}
 
 /** A key as it appears in a message: cut, so a path never carries much of what a client sent. */
 const cut = (key: string) => (key.length > 64 ? `${key.slice(0, 64)}…` : key);

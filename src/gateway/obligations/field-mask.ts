@@ -1,8 +1,8 @@
 // Field rules: which fields of a result (or of every item of a list) a caller receives. Paths are
 // dotted and pass through arrays (`variantsInfo.variants.revenueDetails` applies to every variant).
 // With several allowing rules a field is returned when any of them returns it (CASL's union).
-import type { CompiledRule, FieldRule } from '../../policy/compiled';
-import { isPlainObject } from '../../policy/conditions/strict-matcher';
+import type { CompiledRule, FieldRule } from '../../contract/compiled-policy';
+import { isPlainObject } from '../../conditions/json-value';
 
 type Tree = Map<string, Tree | true>;
 

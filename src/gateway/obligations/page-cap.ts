@@ -3,8 +3,8 @@
 // missing, zero or larger than the cap becomes the cap; without any, the method's own form gets
 // one. A size of 0 is "missing" too: Wix reads 0 as "use the method's default page size", which may
 // be larger than the cap (queryProducts: 100).
-import { isPlainObject } from '../../policy/conditions/strict-matcher';
-import type { PagingForm } from '../arguments/query-shape';
+import { isPlainObject } from '../../conditions/json-value';
+import type { PagingForm } from '../../sdk/query-shape';
 
 /** The cap, and the paging forms whose size the gateway set or cut (never the sizes asked for: argument values stay out of the log). */
 export interface CapApplied { cap: number; enforced: string[] }

@@ -1,7 +1,7 @@
 // Arguments the SDK inserts unencoded into the URL path must be plain ids: `..`, `/`, `?` or `#`
 // would send an elevated request to another Wix path.
-import type { MethodInfo } from '../../policy/compiled';
-import { readPath, MISSING } from '../../policy/conditions/path';
+import type { MethodInfo } from '../../sdk/method-info';
+import { readPath, MISSING } from '../../conditions/path';
 import { invalid } from '../errors';
 
 export const PLAIN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;

@@ -11,8 +11,8 @@
 // and the query the rules' `when` conditions are decided on). A listing expires one lifetime after
 // its first page (one hour by default), however many pages follow.
 // Keys rotate: the previous key still opens the cursors it signed, which expire within one lifetime.
-import type { CompiledRule } from '../../policy/compiled';
-import { isPlainObject } from '../../policy/conditions/strict-matcher';
+import type { CompiledRule } from '../../contract/compiled-policy';
+import { isPlainObject } from '../../conditions/json-value';
 import type { Caller } from '../caller';
 import { invalid } from '../errors';
 

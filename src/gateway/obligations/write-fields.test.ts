@@ -1,6 +1,6 @@
 // `writable` as a whole-segment allow-list over every argument position, the addressed id aside.
 import { describe, expect, it } from 'vitest';
-import type { CompiledRule } from '../../policy/compiled';
+import type { CompiledRule } from '../../contract/compiled-policy';
 import { GatewayError } from '../errors';
 import { checkWritable } from './write-fields';
 

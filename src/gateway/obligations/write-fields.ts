@@ -1,9 +1,9 @@
 // Mass-assignment guard and presets. `writable` lists the argument paths a client may set; any
 // other key, in any argument, is refused. `presets` force argument values from the caller,
 // whatever the client sent (as Hasura's column presets do).
-import type { CompiledRule } from '../../policy/compiled';
-import { interpolate } from '../../policy/conditions/placeholders';
-import { isPlainObject, strictEqual } from '../../policy/conditions/strict-matcher';
+import type { CompiledRule } from '../../contract/compiled-policy';
+import { interpolate } from '../../conditions/placeholders';
+import { isPlainObject, strictEqual } from '../../conditions/json-value';
 import type { Caller } from '../caller';
 import { GatewayError, invalid } from '../errors';
 

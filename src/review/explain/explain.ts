@@ -1,15 +1,16 @@
 // `elevate explain`: the decision the gateway would make for a caller, a call and its arguments,
 // and why. The decision comes from the real PolicyEngine; the condition traces, the obligations
 // and the sample-resource check reuse the gateway's own obligation code. Offline: no Wix call.
-import type { CompiledPolicy, CompiledRule, FieldRule, MethodInfo } from '../compiled';
-import { matchesCallPattern } from '../call-pattern';
-import { interpolate } from '../conditions/placeholders';
+import type { CompiledPolicy, CompiledRule, FieldRule } from '../../contract/compiled-policy';
+import type { MethodInfo } from '../../sdk/method-info';
+import { matchesCallPattern } from '../../conditions/call-pattern';
+import { interpolate } from '../../conditions/placeholders';
 import { PolicyEngine, type Decision } from '../../gateway/decide';
 import type { Caller } from '../../gateway/caller';
-import { combinedFilter } from '../../gateway/obligations/resource-filter';
+import { forcedFilter } from '../../gateway/obligations/forced-filter';
 import { fieldMaskFor } from '../../gateway/obligations/field-mask';
 import { admitArguments } from '../../gateway/enforce';
-import { queryShape } from '../../gateway/arguments/query-shape';
+import { queryShape } from '../../sdk/query-shape';
 import { GatewayError } from '../../gateway/errors';
 import { traceConditions, type ConditionTrace } from './condition-trace';
 
@@ -112,7 +113,7 @@ function obligationsOf(info: MethodInfo, rules: CompiledRule[], caller: Caller):
   if (restricted) out.resource = Object.fromEntries(rules.map((r) => [r.id, r.resource!]));
   if (info.kind === 'list' && restricted) {
     try {
-      const filter = combinedFilter(rules.map((r) => r.resource), caller, queryShape(info.signature, info.list!.queryArg).filter);
+      const filter = forcedFilter(rules.map((r) => r.resource), caller, queryShape(info.signature, info.list!.queryArg).filter, { complete: true });
       if (filter) out.filter = filter;
       else out.filterNote = 'the conditions have no Wix filter equivalent: every returned item is re-checked instead';
     } catch (e) {

@@ -2,8 +2,8 @@
 // (testdata/exotic-sdk.d.ts), and the WQL spec of real SDK methods.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { signaturesOf, type MethodRef } from './argument-schemas';
-import type { Signature } from '../policy/argument-schema';
+import { signaturesOf, type MethodRef } from './signature-reader';
+import type { Signature } from './argument-schema';
 import { parseArguments } from '../gateway/arguments/parse-arguments';
 
 const EXOTIC = join(__dirname, 'testdata', 'exotic-sdk');

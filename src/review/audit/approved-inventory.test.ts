@@ -2,11 +2,11 @@
 // policies/permitted-calls.approved.json (`elevate audit --approve`).
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { checkPolicy } from '../check';
-import { parsePolicyText } from '../load';
-import { compilePolicy } from '../compile';
-import { lintPolicy } from '../lint';
-import type { Diagnostic } from '../diagnostics';
+import { checkPolicy } from '../../policy/check';
+import { parsePolicyText } from '../../policy/load';
+import { compilePolicy } from '../../policy/compile';
+import { lintPolicy } from '../../policy/lint';
+import type { Diagnostic } from '../../policy/diagnostics';
 import { APPROVED_INVENTORY, permittedCalls } from './permitted-calls';
 import { approvedInventoryText, diffInventory, formatInventoryDiff, parseApprovedInventory } from './inventory-diff';
 

@@ -3,10 +3,11 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import type { CompiledPolicy, MethodDescription, SubjectType } from '../compiled';
-import type { Diagnostic } from '../diagnostics';
-import { documentValue, isFile, locate, positionOf, type LoadedFile } from '../load';
-import { didYouMean } from '../suggest';
+import type { CompiledPolicy, SubjectType } from '../../contract/compiled-policy';
+import type { MethodDescription } from '../../sdk/method-info';
+import type { Diagnostic } from '../../policy/diagnostics';
+import { documentValue, isFile, locate, positionOf, type LoadedFile } from '../../policy/load';
+import { didYouMean } from '../../policy/suggest';
 import { describeCall, namespacesOf, restMethodsOf, sdkPackages } from '../../sdk/catalogue';
 import { parseCallerSpec } from '../explain/caller-spec';
 import { policyTestFileSchema, type PolicyTestCase } from './test-file-schema';

@@ -1,6 +1,6 @@
 // The compiled policy's fingerprint: written next to it at build time, checked when the gateway
 // loads it, so a hand-edited or half-written module is refused instead of trusted.
-import type { CompiledPolicy } from './compiled';
+import type { CompiledPolicy } from './compiled-policy';
 
 export async function policyDigest(policy: CompiledPolicy): Promise<string> {
   const bytes = new TextEncoder().encode(JSON.stringify(policy));

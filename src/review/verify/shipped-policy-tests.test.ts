@@ -1,8 +1,8 @@
 // `npm test` runs the shipped policy tests (policies/tests/*.yaml) as `elevate test` does.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { buildPolicy } from '../build';
-import { formatDiagnostic, type Diagnostic } from '../diagnostics';
+import { buildPolicy } from '../../policy/build';
+import { formatDiagnostic, type Diagnostic } from '../../policy/diagnostics';
 import { loadPolicyTests, policyTestFiles } from './load-policy-tests';
 import { runPolicyTests } from './run-policy-tests';
 

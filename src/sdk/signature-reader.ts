@@ -10,7 +10,7 @@
 //   - anything the gateway cannot check (tuples, functions as values) accepts nothing.
 import ts from 'typescript';
 import { join } from 'node:path';
-import { OPEN_FILTER_OPERATORS, type ArgumentSchema, type ObjectSchema, type Signature } from '../policy/argument-schema';
+import { OPEN_FILTER_OPERATORS, type ArgumentSchema, type ObjectSchema, type Signature } from './argument-schema';
 
 export interface MethodRef {
   call: string;

@@ -1,7 +1,7 @@
 // What a list method's query accepts, read off its signature: the paging forms it declares and its
 // filter (a WQL filter of the spec's fields and operators, or an open one). The page cap and the
 // forced filter use this, so they set only what the method itself takes.
-import { resolveSchema, type ArgumentSchema, type ObjectSchema, type Signature } from '../../policy/argument-schema';
+import { resolveSchema, type ArgumentSchema, type ObjectSchema, type Signature } from './argument-schema';
 
 export const PAGING_FORMS = ['cursorPaging', 'paging'] as const;
 export type PagingForm = (typeof PAGING_FORMS)[number];

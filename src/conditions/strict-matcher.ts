@@ -4,6 +4,9 @@
 // explicit `$exists: false`, and `$not` only holds for values of the type its operators expect.
 import { CALLER, resolvePlaceholder, isPlaceholder } from './placeholders';
 import { MISSING, readPath } from './path';
+import { isPlainObject, isScalar, jsonKind as typeOf, strictEqual } from './json-value';
+
+export { isPlainObject, strictEqual };
 
 export type Conditions = Record<string, unknown>;
 export type Predicate = (doc: unknown) => boolean;
@@ -27,52 +30,10 @@ export class ConditionSyntaxError extends Error {
   }
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
 function isOperatorObject(value: unknown): value is Record<string, unknown> {
   if (!isPlainObject(value)) return false;
   const keys = Object.keys(value);
   return keys.length > 0 && keys.every((k) => k.startsWith('$'));
-}
-
-function typeOf(value: unknown): (typeof TYPE_NAMES)[number] | 'other' {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  switch (typeof value) {
-    case 'string': return 'string';
-    case 'boolean': return 'boolean';
-    case 'number': return Number.isFinite(value) ? 'number' : 'other';
-    case 'object': return isPlainObject(value) ? 'object' : 'other';
-    default: return 'other';
-  }
-}
-
-function isScalar(value: unknown): value is string | number | boolean {
-  const t = typeOf(value);
-  return t === 'string' || t === 'number' || t === 'boolean';
-}
-
-/** Deep, type-exact equality over JSON values; NaN and non-JSON values equal nothing. */
-export function strictEqual(a: unknown, b: unknown): boolean {
-  const ta = typeOf(a);
-  if (ta === 'other' || ta !== typeOf(b)) return false;
-  if (ta === 'array') {
-    const x = a as unknown[];
-    const y = b as unknown[];
-    return x.length === y.length && x.every((v, i) => strictEqual(v, y[i]));
-  }
-  if (ta === 'object') {
-    const x = a as Record<string, unknown>;
-    const y = b as Record<string, unknown>;
-    const kx = Object.keys(x);
-    const ky = Object.keys(y);
-    return kx.length === ky.length && kx.every((k) => Object.hasOwn(y, k) && strictEqual(x[k], y[k]));
-  }
-  return a === b;
 }
 
 /** An operand is a literal or a `${caller.*}` placeholder resolved per request. */

@@ -1,16 +1,18 @@
-// Turns resource conditions into a Wix filter and joins it to the client's filter with `$and`, so
-// the client's filter can only narrow the result. The filter is written in the SDK's spelling
-// (`_id`; the SDK renames it for REST, as it does the client's). Wix filters are MongoDB-like;
-// operators Wix has no equivalent for, and fields or operators the method's query spec does not
-// declare filterable, are left out of the pushed filter (which only makes it wider) — every
-// returned item is checked again against the real conditions, so the filter is an optimisation
-// and the item check is the guarantee.
-import type { Conditions } from '../../policy/conditions/strict-matcher';
-import { isPlainObject } from '../../policy/conditions/strict-matcher';
-import { interpolate } from '../../policy/conditions/placeholders';
-import type { Caller } from '../caller';
-import type { QueryShape } from '../arguments/query-shape';
-import { forbidden } from '../errors';
+// Resource conditions as a Wix filter, no narrower than the conditions: written in the SDK's
+// spelling (`_id`; the SDK renames it for REST, as it does the client's), within what the method's
+// query accepts. Wix filters are MongoDB-like; operators Wix has no equivalent for, and fields or
+// operators the method's query spec does not declare filterable, are left out (which only makes the
+// filter wider, and says so through `Pushed`). Shared by the gateway (the forced filter) and the
+// reviewer tools (explain, the risk lint).
+import type { Conditions } from './strict-matcher';
+import { isPlainObject } from './json-value';
+import { interpolate } from './placeholders';
+import type { QueryShape } from '../sdk/query-shape';
+
+/** A placeholder the caller has no value for: the conditions cannot be written as a filter. */
+export class UnresolvedPlaceholder extends Error {
+  constructor() { super('a resource placeholder has no value for this caller'); this.name = 'UnresolvedPlaceholder'; }
+}
 
 const PUSHABLE = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists']);
 type Filter = Record<string, unknown>;
@@ -48,11 +50,11 @@ function holdsUndefined(value: unknown): boolean {
  * A Wix filter no narrower than the conditions (undefined: nothing could be pushed down), within
  * what the method's query accepts.
  */
-export function conditionsToFilter(conditions: Conditions | undefined, caller: Caller, filterable: QueryShape['filter'] = 'open', pushed: Pushed = { complete: true }): Filter | undefined {
+export function conditionsToFilter(conditions: Conditions | undefined, caller: Record<string, unknown>, filterable: QueryShape['filter'] = 'open', pushed: Pushed = { complete: true }): Filter | undefined {
   if (!conditions) { pushed.complete = false; return undefined; }
-  const resolved = interpolate(conditions, caller as unknown as Record<string, unknown>) as Conditions;
+  const resolved = interpolate(conditions, caller) as Conditions;
   // A placeholder the caller has no value for must not turn into an empty (match-all) filter.
-  if (holdsUndefined(resolved)) throw forbidden('a resource placeholder has no value for this caller');
+  if (holdsUndefined(resolved)) throw new UnresolvedPlaceholder();
   if (filterable === undefined) { pushed.complete = false; return undefined; }
   return resolvedToFilter(resolved, filterable === 'open' ? undefined : filterable, pushed);
 }
@@ -75,17 +77,9 @@ function resolvedToFilter(resolved: Conditions, filterable: Spec, pushed: Pushed
 }
 
 /** The rules' filters OR'd: an item may come back when any allowing rule would let it. */
-export function combinedFilter(resources: (Conditions | undefined)[], caller: Caller, filterable: QueryShape['filter'] = 'open', pushed: Pushed = { complete: true }): Filter | undefined {
+export function combinedFilter(resources: (Conditions | undefined)[], caller: Record<string, unknown>, filterable: QueryShape['filter'] = 'open', pushed: Pushed = { complete: true }): Filter | undefined {
   if (resources.some((r) => r === undefined)) { pushed.complete = false; return undefined; } // one rule is unrestricted
   const filters = resources.map((r) => conditionsToFilter(r, caller, filterable, pushed));
   if (filters.some((f) => f === undefined)) { pushed.complete = false; return undefined; }
   return filters.length === 1 ? filters[0] : { $or: filters };
-}
-
-/** Joins the forced filter to the client's (already checked) one: never wider than the forced one. */
-export function narrowFilter(query: Record<string, unknown>, forced: Filter): void {
-  const client = query.filter;
-  query.filter = client === undefined || client === null || (isPlainObject(client) && Object.keys(client).length === 0)
-    ? forced
-    : { $and: [client, forced] };
 }

@@ -1,8 +1,8 @@
 // Runs policy tests offline through the gateway's own decision and enforcement code: the real
 // PolicyEngine decides, then `enforce` applies every obligation (argument checks, forced filter,
 // cap, resource re-check, preload, field mask) with the SDK replaced by the test's sample data.
-import type { CompiledPolicy } from '../compiled';
-import { isPlainObject } from '../conditions/strict-matcher';
+import type { CompiledPolicy } from '../../contract/compiled-policy';
+import { isPlainObject } from '../../conditions/json-value';
 import { PolicyEngine } from '../../gateway/decide';
 import type { Obligation } from '../../gateway/decision-log';
 import type { SdkFunction } from '../../gateway/dispatch';

@@ -1,7 +1,8 @@
-// The compiled policy: what `elevate build` writes into src/generated/policy.ts and what the gateway
-// loads at run time. Plain JSON, so it can be digested, diffed and bundled without a filesystem.
-import type { Conditions } from './conditions/strict-matcher';
-import type { Signature } from './argument-schema';
+// The compiled policy: the contract between `elevate build`, which writes it into
+// src/generated/policy.ts, and the gateway, which loads it at run time. Plain JSON, so it can be
+// digested, diffed and bundled without a filesystem.
+import type { Conditions } from '../conditions/strict-matcher';
+import type { MethodInfo } from '../sdk/method-info';
 
 export const POLICY_FORMAT = 1;
 
@@ -74,33 +75,6 @@ export interface CompiledRule {
   /** Why a risk-lint warning is accepted (shown by the audit). */
   justification?: string;
   source: SourcePosition;
-}
-
-export type MethodKind = 'read-one' | 'write-one' | 'list' | 'read' | 'write';
-
-/** What the SDK catalogue knows of a method (its `meta` and a probe of the real function). */
-export interface MethodDescription {
-  /** `ecom.orders.getOrder` */
-  call: string;
-  /** The per-module npm package the method is imported from. */
-  package: string;
-  method: string;
-  httpMethod: string;
-  /** REST path template from the SDK meta, e.g. `/v1/orders/{id}`. */
-  path: string;
-  /** Argument paths (`0`, `0._id`) that the SDK inserts into the URL path. */
-  pathArgs: string[];
-  kind: MethodKind;
-  /** Called with no query it returns a builder; the gateway always uses the data overload. */
-  queryOverload: boolean;
-  /** For list calls: where the query lives and where the items come back. */
-  list?: { queryArg: number; itemsKey: string };
-}
-
-/** A method the policy names, with what it accepts (read from the SDK's type declarations). */
-export interface MethodInfo extends MethodDescription {
-  /** The parameters of the overload the gateway calls; every argument is checked against them first. */
-  signature: Signature;
 }
 
 export interface CompiledPolicy {

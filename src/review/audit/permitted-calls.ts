@@ -1,9 +1,9 @@
 // The permitted-call inventory: for every role, every call a caller holding that role can make
 // (inherited roles' rules included) and under which conditions. Reviewers approve it as a file;
 // any change of permissions shows up as a diff against that file.
-import type { CompiledPolicy, CompiledRule } from '../compiled';
-import type { Diagnostic } from '../diagnostics';
-import { matchesCallPattern } from '../call-pattern';
+import type { CompiledPolicy, CompiledRule } from '../../contract/compiled-policy';
+import type { Diagnostic } from '../../policy/diagnostics';
+import { matchesCallPattern } from '../../conditions/call-pattern';
 
 export const APPROVED_INVENTORY = 'policies/permitted-calls.approved.json';
 

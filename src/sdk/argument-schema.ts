@@ -1,5 +1,5 @@
 // What an SDK method accepts, as data: the parameter types of the overload the gateway calls, read
-// from the SDK's own type declarations at build time (src/sdk/argument-schemas.ts) and checked at
+// from the SDK's own type declarations at build time (src/sdk/signature-reader.ts) and checked at
 // run time (src/gateway/arguments/). Plain JSON, so it is digested with the policy, bundled without
 // a filesystem and interpreted without generating code (workerd forbids `new Function`).
 

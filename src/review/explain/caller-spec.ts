@@ -1,7 +1,7 @@
 // `member:m-1`, `visitor`, `USER:u-1`: a caller written as subject type and optional id, as the
 // CLI's `--as` and policy tests' `as:` take it. Roles come from the policy, as at run time.
-import { SUBJECT_TYPES, type CompiledPolicy, type SubjectType } from '../compiled';
-import { didYouMean } from '../suggest';
+import { SUBJECT_TYPES, type CompiledPolicy, type SubjectType } from '../../contract/compiled-policy';
+import { didYouMean } from '../../policy/suggest';
 import type { Caller } from '../../gateway/caller';
 
 export type CallerSpec = { ok: true; subjectType: SubjectType; id: string } | { ok: false; message: string };
