@@ -6,9 +6,18 @@ import { runBenchmarks } from './run';
 import { machine, resultsJson } from './report';
 
 export const REQUIRED_KEYS = [
-  'decision_1000_over_10', 'cedar_over_gateway', 'casbin_over_gateway', 'gateway_over_handwritten',
-  'identity_cache_latency_cut', 'bundle_kb', 'naive_bundle_kb', 'cold_start_over_naive',
-  'load_rps', 'load_p99_ms', 'load_errors', 'rss_growth_mb',
+  'decision_1000_over_10',
+  'cedar_over_gateway',
+  'casbin_over_gateway',
+  'gateway_over_handwritten',
+  'identity_cache_latency_cut',
+  'bundle_kb',
+  'naive_bundle_kb',
+  'cold_start_over_naive',
+  'load_rps',
+  'load_p99_ms',
+  'load_errors',
+  'rss_growth_mb',
 ] as const;
 
 describe('npm run bench (quick smoke run)', () => {

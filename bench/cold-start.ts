@@ -19,9 +19,17 @@ export const ENDPOINTS = {
 /** The flags of the Wix-style bundle (workerd: neutral platform, ESM, node:async_hooks external). */
 async function wixBundle(entry: string) {
   return build({
-    entryPoints: [entry], bundle: true, minify: true, format: 'esm', platform: 'neutral',
-    mainFields: ['module', 'main'], conditions: ['import'], external: ['node:async_hooks'],
-    write: false, logLevel: 'silent', metafile: true,
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    conditions: ['import'],
+    external: ['node:async_hooks'],
+    write: false,
+    logLevel: 'silent',
+    metafile: true,
   });
 }
 
@@ -42,12 +50,19 @@ export async function wixBundleParts(entry: string): Promise<Record<BundlePart, 
   const output = Object.values(result.metafile!.outputs)[0]!;
   const parts: Record<BundlePart, number> = { sdkMethods: 0, wixRuntime: 0, casl: 0, zod: 0, argumentSchemas: 0, policyRules: 0, gateway: 0, other: 0 };
   for (const [file, { bytesInOutput }] of Object.entries(output.inputs)) {
-    const part: BundlePart = /node_modules\/@wix\/auto_sdk_/.test(file) ? 'sdkMethods'
-      : /node_modules\/@wix\//.test(file) ? 'wixRuntime'
-        : /node_modules\/@(casl|ucast)\//.test(file) ? 'casl'
-          : /node_modules\/zod\//.test(file) ? 'zod'
-            : /^src\/generated\//.test(file) ? 'policyRules'
-              : /^src\//.test(file) ? 'gateway' : 'other';
+    const part: BundlePart = /node_modules\/@wix\/auto_sdk_/.test(file)
+      ? 'sdkMethods'
+      : /node_modules\/@wix\//.test(file)
+        ? 'wixRuntime'
+        : /node_modules\/@(casl|ucast)\//.test(file)
+          ? 'casl'
+          : /node_modules\/zod\//.test(file)
+            ? 'zod'
+            : /^src\/generated\//.test(file)
+              ? 'policyRules'
+              : /^src\//.test(file)
+                ? 'gateway'
+                : 'other';
     parts[part] += bytesInOutput;
   }
   const { policy } = await import('../src/generated/policy');
@@ -60,11 +75,21 @@ export async function wixBundleParts(entry: string): Promise<Record<BundlePart, 
 async function bundleEntry(endpoint: string, outfile: string): Promise<void> {
   const plugin: Plugin = {
     name: 'cold-start-endpoint',
-    setup(b) { b.onResolve({ filter: /^cold-start:endpoint$/ }, () => ({ path: resolve(endpoint) })); },
+    setup(b) {
+      b.onResolve({ filter: /^cold-start:endpoint$/ }, () => ({ path: resolve(endpoint) }));
+    },
   };
   await build({
-    entryPoints: ['bench/cold-start/entry.ts'], outfile, bundle: true, minify: true, format: 'esm', platform: 'node',
-    mainFields: ['module', 'main'], conditions: ['import'], plugins: [plugin], logLevel: 'silent',
+    entryPoints: ['bench/cold-start/entry.ts'],
+    outfile,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'node',
+    mainFields: ['module', 'main'],
+    conditions: ['import'],
+    plugins: [plugin],
+    logLevel: 'silent',
     define: { 'import.meta.env.APP_ID': JSON.stringify(APP_ID) },
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
@@ -77,12 +102,20 @@ function timeToAnswer(file: string): Promise<number> {
     const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    const timer = setTimeout(() => { child.kill(); reject(new Error(`${file} did not answer within 30 s`)); }, 30_000);
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`${file} did not answer within 30 s`));
+    }, 30_000);
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      if (out.includes('answered 200')) { clearTimeout(timer); resolvePromise(performance.now() - started); }
+      if (out.includes('answered 200')) {
+        clearTimeout(timer);
+        resolvePromise(performance.now() - started);
+      }
     });
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     child.on('exit', (code) => {
       clearTimeout(timer);
       if (!out.includes('answered 200')) reject(new Error(`${file} exited ${code} without answering 200: ${out}${err}`.slice(0, 2000)));
@@ -92,12 +125,12 @@ function timeToAnswer(file: string): Promise<number> {
 
 const PART_LABELS: Record<BundlePart, string> = {
   sdkMethods: 'the SDK methods the policy names (@wix/auto_sdk_*)',
-  wixRuntime: 'the rest of Wix\'s SDK (@wix/sdk, @wix/essentials, …)',
+  wixRuntime: "the rest of Wix's SDK (@wix/sdk, @wix/essentials, …)",
   casl: 'CASL',
   zod: 'zod/mini',
   argumentSchemas: 'argument schemas (in the compiled policy)',
   policyRules: 'compiled policy without its schemas',
-  gateway: 'the gateway\'s own code',
+  gateway: "the gateway's own code",
   other: 'other',
 };
 
@@ -124,7 +157,10 @@ export async function coldStart(options: { quick: boolean }): Promise<Figure[]> 
     return [
       { key: 'bundle_kb', label: 'api.ts bundle (example policy), minified', value: bundleKb, unit: 'KB', goal: '≤ 175', met: bundleKb <= 175 },
       ...(Object.keys(parts) as BundlePart[]).map((part): Figure => ({
-        key: `bundle_${part.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_kb`, label: `  of which ${PART_LABELS[part]}`, value: parts[part] / 1024, unit: 'KB',
+        key: `bundle_${part.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_kb`,
+        label: `  of which ${PART_LABELS[part]}`,
+        value: parts[part] / 1024,
+        unit: 'KB',
       })),
       { key: 'naive_bundle_kb', label: 'naive endpoint bundle (orders + productsV3 namespaces)', value: naiveKb, unit: 'KB' },
       { key: 'cold_start_ms', label: 'cold start to first answer, gateway, median', value: gatewayMs, unit: 'ms' },

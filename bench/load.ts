@@ -10,10 +10,25 @@ const TOTAL_REQUESTS = 100_000;
 
 function ask<T>(child: ChildProcess, key: string, message?: unknown, timeoutMs = 60_000): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { cleanup(); reject(new Error(`the load server did not send "${key}" within ${timeoutMs} ms`)); }, timeoutMs);
-    const onMessage = (m: Record<string, unknown>) => { if (key in m) { cleanup(); resolve(m[key] as T); } };
-    const onExit = (code: number | null) => { cleanup(); reject(new Error(`the load server exited (${code}) before sending "${key}"`)); };
-    const cleanup = () => { clearTimeout(timer); child.off('message', onMessage); child.off('exit', onExit); };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`the load server did not send "${key}" within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onMessage = (m: Record<string, unknown>) => {
+      if (key in m) {
+        cleanup();
+        resolve(m[key] as T);
+      }
+    };
+    const onExit = (code: number | null) => {
+      cleanup();
+      reject(new Error(`the load server exited (${code}) before sending "${key}"`));
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
     child.on('message', onMessage);
     child.once('exit', onExit);
     if (message !== undefined) child.send(message as never);
@@ -28,7 +43,10 @@ export async function load(options: { quick: boolean }): Promise<Figure[]> {
   try {
     const url = `${await ask<string>(child, 'url')}/functions/elevate`;
     const request = {
-      url, method: 'POST', connections: 50, timeout: 10,
+      url,
+      method: 'POST',
+      connections: 50,
+      timeout: 10,
       headers: { authorization: devTokens.visitor, 'content-type': 'application/json' },
       body: JSON.stringify({ module: 'stores.productsV3', method: 'queryProducts', args: [{ cursorPaging: { limit: 10 } }] }),
     };
@@ -47,9 +65,22 @@ export async function load(options: { quick: boolean }): Promise<Figure[]> {
     const total = done + (tail ? tail['2xx'] + tail.non2xx : 0);
     const growthMb = (rssAfter - rssBefore) / 2 ** 20;
     return [
-      { key: 'load_rps', label: 'load: requests per second (50 connections)', value: timed.requests.average, unit: 'req/s', note: 'visitor queryProducts (limit 10) through src/dev/server (api.ts via Vite, emulated Wix, identity cache on)' },
+      {
+        key: 'load_rps',
+        label: 'load: requests per second (50 connections)',
+        value: timed.requests.average,
+        unit: 'req/s',
+        note: 'visitor queryProducts (limit 10) through src/dev/server (api.ts via Vite, emulated Wix, identity cache on)',
+      },
       { key: 'load_p99_ms', label: 'load: p99 latency', value: timed.latency.p99, unit: 'ms' },
-      { key: 'load_errors', label: `load: errors and non-2xx over ${total.toLocaleString('en')} requests`, value: errors, unit: '', goal: '0', met: errors === 0 },
+      {
+        key: 'load_errors',
+        label: `load: errors and non-2xx over ${total.toLocaleString('en')} requests`,
+        value: errors,
+        unit: '',
+        goal: '0',
+        met: errors === 0,
+      },
       { key: 'load_requests', label: 'load: requests sent in all', value: total, unit: '' },
       { key: 'rss_before_mb', label: 'server RSS after warm-up (after GC)', value: rssBefore / 2 ** 20, unit: 'MB' },
       { key: 'rss_after_mb', label: 'server RSS after the run (after GC)', value: rssAfter / 2 ** 20, unit: 'MB' },
@@ -58,7 +89,16 @@ export async function load(options: { quick: boolean }): Promise<Figure[]> {
   } finally {
     if (child.connected) {
       child.send({ type: 'close' });
-      await new Promise<void>((resolve) => { const t = setTimeout(() => { child.kill(); resolve(); }, 5000); child.once('exit', () => { clearTimeout(t); resolve(); }); });
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          child.kill();
+          resolve();
+        }, 5000);
+        child.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
     } else if (child.exitCode === null) child.kill();
   }
 }

@@ -21,8 +21,8 @@ export const isQuick = () => process.env.BENCH_QUICK === '1';
 export async function measure(tasks: Record<string, Fn>, options: MeasureOptions): Promise<Record<string, Latency>> {
   const bench = new Bench({
     timestampProvider: 'hrtimeNow',
-    time: options.quick ? 0 : options.timeMs ?? 1000,
-    iterations: options.quick ? 5 : options.iterations ?? 64,
+    time: options.quick ? 0 : (options.timeMs ?? 1000),
+    iterations: options.quick ? 5 : (options.iterations ?? 64),
     warmup: true,
     warmupTime: options.quick ? 0 : Math.min(250, (options.timeMs ?? 1000) / 4),
     warmupIterations: options.quick ? 2 : 16,

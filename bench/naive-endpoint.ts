@@ -8,14 +8,17 @@ import { productsV3 } from '@wix/stores';
 const TOKEN_INFO_URL = 'https://www.wixapis.com/oauth2/token-info';
 const ID = /^[A-Za-z0-9-]{1,64}$/;
 
-const reply = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+const reply = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
 
 export async function POST(req: Request): Promise<Response> {
   const token = req.headers.get('authorization');
   if (!token) return reply(401, { error: 'UNAUTHENTICATED' });
   let body: { module?: unknown; method?: unknown; args?: unknown };
-  try { body = await req.json(); } catch { return reply(400, { error: 'INVALID_REQUEST' }); }
+  try {
+    body = await req.json();
+  } catch {
+    return reply(400, { error: 'INVALID_REQUEST' });
+  }
   const id = Array.isArray(body?.args) && body.args.length === 1 ? body.args[0] : undefined;
   if (typeof id !== 'string' || !ID.test(id)) return reply(400, { error: 'INVALID_REQUEST' });
   const info = await fetch(TOKEN_INFO_URL, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });

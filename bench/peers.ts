@@ -21,11 +21,15 @@ function limitArg(args: unknown[]): number | undefined {
 
 // ── Cedar ────────────────────────────────────────────────────────────────────────────────────────
 export function cedarPolicyText(policy: SyntheticPolicy): string {
-  return policy.rules.map((r, i) => {
-    if (r.effect !== 'allow' || r.roles.length !== 1) throw new Error('the Cedar translation covers allow rules with one role');
-    return `@id(${JSON.stringify(r.id)})\npermit(principal in Role::${JSON.stringify(r.roles[0])}, action == Action::${JSON.stringify(r.call)}, resource)\n`
-      + `when { context has arg0.cursorPaging.limit && context.arg0.cursorPaging.limit <= ${limitOfRule(i)} };`;
-  }).join('\n');
+  return policy.rules
+    .map((r, i) => {
+      if (r.effect !== 'allow' || r.roles.length !== 1) throw new Error('the Cedar translation covers allow rules with one role');
+      return (
+        `@id(${JSON.stringify(r.id)})\npermit(principal in Role::${JSON.stringify(r.roles[0])}, action == Action::${JSON.stringify(r.call)}, resource)\n` +
+        `when { context has arg0.cursorPaging.limit && context.arg0.cursorPaging.limit <= ${limitOfRule(i)} };`
+      );
+    })
+    .join('\n');
 }
 
 function cedarDecider(policy: SyntheticPolicy) {
@@ -40,11 +44,13 @@ function cedarDecider(policy: SyntheticPolicy) {
       resource: { type: 'Call', id: req.call },
       context: limit === undefined ? {} : { arg0: { cursorPaging: { limit } } },
       preparsedPolicySetId: id,
-      entities: [{
-        uid: { type: 'Caller', id: req.caller.id },
-        attrs: {},
-        parents: req.caller.roles.map((role) => ({ type: 'Role', id: role })),
-      }],
+      entities: [
+        {
+          uid: { type: 'Caller', id: req.caller.id },
+          attrs: {},
+          parents: req.caller.roles.map((role) => ({ type: 'Role', id: role })),
+        },
+      ],
     });
     if (answer.type !== 'success') throw new Error(`Cedar failed: ${answer.errors.map((e) => e.message).join('; ')}`);
     return answer.response.decision === 'allow';
@@ -113,7 +119,9 @@ export async function peers(options: { quick: boolean }): Promise<Figure[]> {
   let sink = 0;
   for (const [name, decide] of Object.entries(deciders)) {
     let i = 0;
-    tasks[name] = () => { if (decide(timed[i++ & 1023]!)) sink++; };
+    tasks[name] = () => {
+      if (decide(timed[i++ & 1023]!)) sink++;
+    };
   }
   const r = await measure(tasks, { quick: options.quick, timeMs: 1500 });
   if (sink < 0) console.log(sink);
@@ -121,7 +129,14 @@ export async function peers(options: { quick: boolean }): Promise<Figure[]> {
   const cedarOver = r.cedar!.medianMs / r.gateway!.medianMs;
   const casbinOver = r.casbin!.medianMs / r.gateway!.medianMs;
   return [
-    { key: 'peers_sample_agreement', label: `peers agree on random requests (${allowed} of ${SAMPLE} allowed)`, value: SAMPLE - mismatches.length, unit: `of ${SAMPLE}`, goal: `${SAMPLE}`, met: mismatches.length === 0 },
+    {
+      key: 'peers_sample_agreement',
+      label: `peers agree on random requests (${allowed} of ${SAMPLE} allowed)`,
+      value: SAMPLE - mismatches.length,
+      unit: `of ${SAMPLE}`,
+      goal: `${SAMPLE}`,
+      met: mismatches.length === 0,
+    },
     { key: 'peers_gateway_median_us', label: 'gateway decision, 1,000 rules, median', value: us(r.gateway!.medianMs), unit: 'µs' },
     { key: 'peers_gateway_p99_us', label: 'gateway decision, 1,000 rules, p99', value: us(r.gateway!.p99Ms), unit: 'µs' },
     { key: 'peers_cedar_median_us', label: 'Cedar (wasm, preparsed) decision, median', value: us(r.cedar!.medianMs), unit: 'µs' },

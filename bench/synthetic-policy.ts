@@ -12,10 +12,24 @@ import type { Caller } from '../src/gateway/caller';
 import { mulberry32 } from '../src/dev/prng';
 
 export const NAMESPACES = [
-  'ecom.orders', 'ecom.checkout', 'ecom.cart', 'ecom.currentCart', 'ecom.draftOrders', 'ecom.orderFulfillments',
-  'ecom.discountRules', 'ecom.giftVouchers', 'ecom.orderTransactions', 'ecom.abandonedCheckouts',
-  'stores.productsV3', 'stores.inventoryItemsV3', 'stores.products', 'stores.collections', 'stores.brandsV3',
-  'stores.customizationsV3', 'stores.ribbonsV3', 'stores.infoSectionsV3',
+  'ecom.orders',
+  'ecom.checkout',
+  'ecom.cart',
+  'ecom.currentCart',
+  'ecom.draftOrders',
+  'ecom.orderFulfillments',
+  'ecom.discountRules',
+  'ecom.giftVouchers',
+  'ecom.orderTransactions',
+  'ecom.abandonedCheckouts',
+  'stores.productsV3',
+  'stores.inventoryItemsV3',
+  'stores.products',
+  'stores.collections',
+  'stores.brandsV3',
+  'stores.customizationsV3',
+  'stores.ribbonsV3',
+  'stores.infoSectionsV3',
 ];
 
 /** Every dispatchable REST method of the namespaces above, as the policy compiler describes it. */

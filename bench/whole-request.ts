@@ -22,11 +22,12 @@ export async function wholeRequest(options: { quick: boolean }): Promise<Figure[
   const handwritten = createHandwrittenEndpoint({ fetch: emulator.fetch });
   const endpoints = { gateway: gateway.handle, handwritten };
 
-  const request = () => new Request('https://app.example/functions/elevate', {
-    method: 'POST',
-    headers: { authorization: devTokens.members['m-1'], 'content-type': 'application/json' },
-    body: BODY,
-  });
+  const request = () =>
+    new Request('https://app.example/functions/elevate', {
+      method: 'POST',
+      headers: { authorization: devTokens.members['m-1'], 'content-type': 'application/json' },
+      body: BODY,
+    });
   // Both must answer the same thing before they are timed.
   for (const [name, handler] of Object.entries(endpoints)) {
     const response = await runtime.serve(request(), handler);
@@ -51,7 +52,10 @@ export async function wholeRequest(options: { quick: boolean }): Promise<Figure[
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 ? ['handwritten', 'gateway'] : ['gateway', 'handwritten'];
     const r = await measure(Object.fromEntries(order.map((n) => [n, tasks[n]!])), { quick: options.quick, timeMs: 1000 });
-    for (const n of order) { medians[n]!.push(r[n]!.medianMs); p99s[n]!.push(r[n]!.p99Ms); }
+    for (const n of order) {
+      medians[n]!.push(r[n]!.medianMs);
+      p99s[n]!.push(r[n]!.p99Ms);
+    }
   }
   const r = Object.fromEntries(Object.keys(medians).map((n) => [n, { medianMs: median(medians[n]!), p99Ms: median(p99s[n]!) }]));
   const ratio = r.gateway!.medianMs / r.handwritten!.medianMs;

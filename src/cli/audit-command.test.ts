@@ -4,13 +4,24 @@ import { join } from 'node:path';
 import { copyPolicy, runCli, type PolicyCopy } from '../dev/testing/cli-harness';
 
 let copy: PolicyCopy | undefined;
-afterEach(() => { copy?.remove(); copy = undefined; });
+afterEach(() => {
+  copy?.remove();
+  copy = undefined;
+});
 
 describe('elevate audit', () => {
   it('--json lists exactly the permitted calls of the example policy, sorted by role, call, rule', async () => {
     const run = await runCli(['audit', '--json']);
     expect(run.code).toBe(0);
-    const entries = JSON.parse(run.stdout) as { role: string; call: string; rule: string; resource: unknown; cap: number | null; rateLimit: string | null; fields: unknown }[];
+    const entries = JSON.parse(run.stdout) as {
+      role: string;
+      call: string;
+      rule: string;
+      resource: unknown;
+      cap: number | null;
+      rateLimit: string | null;
+      fields: unknown;
+    }[];
     expect(entries.map((e) => `${e.role} ${e.call} ${e.rule}`)).toEqual([
       'member ecom.orders.cancelOrder member-cancels-own-unfulfilled-order',
       'member ecom.orders.getOrder member-reads-own-order',
@@ -22,7 +33,12 @@ describe('elevate audit', () => {
       'wix-user ecom.orders.searchOrders dashboard-searches-orders',
     ]);
     const cancel = entries[0]!;
-    expect(cancel).toMatchObject({ resource: { 'buyerInfo.memberId': '${caller.id}', fulfillmentStatus: 'NOT_FULFILLED' }, rateLimit: '5/minute', cap: null, fields: null });
+    expect(cancel).toMatchObject({
+      resource: { 'buyerInfo.memberId': '${caller.id}', fulfillmentStatus: 'NOT_FULFILLED' },
+      rateLimit: '5/minute',
+      cap: null,
+      fields: null,
+    });
     expect(entries.find((e) => e.rule === 'visitor-browses-catalog')).toMatchObject({ cap: 50, fields: { deny: expect.arrayContaining(['costRange']) } });
   });
 
@@ -37,7 +53,10 @@ describe('elevate audit', () => {
     expect((await runCli(['audit', '--check'])).code).toBe(0);
 
     copy = copyPolicy();
-    copy.edit(/$/, '\n  - id: dashboard-reads-order\n    description: Wix users open any order.\n    roles: [wix-user]\n    allow: ecom.orders.getOrder\n    justification: The dashboard shows every order anyway.\n');
+    copy.edit(
+      /$/,
+      '\n  - id: dashboard-reads-order\n    description: Wix users open any order.\n    roles: [wix-user]\n    allow: ecom.orders.getOrder\n    justification: The dashboard shows every order anyway.\n',
+    );
     copy.edit('cap: 50\n\n  - id: member-cancels', 'cap: 20\n\n  - id: member-cancels');
     const failed = await runCli(['audit', '--policies', copy.dir, '--check']);
     expect(failed.code).toBe(1);

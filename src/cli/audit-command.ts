@@ -73,7 +73,12 @@ export async function runAudit(argv: string[]): Promise<number> {
     }
     if (!values.json) {
       console.error(`The policy's permitted calls differ from ${approvedFile} (+ granted but not approved, - approved but no longer granted, ~ changed):`);
-      console.error(formatInventoryDiff(changes).split('\n').map((l) => (l.startsWith('+') ? p.green(l) : l.startsWith('-') ? p.red(l) : p.yellow(l))).join('\n'));
+      console.error(
+        formatInventoryDiff(changes)
+          .split('\n')
+          .map((l) => (l.startsWith('+') ? p.green(l) : l.startsWith('-') ? p.red(l) : p.yellow(l)))
+          .join('\n'),
+      );
       console.error('After review, approve with `elevate audit --approve` and commit the file.');
     }
     return 1;

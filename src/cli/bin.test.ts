@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { colourEnabled, paint } from './output';
 
-const elevate = (...args: string[]) => spawnSync(process.execPath, ['bin/elevate.mjs', ...args], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+const elevate = (...args: string[]) =>
+  spawnSync(process.execPath, ['bin/elevate.mjs', ...args], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
 
 describe('bin/elevate.mjs', () => {
   it('check, explain and audit --check exit 0 on the shipped policy, with no colour off a TTY', () => {
@@ -34,7 +35,8 @@ describe('colour', () => {
       process.env.NO_COLOR = '1';
       expect(colourEnabled({ isTTY: true })).toBe(false);
     } finally {
-      if (saved === undefined) delete process.env.NO_COLOR; else process.env.NO_COLOR = saved;
+      if (saved === undefined) delete process.env.NO_COLOR;
+      else process.env.NO_COLOR = saved;
     }
     expect(paint(true).red('x')).toBe('\u001b[31mx\u001b[39m');
     expect(paint(false).red('x')).toBe('x');

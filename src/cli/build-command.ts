@@ -43,7 +43,9 @@ export async function runBuild(argv: string[]): Promise<number> {
     writeFileSync(values.out, result.moduleText);
   }
   const allows = result.policy.rules.filter((r) => r.effect === 'allow');
-  console.log(`wrote ${values.out}: ${allows.length} allow rule(s), ${result.policy.rules.length - allows.length} deny rule(s), ${Object.keys(result.policy.methods).length} SDK method(s)`);
+  console.log(
+    `wrote ${values.out}: ${allows.length} allow rule(s), ${result.policy.rules.length - allows.length} deny rule(s), ${Object.keys(result.policy.methods).length} SDK method(s)`,
+  );
   for (const r of allows) console.log(`  ${r.roles.join(', ').padEnd(16)} ${r.call.padEnd(36)} ${r.id}`);
   return 0;
 }

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { copyPolicy, runCli, type PolicyCopy } from '../dev/testing/cli-harness';
 
 let copy: PolicyCopy | undefined;
-afterEach(() => { copy?.remove(); copy = undefined; });
+afterEach(() => {
+  copy?.remove();
+  copy = undefined;
+});
 
 describe('elevate check', () => {
   it('passes the shipped policy (exit 0)', async () => {
@@ -35,9 +38,15 @@ describe('elevate check', () => {
     expect(report.ok).toBe(false);
     const at = (needle: string) => copy!.position(needle);
     const find = (code: string) => report.errors.find((e) => e.code === code);
-    expect(find('sdk/event')).toMatchObject({ ...at('ecom.orders.onOrderCreated'), message: 'ecom.orders.onOrderCreated is an event-handler registrar, not a REST method' });
+    expect(find('sdk/event')).toMatchObject({
+      ...at('ecom.orders.onOrderCreated'),
+      message: 'ecom.orders.onOrderCreated is an event-handler registrar, not a REST method',
+    });
     expect(find('sdk/enum')).toMatchObject({ ...at('ecom.orders.ActivityType'), message: 'ecom.orders.ActivityType is an enum, not a REST method' });
-    expect(find('sdk/unknown-module')).toMatchObject({ ...at('stores.productV3.getProduct'), message: 'unknown SDK module "stores.productV3" (did you mean "stores.productsV3"?)' });
+    expect(find('sdk/unknown-module')).toMatchObject({
+      ...at('stores.productV3.getProduct'),
+      message: 'unknown SDK module "stores.productV3" (did you mean "stores.productsV3"?)',
+    });
     expect(find('undefined-role')).toMatchObject({ line: at('wix-usr]').line, message: 'undefined role "wix-usr" (did you mean "wix-user"?)' });
   });
 
@@ -59,7 +68,9 @@ describe('elevate check', () => {
     copy.edit(/$/, '\n  - id: members-never-cancel\n    description: No cancels.\n    roles: [member]\n    deny: ecom.orders.*\n');
     const run = await runCli(['check', '--policies', copy.dir]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('rule "member-cancels-own-unfulfilled-order" can never allow anything: deny rule "members-never-cancel" always refuses ecom.orders.cancelOrder');
+    expect(run.stderr).toContain(
+      'rule "member-cancels-own-unfulfilled-order" can never allow anything: deny rule "members-never-cancel" always refuses ecom.orders.cancelOrder',
+    );
   });
 
   it('warns about an id-addressed elevated read without a resource condition; a justification silences it and the audit shows it', async () => {
@@ -71,11 +82,16 @@ describe('elevate check', () => {
 
     const warned = await runCli(['check', '--policies', copy.dir, '--generated', generated]);
     expect(warned.code).toBe(0); // warnings alone pass
-    expect(warned.stdout).toContain(`${copy.file}:${line}:${column} warning: rule "member-reads-own-order": ecom.orders.getOrder is an elevated read addressed by an id the caller chooses, with no resource condition`);
+    expect(warned.stdout).toContain(
+      `${copy.file}:${line}:${column} warning: rule "member-reads-own-order": ecom.orders.getOrder is an elevated read addressed by an id the caller chooses, with no resource condition`,
+    );
     expect(warned.stdout).toContain('[risk/id-without-resource]');
     expect((await runCli(['check', '--policies', copy.dir, '--generated', generated, '--strict'])).code).toBe(1);
 
-    copy.edit('    allow: ecom.orders.getOrder\n', '    allow: ecom.orders.getOrder\n    justification: Order ids are unguessable and support staff need any order by id.\n');
+    copy.edit(
+      '    allow: ecom.orders.getOrder\n',
+      '    allow: ecom.orders.getOrder\n    justification: Order ids are unguessable and support staff need any order by id.\n',
+    );
     expect((await runCli(['build', '--policies', copy.dir, '--out', generated])).code).toBe(0);
     const silenced = await runCli(['check', '--policies', copy.dir, '--generated', generated, '--strict']);
     expect(silenced.code).toBe(0);
@@ -83,11 +99,14 @@ describe('elevate check', () => {
     expect(silenced.stdout).toContain('1 risk warning(s) accepted by a justification');
 
     const audit = await runCli(['audit', '--policies', copy.dir, '--json']);
-    const entry = (JSON.parse(audit.stdout) as { rule: string; justification: string | null; acceptedRisks: string[] | null }[])
-      .find((e) => e.rule === 'member-reads-own-order')!;
+    const entry = (JSON.parse(audit.stdout) as { rule: string; justification: string | null; acceptedRisks: string[] | null }[]).find(
+      (e) => e.rule === 'member-reads-own-order',
+    )!;
     expect(entry.justification).toBe('Order ids are unguessable and support staff need any order by id.');
     expect(entry.acceptedRisks).toEqual(['risk/id-without-resource']);
-    expect((await runCli(['audit', '--policies', copy.dir])).stdout).toContain('Order ids are unguessable and support staff need any order by id. (accepts risk/id-without-resource)');
+    expect((await runCli(['audit', '--policies', copy.dir])).stdout).toContain(
+      'Order ids are unguessable and support staff need any order by id. (accepts risk/id-without-resource)',
+    );
   });
 
   it('warns about unconditional writes for members and whole objects for visitors', async () => {
@@ -96,11 +115,13 @@ describe('elevate check', () => {
     copy.edit(/(allow: stores\.productsV3\.getProduct\n    resource: \{ visible: true \}\n)    fields:\n      deny: \[[^\]]*\]\n/, '$1');
     const run = await runCli(['check', '--policies', copy.dir, '--generated', 'false-path-never-written.ts', '--json']);
     const warnings = (JSON.parse(run.stdout) as { warnings: { code: string; rule: string }[] }).warnings.map((w) => `${w.code} ${w.rule}`);
-    expect(warnings).toEqual(expect.arrayContaining([
-      'risk/id-without-resource member-cancels-own-unfulfilled-order',
-      'risk/unconditional-public-write member-cancels-own-unfulfilled-order',
-      'risk/whole-objects-to-visitors visitor-views-product',
-    ]));
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        'risk/id-without-resource member-cancels-own-unfulfilled-order',
+        'risk/unconditional-public-write member-cancels-own-unfulfilled-order',
+        'risk/whole-objects-to-visitors visitor-views-product',
+      ]),
+    );
   });
 
   it('fails on a stale generated module', async () => {
@@ -121,7 +142,7 @@ describe('elevate check', () => {
   });
 
   it.each([
-    ['no wix.config.json', undefined, 'no wix.config.json: the gateway needs the app\'s id'],
+    ['no wix.config.json', undefined, "no wix.config.json: the gateway needs the app's id"],
     ['no appId in it', '{"projectId":"x"}', 'wix.config.json has no "appId"'],
     ['an appId that is not one', '{"appId":"my-app"}', 'wix.config.json\'s "appId" is not an app id'],
   ])('reports a project with %s: the gateway would refuse to start', async (_name, config, message) => {

@@ -2,7 +2,7 @@
 import { DEFAULT_GENERATED, DEFAULT_POLICY_DIR } from '../policy/build';
 import { checkPolicy } from '../policy/check';
 import { formatDiagnostic, type Diagnostic } from '../policy/diagnostics';
-import { paint, usageError } from './output';
+import { paint } from './output';
 import { readCommandLine } from './command-line';
 
 export const CHECK_HELP = `usage: elevate check [--policies <dir>] [--generated <file>] [--project <dir>] [--strict] [--json]

@@ -7,11 +7,16 @@ import { usageError } from './output';
 type Options = NonNullable<ParseArgsConfig['options']>;
 const HELP = { help: { type: 'boolean', short: 'h', default: false } } as const;
 
-export type CommandLine<O extends Options, P extends boolean> =
-  ReturnType<typeof parseArgs<{ args: string[]; options: O & typeof HELP; strict: true; allowPositionals: P }>>;
+export type CommandLine<O extends Options, P extends boolean> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O & typeof HELP; strict: true; allowPositionals: P }>
+>;
 
 export function readCommandLine<const O extends Options, const P extends boolean = false>(
-  command: string, argv: string[], help: string, options: O, allowPositionals?: P,
+  command: string,
+  argv: string[],
+  help: string,
+  options: O,
+  allowPositionals?: P,
 ): CommandLine<O, P> | number {
   let parsed: CommandLine<O, P>;
   try {

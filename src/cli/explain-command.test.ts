@@ -18,7 +18,15 @@ describe('elevate explain', () => {
     expect(visitor.stdout).toContain('decision: DENY');
     expect(visitor.stdout).toContain('allow member-reads-own-order [ecom.orders.getOrder] — not for this caller (roles member)');
 
-    const other = await runCli(['explain', '--as', 'member:m-1', 'ecom.orders.getOrder', '["o-4"]', '--resource', '{"_id":"o-4","buyerInfo":{"memberId":"m-2"}}']);
+    const other = await runCli([
+      'explain',
+      '--as',
+      'member:m-1',
+      'ecom.orders.getOrder',
+      '["o-4"]',
+      '--resource',
+      '{"_id":"o-4","buyerInfo":{"memberId":"m-2"}}',
+    ]);
     expect(other.stdout).toContain('DENY (the sample resource fails the resource conditions)');
     expect(other.stdout).toContain('✗ buyerInfo.memberId $eq "m-1" (${caller.id}): actual "m-2"');
   });
@@ -49,7 +57,10 @@ describe('elevate explain', () => {
   it('--site and --instance give the caller the attributes ${caller.siteId} and ${caller.instanceId} read', async () => {
     const copy = copyPolicy();
     try {
-      copy.edit('resource: { buyerInfo.memberId: "${caller.id}" }\n', 'resource: { buyerInfo.memberId: "${caller.id}", channelInfo.siteId: "${caller.siteId}" }\n');
+      copy.edit(
+        'resource: { buyerInfo.memberId: "${caller.id}" }\n',
+        'resource: { buyerInfo.memberId: "${caller.id}", channelInfo.siteId: "${caller.siteId}" }\n',
+      );
       const sample = '{"_id":"o-1","buyerInfo":{"memberId":"m-1"},"channelInfo":{"siteId":"site-1"}}';
       const base = ['explain', '--policies', copy.dir, '--as', 'member:m-1', 'ecom.orders.getOrder', '["o-1"]', '--resource', sample];
       const without = await runCli(base);

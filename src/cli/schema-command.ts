@@ -1,7 +1,7 @@
 // `elevate schema [--out file|-] [--tests-out file] [--check]`: JSON Schemas for editors.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DEFAULT_POLICY_SCHEMA, DEFAULT_TESTS_SCHEMA, policyJsonSchema, policyTestsJsonSchema } from '../policy/json-schema';
+import { DEFAULT_POLICY_SCHEMA, DEFAULT_TESTS_SCHEMA, policyJsonSchema, policyTestsJsonSchema } from '../review/json-schema';
 import { usageError } from './output';
 import { readCommandLine } from './command-line';
 import { isDirectory } from '../policy/load';
@@ -24,7 +24,8 @@ export async function runSchema(argv: string[]): Promise<number> {
   const { values } = line;
   for (const option of ['out', 'tests-out'] as const) {
     const file = values[option];
-    if (file !== undefined && file !== '-' && isDirectory(file)) return usageError('schema', `--${option} ${file} is a folder: give the file to write`, SCHEMA_HELP);
+    if (file !== undefined && file !== '-' && isDirectory(file))
+      return usageError('schema', `--${option} ${file} is a folder: give the file to write`, SCHEMA_HELP);
   }
   if (values.out === '-' && values['tests-out'] === undefined) {
     if (values.check) return usageError('schema', '--check compares files; it cannot check stdout', SCHEMA_HELP);
@@ -43,8 +44,10 @@ export async function runSchema(argv: string[]): Promise<number> {
   for (const [file, text] of outputs) {
     const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
     if (values.check) {
-      if (current !== text) { console.error(`elevate schema --check: ${file} is stale; run \`npm run policy:schema\``); stale++; }
-      else say(`${file} is up to date`);
+      if (current !== text) {
+        console.error(`elevate schema --check: ${file} is stale; run \`npm run policy:schema\``);
+        stale++;
+      } else say(`${file} is up to date`);
       continue;
     }
     if (current !== text) {

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { copyPolicy, runCli, type PolicyCopy } from '../dev/testing/cli-harness';
 
 let copy: PolicyCopy | undefined;
-afterEach(() => { copy?.remove(); copy = undefined; });
+afterEach(() => {
+  copy?.remove();
+  copy = undefined;
+});
 
 const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
 
@@ -13,7 +16,7 @@ describe('elevate test', () => {
     const run = await runCli(['test']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/\d+ case\(s\): \d+ passed, 0 failed \(2 file\(s\)\)/);
-    expect(run.stdout).toContain('✓ a member cannot read another member\'s order (deny: 403 FORBIDDEN: resource conditions do not hold)');
+    expect(run.stdout).toContain("✓ a member cannot read another member's order (deny: 403 FORBIDDEN: resource conditions do not hold)");
   });
 
   it('reports a failing case at its file and line, with what differed', async () => {
@@ -27,7 +30,7 @@ describe('elevate test', () => {
       '    args: [o-1]',
       '    resource: { buyerInfo: { memberId: m-1 }, buyerInfo2: 1 }',
       '    expect: allow',
-      '  - name: wrongly expects another member\'s order',
+      "  - name: wrongly expects another member's order",
       '    as: member:m-1',
       '    call: ecom.orders.getOrder',
       '    args: [o-4]',

@@ -18,10 +18,16 @@ and obligations, with the case's sample object or items standing in for Wix.
 Exit: 0 every case passed, 1 a case failed or a test file has errors, 2 usage error.`;
 
 export async function runTest(argv: string[]): Promise<number> {
-  const line = readCommandLine('test', argv, TEST_HELP, {
-    policies: { type: 'string', default: DEFAULT_POLICY_DIR },
-    json: { type: 'boolean', default: false },
-  }, true);
+  const line = readCommandLine(
+    'test',
+    argv,
+    TEST_HELP,
+    {
+      policies: { type: 'string', default: DEFAULT_POLICY_DIR },
+      json: { type: 'boolean', default: false },
+    },
+    true,
+  );
   if (typeof line === 'number') return line;
   const { values, positionals } = line;
   const missing = positionals.find((f) => !existsSync(f));
@@ -57,14 +63,20 @@ export async function runTest(argv: string[]): Promise<number> {
   }
   for (const r of results) {
     const head = `${r.file}:${r.line}:${r.column}`;
-    if (r.passed) console.log(`${p.green('✓')} ${r.name} ${p.dim(`(${r.outcome}${r.rule ? ` by ${r.rule}` : ''}${r.outcome !== 'allow' && r.reason ? `: ${r.reason}` : ''})`)}`);
+    if (r.passed)
+      console.log(
+        `${p.green('✓')} ${r.name} ${p.dim(`(${r.outcome}${r.rule ? ` by ${r.rule}` : ''}${r.outcome !== 'allow' && r.reason ? `: ${r.reason}` : ''})`)}`,
+      );
     else {
       console.error(`${p.red('✗')} ${head} ${r.name}`);
       for (const problem of r.problems) console.error(`    ${problem}`);
     }
   }
   const summary = `${results.length} case(s): ${results.length - failed.length} passed, ${failed.length} failed (${files.length} file(s))`;
-  if (failed.length) { console.error(p.red(summary)); return 1; }
+  if (failed.length) {
+    console.error(p.red(summary));
+    return 1;
+  }
   console.log(p.green(summary));
   return 0;
 }

@@ -30,7 +30,10 @@ const frontend = createClient({
 });
 
 async function rejection(promise: Promise<unknown>): Promise<ElevateError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ElevateError);
   return error as ElevateError;
 }
@@ -38,8 +41,12 @@ async function rejection(promise: Promise<unknown>): Promise<ElevateError> {
 describe('createElevateClient through httpClient.fetchWithAuth', () => {
   const client = createElevateClient({ baseUrl: BASE });
 
-  beforeAll(() => { frontend.enableContext('global'); });
-  afterAll(() => { (globalThis as { __wix_context__?: unknown }).__wix_context__ = undefined; });
+  beforeAll(() => {
+    frontend.enableContext('global');
+  });
+  afterAll(() => {
+    (globalThis as { __wix_context__?: unknown }).__wix_context__ = undefined;
+  });
   beforeEach(() => {
     emulator.reset();
     fault = undefined;
@@ -48,9 +55,12 @@ describe('createElevateClient through httpClient.fetchWithAuth', () => {
     vi.stubGlobal('fetch', emulator.fetch); // token-info goes through the global fetch
     vi.spyOn(console, 'log').mockImplementation(() => {}); // the decision log
   });
-  afterEach(() => { vi.unstubAllGlobals(); vi.restoreAllMocks(); });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
 
-  it('returns a member\'s own order, typed, with dates as the ISO strings JSON carries', async () => {
+  it("returns a member's own order, typed, with dates as the ISO strings JSON carries", async () => {
     callerToken = devTokens.members['m-1'];
     const order = await client.call('ecom.orders.getOrder', 'o-1');
     expect(order._id).toBe('o-1');
@@ -72,7 +82,7 @@ describe('createElevateClient through httpClient.fetchWithAuth', () => {
     }
   });
 
-  it('throws ElevateError FORBIDDEN (403) for another member\'s order, with the request id', async () => {
+  it("throws ElevateError FORBIDDEN (403) for another member's order, with the request id", async () => {
     callerToken = devTokens.members['m-1'];
     const error = await rejection(client.call('ecom.orders.getOrder', 'o-4'));
     expect(error).toMatchObject({ name: 'ElevateError', code: 'FORBIDDEN', status: 403, message: FORBIDDEN_MESSAGE });
@@ -94,7 +104,7 @@ describe('createElevateClient through httpClient.fetchWithAuth', () => {
     expect(error.message).toMatch(/at most 4 arguments/);
   });
 
-  it('throws PAYLOAD_TOO_LARGE (413) for a body over the policy\'s limit', async () => {
+  it("throws PAYLOAD_TOO_LARGE (413) for a body over the policy's limit", async () => {
     callerToken = devTokens.members['m-1'];
     const error = await rejection(client.call('ecom.orders.getOrder', 'x'.repeat(70 * 1024)));
     expect(error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', status: 413 });
@@ -104,7 +114,12 @@ describe('createElevateClient through httpClient.fetchWithAuth', () => {
     callerToken = devTokens.members['m-2'];
     const outcomes: string[] = [];
     for (let i = 0; i < 6; i++) {
-      outcomes.push(await client.call('ecom.orders.cancelOrder', 'o-4', { sendOrderCanceledEmail: false }).then(() => 'ok', (e: ElevateError) => e.code));
+      outcomes.push(
+        await client.call('ecom.orders.cancelOrder', 'o-4', { sendOrderCanceledEmail: false }).then(
+          () => 'ok',
+          (e: ElevateError) => e.code,
+        ),
+      );
     }
     expect(outcomes[5]).toBe('RATE_LIMITED');
     const error = await rejection(client.call('ecom.orders.cancelOrder', 'o-4', {}));
@@ -112,7 +127,7 @@ describe('createElevateClient through httpClient.fetchWithAuth', () => {
     expect(error.retryAfterSeconds).toBeGreaterThan(0);
   });
 
-  it('throws UPSTREAM_ERROR (502) carrying Wix\'s status when an allowed call fails upstream', async () => {
+  it("throws UPSTREAM_ERROR (502) carrying Wix's status when an allowed call fails upstream", async () => {
     callerToken = devTokens.members['m-1'];
     fault = (route) => (route === 'getOrder' ? 'error500' : undefined);
     const error = await rejection(client.call('ecom.orders.getOrder', 'o-1'));
@@ -151,14 +166,22 @@ describe('createElevateClient with an injected fetch', () => {
     expect(() => createElevateClient()).toThrow(/BASE_API_URL/);
     vi.stubEnv('BASE_API_URL', 'https://site.example/_api/app/functions');
     let url = '';
-    const client = createElevateClient({ fetch: async (u) => { url = u; return new Response('{"result":null}', { status: 200 }); } });
+    const client = createElevateClient({
+      fetch: async (u) => {
+        url = u;
+        return new Response('{"result":null}', { status: 200 });
+      },
+    });
     expect(await client.call('ecom.orders.getOrder', 'o-1')).toBeNull();
     expect(url).toBe('https://site.example/_api/app/functions/elevate');
     vi.unstubAllEnvs();
   });
 
-  it('turns a reply that is not the gateway\'s JSON into BAD_RESPONSE with the HTTP status', async () => {
-    const client = createElevateClient({ baseUrl: BASE, fetch: async () => new Response('<html>Bad gateway</html>', { status: 502, headers: { 'x-request-id': 'r-1' } }) });
+  it("turns a reply that is not the gateway's JSON into BAD_RESPONSE with the HTTP status", async () => {
+    const client = createElevateClient({
+      baseUrl: BASE,
+      fetch: async () => new Response('<html>Bad gateway</html>', { status: 502, headers: { 'x-request-id': 'r-1' } }),
+    });
     const error = await rejection(client.call('ecom.orders.getOrder', 'o-1'));
     expect(error).toMatchObject({ code: 'BAD_RESPONSE', status: 502, requestId: 'r-1' });
     const crashed = createElevateClient({ baseUrl: BASE, fetch: async () => new Response('{"unexpected":true}', { status: 500 }) });
@@ -167,7 +190,12 @@ describe('createElevateClient with an injected fetch', () => {
 
   it('turns a network failure into NETWORK_ERROR (status 0) keeping the cause', async () => {
     const cause = new TypeError('fetch failed');
-    const client = createElevateClient({ baseUrl: BASE, fetch: async () => { throw cause; } });
+    const client = createElevateClient({
+      baseUrl: BASE,
+      fetch: async () => {
+        throw cause;
+      },
+    });
     const error = await rejection(client.call('ecom.orders.getOrder', 'o-1'));
     expect(error).toMatchObject({ code: 'NETWORK_ERROR', status: 0 });
     expect(error.cause).toBe(cause);

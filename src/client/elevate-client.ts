@@ -2,7 +2,7 @@
 // through Wix's authenticated fetch (which adds the caller's token), typed by the SDK's own function
 // types for exactly the calls the policy grants.
 import { httpClient } from '@wix/essentials';
-import { ERROR_STATUS, type ErrorCode, type UpstreamSummary } from '../contract/envelopes';
+import { ERROR_STATUS, type ErrorCode, type SuccessReply, type UpstreamSummary } from '../contract/envelopes';
 import { ElevateError } from './elevate-error';
 import type { CallArgs, CallResult, ElevatedApi, PermittedCall } from './permitted-call';
 
@@ -47,7 +47,7 @@ function readReply(status: number, headers: Headers, text: string): unknown {
     throw new ElevateError({ code: 'BAD_RESPONSE', status, requestId, message: `The gateway's reply is not JSON (HTTP ${status}).` });
   }
   if (body !== null && typeof body === 'object') {
-    if (status === 200 && Object.hasOwn(body, 'result')) return (body as { result: unknown }).result;
+    if (status === 200 && Object.hasOwn(body, 'result')) return (body as SuccessReply).result;
     const error = (body as { error?: unknown }).error as Record<string, unknown> | undefined;
     if (status !== 200 && error && typeof error === 'object' && isErrorCode(error.code) && typeof error.message === 'string') {
       const upstream = error.upstream as UpstreamSummary | undefined;
@@ -91,21 +91,27 @@ export function createElevateClient(options: ElevateClientOptions = {}): Elevate
       text = await response.text();
     } catch (cause) {
       if (cause instanceof ElevateError) throw cause;
-      throw new ElevateError({ code: 'NETWORK_ERROR', status: 0, message: `The gateway could not be reached: ${(cause as Error)?.message ?? String(cause)}`, cause });
+      throw new ElevateError({
+        code: 'NETWORK_ERROR',
+        status: 0,
+        message: `The gateway could not be reached: ${(cause as Error)?.message ?? String(cause)}`,
+        cause,
+      });
     }
     return readReply(response.status, response.headers, text);
   }
 
   // api.<package>.<namespace>.<method>(...args); `then` and symbols stay undefined so that the
   // proxies are never mistaken for promises or iterables.
-  const level = (path: string[]): unknown => new Proxy(Object.create(null), {
-    get(_target, key) {
-      if (typeof key !== 'string' || key === 'then') return undefined;
-      const next = [...path, key];
-      if (next.length === 3) return (...args: unknown[]) => callByName(next.join('.'), args);
-      return level(next);
-    },
-  });
+  const level = (path: string[]): unknown =>
+    new Proxy(Object.create(null), {
+      get(_target, key) {
+        if (typeof key !== 'string' || key === 'then') return undefined;
+        const next = [...path, key];
+        if (next.length === 3) return (...args: unknown[]) => callByName(next.join('.'), args);
+        return level(next);
+      },
+    });
 
   return {
     call: ((name: string, ...args: unknown[]) => callByName(name, args)) as unknown as ElevateClient['call'],

@@ -16,7 +16,9 @@ type RestFunctionOf<F> = F extends (httpClient: any) => infer S ? S : never;
 // a builder). The gateway always calls the data overload, so the client exposes the overload that
 // returns a Promise.
 type DataOverload<S> = S extends { (...a: infer A1): infer R1; (...a: infer A2): infer R2 }
-  ? R2 extends PromiseLike<unknown> ? { args: A2; result: R2 } : { args: A1; result: R1 }
+  ? R2 extends PromiseLike<unknown>
+    ? { args: A2; result: R2 }
+    : { args: A1; result: R1 }
   : never;
 
 type Signature<C extends PermittedCall> = DataOverload<RestFunctionOf<PermittedCalls[C]['sdk']>>;
@@ -26,13 +28,17 @@ type Signature<C extends PermittedCall> = DataOverload<RestFunctionOf<PermittedC
  * dates, the wire carries strings; the client does not guess which strings were dates), functions
  * and the SDK's type-only `__applicationErrorsType` marker disappear.
  */
-export type Wire<T> =
-  T extends Date ? string
-    : T extends string | number | boolean | null | undefined ? T
-      : T extends (...args: any[]) => unknown ? never
-        : T extends ReadonlyArray<infer U> ? Wire<U>[]
-          : T extends object ? { [K in keyof T as K extends '__applicationErrorsType' ? never : K]: Wire<T[K]> }
-            : T;
+export type Wire<T> = T extends Date
+  ? string
+  : T extends string | number | boolean | null | undefined
+    ? T
+    : T extends (...args: any[]) => unknown
+      ? never
+      : T extends ReadonlyArray<infer U>
+        ? Wire<U>[]
+        : T extends object
+          ? { [K in keyof T as K extends '__applicationErrorsType' ? never : K]: Wire<T[K]> }
+          : T;
 
 /** The arguments of a permitted call, as the gateway accepts them. */
 export type CallArgs<C extends PermittedCall> = PermittedCalls[C]['args'];

@@ -4,7 +4,7 @@
 import type { ElevateClient } from './elevate-client';
 import type { CallResult, PermittedCall } from './permitted-call';
 
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const assertType = <T extends true>(_proof?: T): void => {};
 
 export async function typeChecks(client: ElevateClient): Promise<void> {
@@ -28,7 +28,12 @@ export async function typeChecks(client: ElevateClient): Promise<void> {
   void created;
 
   // The permitted calls are exactly the policy's allow rules.
-  assertType<Equal<PermittedCall, 'ecom.orders.cancelOrder' | 'ecom.orders.getOrder' | 'ecom.orders.searchOrders' | 'stores.productsV3.getProduct' | 'stores.productsV3.queryProducts'>>();
+  assertType<
+    Equal<
+      PermittedCall,
+      'ecom.orders.cancelOrder' | 'ecom.orders.getOrder' | 'ecom.orders.searchOrders' | 'stores.productsV3.getProduct' | 'stores.productsV3.queryProducts'
+    >
+  >();
 
   // A call no rule grants does not compile, in either form.
   // @ts-expect-error: no rule grants ecom.orders.updateOrder
@@ -50,7 +55,10 @@ export async function typeChecks(client: ElevateClient): Promise<void> {
 
   // The argument types are what the gateway accepts (printed from the schemas it checks), so what
   // it would refuse with 400 for its shape does not compile either.
-  await client.api.stores.productsV3.queryProducts({ filter: { slug: { $startsWith: 'tote' }, _createdDate: { $gt: new Date() } }, sort: [{ fieldName: 'slug', order: 'ASC' }] }, { fields: ['URL'] });
+  await client.api.stores.productsV3.queryProducts(
+    { filter: { slug: { $startsWith: 'tote' }, _createdDate: { $gt: new Date() } }, sort: [{ fieldName: 'slug', order: 'ASC' }] },
+    { fields: ['URL'] },
+  );
   // @ts-expect-error: options cannot carry a query of their own (the SDK would merge it over the checked one)
   await client.api.stores.productsV3.queryProducts({}, { query: { filter: {} } });
   // @ts-expect-error: queryProducts pages by cursor only

@@ -14,11 +14,16 @@ export function jsonKind(value: unknown): JsonKind {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   switch (typeof value) {
-    case 'string': return 'string';
-    case 'boolean': return 'boolean';
-    case 'number': return Number.isFinite(value) ? 'number' : 'other';
-    case 'object': return isPlainObject(value) ? 'object' : 'other';
-    default: return 'other';
+    case 'string':
+      return 'string';
+    case 'boolean':
+      return 'boolean';
+    case 'number':
+      return Number.isFinite(value) ? 'number' : 'other';
+    case 'object':
+      return isPlainObject(value) ? 'object' : 'other';
+    default:
+      return 'other';
   }
 }
 

@@ -27,8 +27,17 @@ describe('strict matcher: equality is type-exact', () => {
 describe('strict matcher: comparisons', () => {
   const range = { n: { $gte: 0, $lte: 50 } };
   it.each([
-    [10, true], [0, true], [50, true], [51, false], [-1, false],
-    ['10', false], [[10], false], [[1, 1000], false], [{ $lte: 50 }, false], [null, false], [true, false],
+    [10, true],
+    [0, true],
+    [50, true],
+    [51, false],
+    [-1, false],
+    ['10', false],
+    [[10], false],
+    [[1, 1000], false],
+    [{ $lte: 50 }, false],
+    [null, false],
+    [true, false],
   ])('n = %j → %s', (n, expected) => {
     expect(match(range, { n })).toBe(expected);
   });
@@ -79,7 +88,7 @@ describe('strict matcher: arrays need array operators', () => {
     expect(match({ a: { $size: 2 } }, { a: 'ab' })).toBe(false);
     expect(match({ a: { $elemMatch: { b: 1 } } }, { a: [{ b: 2 }, { b: 1 }] })).toBe(true);
   });
-  it('$not only holds inside its operators\' domain: a scalar cannot dodge an array test', () => {
+  it("$not only holds inside its operators' domain: a scalar cannot dodge an array test", () => {
     const noSecret = { fields: { $not: { $elemMatch: { $eq: 'SECRET' } } } };
     expect(match(noSecret, { fields: ['A', 'B'] })).toBe(true);
     expect(match(noSecret, { fields: ['A', 'SECRET'] })).toBe(false);
@@ -123,14 +132,10 @@ describe('strict matcher: logic and placeholders', () => {
 });
 
 describe('strict matcher: syntax errors are reported, not ignored', () => {
-  it.each([
-    [{ a: { $regex: 'x' } }],
-    [{ a: { $in: 'x' } }],
-    [{ $nor: [{ a: 1 }] }],
-    [{ a: { $type: 'date' } }],
-    [{ a: { $gt: {} } }],
-    [{ $or: [] }],
-  ])('%j', (conditions) => {
-    expect(() => compileConditions(conditions as never)).toThrow(ConditionSyntaxError);
-  });
+  it.each([[{ a: { $regex: 'x' } }], [{ a: { $in: 'x' } }], [{ $nor: [{ a: 1 }] }], [{ a: { $type: 'date' } }], [{ a: { $gt: {} } }], [{ $or: [] }]])(
+    '%j',
+    (conditions) => {
+      expect(() => compileConditions(conditions as never)).toThrow(ConditionSyntaxError);
+    },
+  );
 });

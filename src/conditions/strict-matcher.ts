@@ -11,20 +11,16 @@ export { isPlainObject, strictEqual };
 export type Conditions = Record<string, unknown>;
 export type Predicate = (doc: unknown) => boolean;
 
-/** Operators a condition may use on a field. */
-export const FIELD_OPERATORS = [
-  '$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin',
-  '$exists', '$type', '$size', '$all', '$elemMatch', '$not',
-] as const;
-/** Operators that combine whole conditions. */
-export const LOGICAL_OPERATORS = ['$and', '$or'] as const;
 export const TYPE_NAMES = ['string', 'number', 'integer', 'boolean', 'null', 'array', 'object'] as const;
 
 type Env = { caller: Record<string, unknown> | undefined };
 type ValueTest = (value: unknown, env: Env) => boolean;
 
 export class ConditionSyntaxError extends Error {
-  constructor(message: string, readonly path: string) {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
     super(message);
     this.name = 'ConditionSyntaxError';
   }
@@ -53,11 +49,17 @@ function compileOperator(op: string, arg: unknown, path: string): { test: ValueT
       const x = operand(arg);
       // A placeholder with no value (a visitor has no member id) makes the test fail, never pass.
       return {
-        test: (v, env) => { const y = x(env); return v !== MISSING && y !== undefined && !strictEqual(v, y); },
+        test: (v, env) => {
+          const y = x(env);
+          return v !== MISSING && y !== undefined && !strictEqual(v, y);
+        },
         domain: any,
       };
     }
-    case '$gt': case '$gte': case '$lt': case '$lte': {
+    case '$gt':
+    case '$gte':
+    case '$lt':
+    case '$lte': {
       if (!isPlaceholder(arg) && typeof arg !== 'number' && typeof arg !== 'string') {
         throw new ConditionSyntaxError(`${op} needs a number or a string`, path);
       }
@@ -70,7 +72,8 @@ function compileOperator(op: string, arg: unknown, path: string): { test: ValueT
       };
       return { test: (v, env) => sameType(v, env) && cmp(v, x(env)), domain: sameType };
     }
-    case '$in': case '$nin': {
+    case '$in':
+    case '$nin': {
       if (!Array.isArray(arg)) throw new ConditionSyntaxError(`${op} needs an array`, path);
       const xs = arg.map(operand);
       const has = (v: unknown, env: Env) => xs.some((x) => strictEqual(v, x(env)));
@@ -89,8 +92,7 @@ function compileOperator(op: string, arg: unknown, path: string): { test: ValueT
           throw new ConditionSyntaxError(`$type must be one of ${TYPE_NAMES.join(', ')}`, path);
         }
       }
-      const test = (v: unknown) => names.some((n) =>
-        n === 'integer' ? typeof v === 'number' && Number.isSafeInteger(v) : typeOf(v) === n);
+      const test = (v: unknown) => names.some((n) => (n === 'integer' ? typeof v === 'number' && Number.isSafeInteger(v) : typeOf(v) === n));
       return { test, domain: any };
     }
     case '$size': {
@@ -108,7 +110,10 @@ function compileOperator(op: string, arg: unknown, path: string): { test: ValueT
     case '$elemMatch': {
       const inner: ValueTest = isOperatorObject(arg)
         ? compileValueTest(arg, `${path}.$elemMatch`).test
-        : (() => { const p = compileNode(arg, `${path}.$elemMatch`); return (e: unknown, env: Env) => p(e, env); })();
+        : (() => {
+            const p = compileNode(arg, `${path}.$elemMatch`);
+            return (e: unknown, env: Env) => p(e, env);
+          })();
       return { test: (v, env) => Array.isArray(v) && v.some((e) => inner(e, env)), domain: Array.isArray };
     }
     case '$not': {
@@ -145,9 +150,7 @@ function compileNode(conditions: unknown, path: string): NodeTest {
     if (key === '$and' || key === '$or') {
       if (!Array.isArray(spec) || spec.length === 0) throw new ConditionSyntaxError(`${key} needs a non-empty array`, here);
       const subs = spec.map((s, i) => compileNode(s, `${here}.${i}`));
-      tests.push(key === '$and'
-        ? (doc, env) => subs.every((t) => t(doc, env))
-        : (doc, env) => subs.some((t) => t(doc, env)));
+      tests.push(key === '$and' ? (doc, env) => subs.every((t) => t(doc, env)) : (doc, env) => subs.some((t) => t(doc, env)));
       continue;
     }
     if (key.startsWith('$')) throw new ConditionSyntaxError(`unsupported operator ${key} at the top of a condition`, here);

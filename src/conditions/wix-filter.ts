@@ -11,7 +11,10 @@ import type { QueryShape } from '../sdk/query-shape';
 
 /** A placeholder the caller has no value for: the conditions cannot be written as a filter. */
 export class UnresolvedPlaceholder extends Error {
-  constructor() { super('a resource placeholder has no value for this caller'); this.name = 'UnresolvedPlaceholder'; }
+  constructor() {
+    super('a resource placeholder has no value for this caller');
+    this.name = 'UnresolvedPlaceholder';
+  }
 }
 
 const PUSHABLE = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists']);
@@ -20,11 +23,16 @@ type Filter = Record<string, unknown>;
 type Spec = Map<string, Set<string>> | undefined;
 
 /** Whether everything the conditions say went into the pushed filter (else it is only wider). */
-export interface Pushed { complete: boolean }
+export interface Pushed {
+  complete: boolean;
+}
 
 function fieldFilter(field: string, spec: unknown, filterable: Spec, pushed: Pushed): Filter | undefined {
   const allowed = filterable ? filterable.get(field) : PUSHABLE;
-  if (!allowed) { pushed.complete = false; return undefined; }
+  if (!allowed) {
+    pushed.complete = false;
+    return undefined;
+  }
   if (!isPlainObject(spec) || !Object.keys(spec).every((k) => k.startsWith('$'))) {
     if (allowed.has('$eq')) return { $eq: spec };
     pushed.complete = false;
@@ -50,12 +58,23 @@ function holdsUndefined(value: unknown): boolean {
  * A Wix filter no narrower than the conditions (undefined: nothing could be pushed down), within
  * what the method's query accepts.
  */
-export function conditionsToFilter(conditions: Conditions | undefined, caller: Record<string, unknown>, filterable: QueryShape['filter'] = 'open', pushed: Pushed = { complete: true }): Filter | undefined {
-  if (!conditions) { pushed.complete = false; return undefined; }
+export function conditionsToFilter(
+  conditions: Conditions | undefined,
+  caller: Record<string, unknown>,
+  filterable: QueryShape['filter'] = 'open',
+  pushed: Pushed = { complete: true },
+): Filter | undefined {
+  if (!conditions) {
+    pushed.complete = false;
+    return undefined;
+  }
   const resolved = interpolate(conditions, caller) as Conditions;
   // A placeholder the caller has no value for must not turn into an empty (match-all) filter.
   if (holdsUndefined(resolved)) throw new UnresolvedPlaceholder();
-  if (filterable === undefined) { pushed.complete = false; return undefined; }
+  if (filterable === undefined) {
+    pushed.complete = false;
+    return undefined;
+  }
   return resolvedToFilter(resolved, filterable === 'open' ? undefined : filterable, pushed);
 }
 
@@ -77,9 +96,20 @@ function resolvedToFilter(resolved: Conditions, filterable: Spec, pushed: Pushed
 }
 
 /** The rules' filters OR'd: an item may come back when any allowing rule would let it. */
-export function combinedFilter(resources: (Conditions | undefined)[], caller: Record<string, unknown>, filterable: QueryShape['filter'] = 'open', pushed: Pushed = { complete: true }): Filter | undefined {
-  if (resources.some((r) => r === undefined)) { pushed.complete = false; return undefined; } // one rule is unrestricted
+export function combinedFilter(
+  resources: (Conditions | undefined)[],
+  caller: Record<string, unknown>,
+  filterable: QueryShape['filter'] = 'open',
+  pushed: Pushed = { complete: true },
+): Filter | undefined {
+  if (resources.some((r) => r === undefined)) {
+    pushed.complete = false;
+    return undefined;
+  } // one rule is unrestricted
   const filters = resources.map((r) => conditionsToFilter(r, caller, filterable, pushed));
-  if (filters.some((f) => f === undefined)) { pushed.complete = false; return undefined; }
+  if (filters.some((f) => f === undefined)) {
+    pushed.complete = false;
+    return undefined;
+  }
   return filters.length === 1 ? filters[0] : { $or: filters };
 }

@@ -30,9 +30,14 @@ export const FORBIDDEN_MESSAGE = 'The policy does not permit this call.';
 export const INTERNAL_MESSAGE = 'The call could not be completed.';
 
 /** What a 502 says of Wix's answer: its status and application error code, nothing else. */
-export interface UpstreamSummary { status: number; code?: string }
+export interface UpstreamSummary {
+  status: number;
+  code?: string;
+}
 
-export interface SuccessReply<T = unknown> { result: T }
+export interface SuccessReply<T = unknown> {
+  result: T;
+}
 
 export interface ErrorReply {
   error: {

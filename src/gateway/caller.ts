@@ -103,10 +103,12 @@ async function askTokenInfo(token: string, options: IdentityOptions): Promise<To
     if (response.status >= 500 || response.status === 429) throw unavailable(`token-info answered ${response.status}`);
     if (response.status >= 400) throw unauthenticated(`token-info answered ${response.status}`);
     if (response.status !== 200) throw unavailable(`token-info answered ${response.status}`);
-    const info = parseTokenInfo(await Promise.race([response.json(), timeout]).catch((e) => {
-      if (e instanceof GatewayError) throw e;
-      return undefined;
-    }));
+    const info = parseTokenInfo(
+      await Promise.race([response.json(), timeout]).catch((e) => {
+        if (e instanceof GatewayError) throw e;
+        return undefined;
+      }),
+    );
     if (!info) throw unavailable('token-info answered an unexpected body');
     return info;
   } catch (e) {

@@ -12,14 +12,44 @@ const TOKENS: Record<Who, string> = { ...devTokens.members, visitor: devTokens.v
 const ORDER_IDS = Array.from({ length: 9 }, (_, i) => `o-${i + 1}`);
 const MERCHANT = /costRange|revenueDetails/;
 
-interface Sent { who: Who; module: string; method: string; args: readonly unknown[] }
+interface Sent {
+  who: Who;
+  module: string;
+  method: string;
+  args: readonly unknown[];
+}
 
 const request: fc.Arbitrary<Sent> = fc.oneof(
-  fc.record({ who: fc.constantFrom<Who>('m-1', 'm-2', 'm-3'), module: fc.constant('ecom.orders'), method: fc.constant('getOrder'), args: fc.tuple(fc.constantFrom(...ORDER_IDS)) }),
-  fc.record({ who: fc.constantFrom<Who>('m-1', 'm-2', 'm-3', 'user'), module: fc.constant('ecom.orders'), method: fc.constant('searchOrders'), args: fc.constant([{ cursorPaging: { limit: 20 } }]) }),
-  fc.record({ who: fc.constantFrom<Who>('m-1', 'm-2', 'm-3'), module: fc.constant('ecom.orders'), method: fc.constant('cancelOrder'), args: fc.tuple(fc.constantFrom('o-2', 'o-4', 'o-5', 'o-8', 'o-9'), fc.constant({})) }),
-  fc.record({ who: fc.constantFrom<Who>('visitor', 'm-1', 'm-2'), module: fc.constant('stores.productsV3'), method: fc.constant('queryProducts'), args: fc.constant([{ cursorPaging: { limit: 50 } }, { fields: ['MERCHANT_DATA'] }]) }),
-  fc.record({ who: fc.constantFrom<Who>('visitor', 'm-3'), module: fc.constant('stores.productsV3'), method: fc.constant('getProduct'), args: fc.tuple(fc.integer({ min: 1, max: 24 }).map(productId), fc.constant({ fields: ['MERCHANT_DATA'] })) }),
+  fc.record({
+    who: fc.constantFrom<Who>('m-1', 'm-2', 'm-3'),
+    module: fc.constant('ecom.orders'),
+    method: fc.constant('getOrder'),
+    args: fc.tuple(fc.constantFrom(...ORDER_IDS)),
+  }),
+  fc.record({
+    who: fc.constantFrom<Who>('m-1', 'm-2', 'm-3', 'user'),
+    module: fc.constant('ecom.orders'),
+    method: fc.constant('searchOrders'),
+    args: fc.constant([{ cursorPaging: { limit: 20 } }]),
+  }),
+  fc.record({
+    who: fc.constantFrom<Who>('m-1', 'm-2', 'm-3'),
+    module: fc.constant('ecom.orders'),
+    method: fc.constant('cancelOrder'),
+    args: fc.tuple(fc.constantFrom('o-2', 'o-4', 'o-5', 'o-8', 'o-9'), fc.constant({})),
+  }),
+  fc.record({
+    who: fc.constantFrom<Who>('visitor', 'm-1', 'm-2'),
+    module: fc.constant('stores.productsV3'),
+    method: fc.constant('queryProducts'),
+    args: fc.constant([{ cursorPaging: { limit: 50 } }, { fields: ['MERCHANT_DATA'] }]),
+  }),
+  fc.record({
+    who: fc.constantFrom<Who>('visitor', 'm-3'),
+    module: fc.constant('stores.productsV3'),
+    method: fc.constant('getProduct'),
+    args: fc.tuple(fc.integer({ min: 1, max: 24 }).map(productId), fc.constant({ fields: ['MERCHANT_DATA'] })),
+  }),
 );
 
 /** Every order id in a reply, with its owner as Wix's data says. */
@@ -36,7 +66,9 @@ async function runBurst(options: { ignoreFilters: boolean; seed: number }) {
     emulator: {
       ignoreFilters: options.ignoreFilters,
       // Jitter on every Wix answer (token-info included), so requests interleave at every await.
-      fault: async () => { await new Promise((resolve) => setTimeout(resolve, random[draw++ % random.length])); },
+      fault: async () => {
+        await new Promise((resolve) => setTimeout(resolve, random[draw++ % random.length]));
+      },
     },
     gateway: { identityCache: createIdentityCache() },
   });
@@ -93,12 +125,12 @@ async function runBurst(options: { ignoreFilters: boolean; seed: number }) {
 }
 
 describe('hundreds of concurrent callers', () => {
-  it('no reply ever carries another caller\'s data (Wix filtering as asked)', async () => {
+  it("no reply ever carries another caller's data (Wix filtering as asked)", async () => {
     const replies = await runBurst({ ignoreFilters: false, seed: 7 });
     expect(replies.filter(({ reply }) => reply.status === 200).length).toBeGreaterThan(100);
   });
 
-  it('no reply ever carries another caller\'s data (a Wix that ignores filters: item checks alone)', async () => {
+  it("no reply ever carries another caller's data (a Wix that ignores filters: item checks alone)", async () => {
     const replies = await runBurst({ ignoreFilters: true, seed: 11 });
     expect(replies.filter(({ reply }) => reply.status === 200).length).toBeGreaterThan(100);
   });

@@ -18,7 +18,12 @@ const NEW = 'new-cursor-secret-9876543210';
 const bed = async (options: Omit<TestBedOptions, 'policy'> & { policy?: TestBedOptions['policy'] } = {}) =>
   createTestBed({ policy: await fixturePolicy('every-kind-of-call'), ...options });
 
-async function firstPage(b: Awaited<ReturnType<typeof bed>>, token: string = visitor, query: Record<string, unknown> = { cursorPaging: { limit: 2 } }, options: unknown = { fields: ['URL'] }) {
+async function firstPage(
+  b: Awaited<ReturnType<typeof bed>>,
+  token: string = visitor,
+  query: Record<string, unknown> = { cursorPaging: { limit: 2 } },
+  options: unknown = { fields: ['URL'] },
+) {
   const reply = await b.call(token, 'stores.productsV3', 'queryProducts', [query, options]);
   expect(reply.status).toBe(200);
   const next = reply.body.result.pagingMetadata.cursors.next as string;
@@ -30,7 +35,7 @@ const continueWith = (b: Awaited<ReturnType<typeof bed>>, cursor: string, extra:
   b.call(token, 'stores.productsV3', 'queryProducts', [{ cursorPaging: { cursor, limit: 2 }, ...extra }, ...more]);
 
 describe('a continued listing', () => {
-  it('sends Wix only its own cursor and the page size, with the first page\'s options re-applied', async () => {
+  it("sends Wix only its own cursor and the page size, with the first page's options re-applied", async () => {
     const b = await bed();
     const cursor = await firstPage(b);
     const reply = await continueWith(b, cursor);
@@ -59,7 +64,7 @@ describe('a continued listing', () => {
     expect(b.upstream()).toEqual([]);
   });
 
-  it('a page size above the cap is 400 with nothing sent; none at all is the first page\'s', async () => {
+  it("a page size above the cap is 400 with nothing sent; none at all is the first page's", async () => {
     const b = await bed();
     const cursor = await firstPage(b);
     const tooLarge = await b.call(visitor, 'stores.productsV3', 'queryProducts', [{ cursorPaging: { cursor, limit: 21 } }]);
@@ -71,7 +76,7 @@ describe('a continued listing', () => {
     expect((b.upstream()[0]!.payload as any).query.cursorPaging.limit).toBe(2);
   });
 
-  it('is decided on the first page\'s arguments, so a rule\'s `when` on them holds on every page', async () => {
+  it("is decided on the first page's arguments, so a rule's `when` on them holds on every page", async () => {
     const policy = await policyFromYaml(`
 version: 1
 roles: { visitor: { subjects: [VISITOR] } }
@@ -91,7 +96,8 @@ rules:
 });
 
 describe('a continued listing is decided page by page on what it asks for', () => {
-  const limitedBy = (when: string) => policyFromYaml(`
+  const limitedBy = (when: string) =>
+    policyFromYaml(`
 version: 1
 roles: { visitor: { subjects: [VISITOR] } }
 rules:
@@ -103,7 +109,7 @@ rules:
 ${when}
 `);
 
-  it('a rule\'s `when` on the page size holds on every page, not only the first', async () => {
+  it("a rule's `when` on the page size holds on every page, not only the first", async () => {
     const b = await bed({ policy: await limitedBy('    when: { args.0.cursorPaging.limit: { $lte: 2 } }') });
     const cursor = await firstPage(b, visitor, { cursorPaging: { limit: 2 } }, {});
     expect((await b.call(visitor, 'stores.productsV3', 'queryProducts', [{ cursorPaging: { cursor, limit: 50 } }])).status).toBe(403);
@@ -151,22 +157,29 @@ rules:
     const text = (await import('node:fs')).readFileSync('test/fixtures/every-kind-of-call.yaml', 'utf8');
     const before = await bed({ policy: await policyFromYaml(text), gateway: { cursorSecret: OLD } });
     const cursor = await firstPage(before);
-    const reworded = text.replace('description: list with an options argument the SDK merges into its request', 'description: reworded').replace('version: 1\n', 'version: 1\n# a note\n');
+    const reworded = text
+      .replace('description: list with an options argument the SDK merges into its request', 'description: reworded')
+      .replace('version: 1\n', 'version: 1\n# a note\n');
     const after = await bed({ policy: await policyFromYaml(reworded), gateway: { cursorSecret: OLD } });
     expect((await continueWith(after, cursor)).status).toBe(200);
   });
 
-  it('a first page too large to carry in a cursor is answered without cursors; up to the SDK\'s cursor length they continue', async () => {
+  it("a first page too large to carry in a cursor is answered without cursors; up to the SDK's cursor length they continue", async () => {
     const b = await bed();
     const slugs = (n: number) => Array.from({ length: n }, (_, i) => `slug-${String(i).padStart(4, '0')}-${'x'.repeat(20)}`);
     const medium = await b.call(visitor, 'stores.productsV3', 'queryProducts', [{ filter: { slug: { $nin: slugs(120) } }, cursorPaging: { limit: 1 } }]);
     const cursor = medium.body.result.pagingMetadata.cursors.next as string;
     expect(cursor.length).toBeGreaterThan(4096);
     expect((await continueWith(b, cursor, {}, [])).status).toBe(200);
-    const huge = await b.call(visitor, 'stores.productsV3', 'queryProducts', [{ filter: { slug: { $nin: slugs(200) }, handle: { $nin: slugs(200) } }, cursorPaging: { limit: 1 } }]);
+    const huge = await b.call(visitor, 'stores.productsV3', 'queryProducts', [
+      { filter: { slug: { $nin: slugs(200) }, handle: { $nin: slugs(200) } }, cursorPaging: { limit: 1 } },
+    ]);
     expect(huge.status).toBe(200);
     expect(huge.body.result.pagingMetadata.cursors).toEqual({});
-    expect(b.log.entries.at(-1)!.obligations).toContainEqual({ type: 'cursors-withheld', reason: 'the first page\'s arguments are too large to carry in a cursor' });
+    expect(b.log.entries.at(-1)!.obligations).toContainEqual({
+      type: 'cursors-withheld',
+      reason: "the first page's arguments are too large to carry in a cursor",
+    });
   });
 });
 
@@ -201,7 +214,9 @@ rules:
   it('issued under rules that have changed since', async () => {
     const before = await bed({ gateway: { cursorSecret: OLD } });
     const cursor = await firstPage(before);
-    const narrowed = await policyFromYaml((await import('node:fs')).readFileSync('test/fixtures/every-kind-of-call.yaml', 'utf8').replace('    cap: 20\n', '    cap: 10\n'));
+    const narrowed = await policyFromYaml(
+      (await import('node:fs')).readFileSync('test/fixtures/every-kind-of-call.yaml', 'utf8').replace('    cap: 20\n', '    cap: 10\n'),
+    );
     const after = await bed({ policy: narrowed, gateway: { cursorSecret: OLD } });
     const reply = await continueWith(after, cursor);
     expect(reply.status).toBe(400);
@@ -242,7 +257,7 @@ rules:
 
   it.each([
     ['made up', 'gw2.eyJjIjoieCJ9.' + 'A'.repeat(43)],
-    ['Wix\'s own', 'emu1.eyJvIjoxfQ'],
+    ["Wix's own", 'emu1.eyJvIjoxfQ'],
     ['of another format', 'gw1.' + 'A'.repeat(43) + '.x'],
   ])('%s', async (_name, cursor) => {
     const b = await bed();

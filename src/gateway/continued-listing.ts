@@ -35,8 +35,7 @@ export async function continuedListing(info: MethodInfo, args: unknown[], caller
   const cursor = query.cursorPaging.cursor;
   if (cursor === undefined || cursor === null || cursor === '') return undefined;
   if (typeof cursor !== 'string') throw invalid(`args.${queryArg}.cursorPaging.cursor must be a string`);
-  const extra = Object.keys(query).find((k) => k !== 'cursorPaging')
-    ?? Object.keys(query.cursorPaging).find((k) => k !== 'cursor' && k !== 'limit');
+  const extra = Object.keys(query).find((k) => k !== 'cursorPaging') ?? Object.keys(query.cursorPaging).find((k) => k !== 'cursor' && k !== 'limit');
   if (extra !== undefined || args.length !== queryArg + 1 || args.slice(0, queryArg).some((a) => a !== undefined && a !== null)) {
     throw invalid(`${only(queryArg)}; start a new listing to change them`);
   }

@@ -25,8 +25,7 @@ function underResource(conditions: Conditions): Conditions {
 }
 
 export type Decision =
-  | { effect: 'allow'; call: string; rules: CompiledRule[]; decidingRule: CompiledRule }
-  | { effect: 'deny'; call: string; rule?: CompiledRule; reason: string };
+  { effect: 'allow'; call: string; rules: CompiledRule[]; decidingRule: CompiledRule } | { effect: 'deny'; call: string; rule?: CompiledRule; reason: string };
 
 export class PolicyEngine {
   private readonly abilities = new Map<SubjectType, Ability>();
@@ -91,7 +90,7 @@ export class PolicyEngine {
     }
     if (matched.length === 0) {
       const considered = ability.rulesFor(call, 'Call').length;
-      return { effect: 'deny', call, reason: considered ? 'no allow rule\'s conditions hold' : 'no rule grants this call' };
+      return { effect: 'deny', call, reason: considered ? "no allow rule's conditions hold" : 'no rule grants this call' };
     }
     // CASL lists rules highest priority first (last defined); report the first in policy order.
     matched.reverse();

@@ -35,7 +35,9 @@ export interface DecisionSink {
 }
 
 export const consoleSink: DecisionSink = {
-  write(entry) { console.log(JSON.stringify(entry)); },
+  write(entry) {
+    console.log(JSON.stringify(entry));
+  },
 };
 
 export const silentSink: DecisionSink = { write() {} };

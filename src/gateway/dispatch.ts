@@ -34,10 +34,18 @@ export async function dispatch(fn: SdkFunction, info: MethodInfo, args: unknown[
   const callArgs = info.queryOverload ? [args[0] ?? {}, args[1] ?? {}, ...args.slice(2)] : args;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new GatewayError('UPSTREAM_TIMEOUT',
-      info.kind === 'write' || info.kind === 'write-one'
-        ? `Wix did not answer within ${timeoutMs} ms. The write may still complete at Wix: check before retrying.`
-        : `Wix did not answer within ${timeoutMs} ms.`)), timeoutMs);
+    timer = setTimeout(
+      () =>
+        reject(
+          new GatewayError(
+            'UPSTREAM_TIMEOUT',
+            info.kind === 'write' || info.kind === 'write-one'
+              ? `Wix did not answer within ${timeoutMs} ms. The write may still complete at Wix: check before retrying.`
+              : `Wix did not answer within ${timeoutMs} ms.`,
+          ),
+        ),
+      timeoutMs,
+    );
   });
   try {
     const call = elevated(fn);
@@ -50,7 +58,8 @@ export async function dispatch(fn: SdkFunction, info: MethodInfo, args: unknown[
     if (error instanceof GatewayError) throw error;
     const upstream = upstreamOf(error);
     // 429 is about the app's quota, not the call: try again later.
-    if (upstream?.status === 429) throw new GatewayError('UPSTREAM_UNAVAILABLE', 'Wix is limiting this app\'s calls right now; try again later.', {}, 'Wix answered 429');
+    if (upstream?.status === 429)
+      throw new GatewayError('UPSTREAM_UNAVAILABLE', "Wix is limiting this app's calls right now; try again later.", {}, 'Wix answered 429');
     if (upstream) throw new GatewayError('UPSTREAM_ERROR', `Wix answered ${upstream.status}.`, { upstream }, 'upstream error');
     throw new GatewayError('UPSTREAM_ERROR', 'Wix could not be reached.', {}, `SDK call failed: ${error instanceof Error ? error.name : typeof error}`);
   } finally {

@@ -23,7 +23,7 @@ describe('members reach only their own orders', () => {
     expect(bed.upstream()[0]!.authorization).toBe(devTokens.app);
   });
 
-  it('another member\'s order and a nonexistent id get identical 403 replies', async () => {
+  it("another member's order and a nonexistent id get identical 403 replies", async () => {
     const bed = createTestBed();
     const other = await bed.call(m1, 'ecom.orders', 'getOrder', ['o-4']);
     const missing = await bed.call(m1, 'ecom.orders', 'getOrder', ['o-404']);
@@ -38,13 +38,16 @@ describe('members reach only their own orders', () => {
     ['a filter naming another member', { filter: { 'buyerInfo.memberId': 'm-2' } }],
     ['a widening $or', { filter: { $or: [{ 'buyerInfo.memberId': 'm-2' }, { 'buyerInfo.memberId': { $ne: 'nobody' } }] } }],
     ['a filter on another key', { filter: { fulfillmentStatus: 'FULFILLED' } }],
-  ])('m-1\'s search with %s returns only m-1\'s orders, even from a Wix that ignores filters', async (_name, search) => {
+  ])("m-1's search with %s returns only m-1's orders, even from a Wix that ignores filters", async (_name, search) => {
     for (const ignoreFilters of [false, true]) {
       const bed = createTestBed({ emulator: { ignoreFilters } });
       const reply = await bed.call(m1, 'ecom.orders', 'searchOrders', [search]);
       expect(reply.status).toBe(200);
       const owners = reply.body.result.orders.map((o: any) => o.buyerInfo?.memberId);
-      expect(owners.every((m: string) => m === 'm-1'), `${ignoreFilters ? 'ignoring' : 'honouring'} filters: ${owners}`).toBe(true);
+      expect(
+        owners.every((m: string) => m === 'm-1'),
+        `${ignoreFilters ? 'ignoring' : 'honouring'} filters: ${owners}`,
+      ).toBe(true);
       expect(JSON.stringify(reply.body)).not.toMatch(/m-2|m-3/);
       expect(Object.keys(reply.body.result).every((k) => ['orders', 'metadata'].includes(k))).toBe(true);
     }
@@ -67,14 +70,21 @@ describe('members reach only their own orders', () => {
       }
       expect(seen.sort()).toEqual(['o-1', 'o-2', 'o-3']);
       // Wix got its own cursor back, not the signed wrapper.
-      const sent = bed.upstream().map((r) => (r.body as any).search.cursorPaging.cursor).filter(Boolean);
+      const sent = bed
+        .upstream()
+        .map((r) => (r.body as any).search.cursorPaging.cursor)
+        .filter(Boolean);
       expect(sent.length).toBe(2);
       expect(sent.every((c: string) => !c.startsWith('gw2.'))).toBe(true);
     });
 
     it.each([
       ['a cursor written by the client', () => encodeCursor({ offset: 0, filter: { 'buyerInfo.memberId': 'm-2', 'buyerInfo.email': { $startsWith: 'g' } } })],
-      ['a signed-looking cursor with a made-up signature', () => `gw2.${Buffer.from(JSON.stringify({ c: encodeCursor({ offset: 0, filter: {} }), a: [{}], r: 'x', x: 9e9 })).toString('base64url')}.${'A'.repeat(43)}`],
+      [
+        'a signed-looking cursor with a made-up signature',
+        () =>
+          `gw2.${Buffer.from(JSON.stringify({ c: encodeCursor({ offset: 0, filter: {} }), a: [{}], r: 'x', x: 9e9 })).toString('base64url')}.${'A'.repeat(43)}`,
+      ],
       ['a cursor that is not a string', () => 42 as unknown as string],
     ])('%s is 400 and nothing reaches Wix', async (_name, forge) => {
       const bed = createTestBed();
@@ -90,7 +100,9 @@ describe('members reach only their own orders', () => {
       expect((await page(bed, m2, next)).status).toBe(400);
       const [prefix, payload, signature] = next.split('.');
       const body = JSON.parse(Buffer.from(payload!, 'base64url').toString());
-      const tampered = [prefix, Buffer.from(JSON.stringify({ ...body, c: encodeCursor({ offset: 0, filter: {} }) })).toString('base64url'), signature].join('.');
+      const tampered = [prefix, Buffer.from(JSON.stringify({ ...body, c: encodeCursor({ offset: 0, filter: {} }) })).toString('base64url'), signature].join(
+        '.',
+      );
       expect((await page(bed, m1, tampered)).status).toBe(400);
       expect(bed.upstream()).toHaveLength(0);
     });
@@ -104,7 +116,7 @@ describe('members reach only their own orders', () => {
     });
   });
 
-  it('the forced filter is joined to the client\'s with $and, so it can only narrow', async () => {
+  it("the forced filter is joined to the client's with $and, so it can only narrow", async () => {
     const bed = createTestBed();
     const reply = await bed.call(m1, 'ecom.orders', 'searchOrders', [{ filter: { fulfillmentStatus: 'NOT_FULFILLED' } }]);
     expect(reply.status).toBe(200);
@@ -135,7 +147,7 @@ describe('members reach only their own orders', () => {
 
   it.each([
     ['an own fulfilled order', 'o-2'],
-    ['another member\'s order', 'o-4'],
+    ["another member's order", 'o-4'],
     ['a guest order', 'o-9'],
     ['a missing order', 'o-404'],
   ])('cancelling %s is 403 and no cancel is sent', async (_name, id) => {
@@ -153,7 +165,7 @@ describe('members reach only their own orders', () => {
     expect(bed.upstream()).toHaveLength(0);
   });
 
-  it('a Wix user\'s search still sees every member\'s orders', async () => {
+  it("a Wix user's search still sees every member's orders", async () => {
     const bed = createTestBed();
     const reply = await bed.call(user, 'ecom.orders', 'searchOrders', [{ cursorPaging: { limit: 100 } }]);
     expect(reply.status).toBe(200);
@@ -167,13 +179,15 @@ describe('visitors never see hidden products or merchant data', () => {
   const noMerchantData = (reply: Reply) => expect(JSON.stringify(reply.body)).not.toMatch(MERCHANT);
 
   it.each([[undefined], [{ fields: ['MERCHANT_DATA'] }], [{ fields: ['URL', 'MERCHANT_DATA', 'CURRENCY'] }]])(
-    'getProduct of a visible product with options %j has no cost or profit', async (options) => {
+    'getProduct of a visible product with options %j has no cost or profit',
+    async (options) => {
       const bed = createTestBed();
       const reply = await bed.call(visitor, 'stores.productsV3', 'getProduct', options ? ['p-001', options] : ['p-001']);
       expect(reply.status).toBe(200);
       expect(reply.body.result._id).toBe('p-001');
       noMerchantData(reply);
-    });
+    },
+  );
 
   it('the merchant data really came back from Wix and was removed (the log says so)', async () => {
     const bed = createTestBed();
@@ -224,7 +238,7 @@ describe('visitors never see hidden products or merchant data', () => {
     expect(bed.upstream()[0]!.payload).toMatchObject({ query: { filter: { visible: { $eq: true } }, cursorPaging: { limit: 50 } } });
   });
 
-  it('a larger page is cut to 50 in the method\'s own paging form', async () => {
+  it("a larger page is cut to 50 in the method's own paging form", async () => {
     const bed = createTestBed();
     await bed.call(visitor, 'stores.productsV3', 'queryProducts', [{ cursorPaging: { limit: 100 } }]);
     expect((bed.upstream()[0]!.payload as any).query.cursorPaging.limit).toBe(50);
@@ -268,7 +282,7 @@ rules:
     when: { args.0: o-3 }
 `;
 
-  it('resource conditions are OR\'d and permitted fields are the union', async () => {
+  it("resource conditions are OR'd and permitted fields are the union", async () => {
     const bed = createTestBed({ policy: await policyFromYaml(combined) });
     const both = await bed.call(m1, 'ecom.orders', 'getOrder', ['o-2']); // own and fulfilled
     expect(Object.keys(both.body.result).sort()).toEqual(['_id', 'buyerInfo', 'fulfillmentStatus', 'number']);
@@ -280,7 +294,7 @@ rules:
     expect(neither.status).toBe(403);
   });
 
-  it('the largest cap applies and the forced filters are OR\'d', async () => {
+  it("the largest cap applies and the forced filters are OR'd", async () => {
     const bed = createTestBed({ policy: await policyFromYaml(combined) });
     const reply = await bed.call(m1, 'ecom.orders', 'searchOrders', [{ cursorPaging: { limit: 100 } }]);
     expect(reply.status).toBe(200);

@@ -113,7 +113,8 @@ async function list(ctx: EnforcementContext, admitted: AdmittedArguments, timeou
   // ones the signature admitted: the SDK's own spelling of fields its query spec declares.
   const mask = fieldMaskFor(rules);
   // A free-text search over every searchable field names them all.
-  if (mask && admitted.fields.some((m) => m.field === ALL_FIELDS || !mask.permits(m.field))) throw forbidden('filter, sort or search on a field the caller may not read');
+  if (mask && admitted.fields.some((m) => m.field === ALL_FIELDS || !mask.permits(m.field)))
+    throw forbidden('filter, sort or search on a field the caller may not read');
 
   const restricted = rules.every((r) => r.resource !== undefined);
   const cap = rules.every((r) => r.cap !== undefined) ? Math.max(...rules.map((r) => r.cap!)) : undefined;
@@ -134,16 +135,29 @@ async function list(ctx: EnforcementContext, admitted: AdmittedArguments, timeou
     args[queryArg] = query;
     ctx.obligations.push({ type: 'signed-cursor', passed: true });
     if (restricted) {
-      forcedFilter(rules.map((r) => r.resource), caller, shape.filter, pushed); // as complete as the first page's
+      forcedFilter(
+        rules.map((r) => r.resource),
+        caller,
+        shape.filter,
+        pushed,
+      ); // as complete as the first page's
       ctx.obligations.push({ type: 'filter-skipped', reason: 'cursor continues an earlier query' });
     }
   } else if (restricted) {
-    const forced = forcedFilter(rules.map((r) => r.resource), caller, shape.filter, pushed);
+    const forced = forcedFilter(
+      rules.map((r) => r.resource),
+      caller,
+      shape.filter,
+      pushed,
+    );
     if (forced) {
       narrowFilter(query, forced);
       ctx.obligations.push({ type: 'filter', filter: forced });
     } else {
-      ctx.obligations.push({ type: 'filter-skipped', reason: shape.filter === undefined ? 'the method takes no filter' : 'conditions have no Wix filter equivalent' });
+      ctx.obligations.push({
+        type: 'filter-skipped',
+        reason: shape.filter === undefined ? 'the method takes no filter' : 'conditions have no Wix filter equivalent',
+      });
     }
   }
   if (cap !== undefined) {
@@ -200,7 +214,7 @@ async function list(ctx: EnforcementContext, admitted: AdmittedArguments, timeou
       rest[key] = counted;
     } else rest[key] = paging;
   }
-  if (withheld) ctx.obligations.push({ type: 'cursors-withheld', reason: 'the first page\'s arguments are too large to carry in a cursor' });
+  if (withheld) ctx.obligations.push({ type: 'cursors-withheld', reason: "the first page's arguments are too large to carry in a cursor" });
   if (mask) {
     const removed = new Set<string>();
     let touched = 0;
@@ -256,12 +270,18 @@ async function writeOne(ctx: EnforcementContext, { args }: AdmittedArguments, ti
       try {
         target = await toWix(ctx, preloadCall, preloadInfo, preloadArgs, timeoutMs);
       } catch (e) {
-        if (isObjectAnswer(e)) { ctx.obligations.push({ type: 'preload', call: preloadCall, passed: false }); continue; }
+        if (isObjectAnswer(e)) {
+          ctx.obligations.push({ type: 'preload', call: preloadCall, passed: false });
+          continue;
+        }
         throw e;
       }
       const ok = ctx.engine.resourcePermitted(caller, info.call, preloadRules, target);
       ctx.obligations.push({ type: 'preload', call: preloadCall, passed: ok });
-      if (ok) { passed = true; break; }
+      if (ok) {
+        passed = true;
+        break;
+      }
     }
     if (!passed) throw forbidden('preloaded target fails the resource conditions');
   }
@@ -274,9 +294,13 @@ export async function enforce(ctx: EnforcementContext): Promise<unknown> {
   if (admitted.presets.length) ctx.obligations.push({ type: 'presets', paths: admitted.presets });
   const timeoutMs = timeoutFor(ctx);
   switch (ctx.info.kind) {
-    case 'list': return list(ctx, admitted, timeoutMs);
-    case 'read-one': return readOne(ctx, admitted, timeoutMs);
-    case 'write-one': return writeOne(ctx, admitted, timeoutMs);
-    default: return maskOne(ctx, await toWix(ctx, ctx.info.call, ctx.info, admitted.args, timeoutMs));
+    case 'list':
+      return list(ctx, admitted, timeoutMs);
+    case 'read-one':
+      return readOne(ctx, admitted, timeoutMs);
+    case 'write-one':
+      return writeOne(ctx, admitted, timeoutMs);
+    default:
+      return maskOne(ctx, await toWix(ctx, ctx.info.call, ctx.info, admitted.args, timeoutMs));
   }
 }

@@ -4,7 +4,10 @@
 // Slow and obvious on purpose.
 
 export type SubjectType = 'VISITOR' | 'MEMBER' | 'USER';
-export interface RefCaller { subjectType: SubjectType; id: string }
+export interface RefCaller {
+  subjectType: SubjectType;
+  id: string;
+}
 
 export interface RuleSpec {
   id: string;
@@ -47,13 +50,15 @@ function same(a: unknown, b: unknown): boolean {
   const k = kind(a);
   if (k === 'other' || k !== kind(b)) return false;
   if (k === 'array') {
-    const x = a as unknown[]; const y = b as unknown[];
+    const x = a as unknown[];
+    const y = b as unknown[];
     if (x.length !== y.length) return false;
     for (let i = 0; i < x.length; i++) if (!same(x[i], y[i])) return false;
     return true;
   }
   if (k === 'object') {
-    const x = a as Record<string, unknown>; const y = b as Record<string, unknown>;
+    const x = a as Record<string, unknown>;
+    const y = b as Record<string, unknown>;
     const keys = Object.keys(x);
     if (keys.length !== Object.keys(y).length) return false;
     for (const key of keys) if (!Object.prototype.hasOwnProperty.call(y, key) || !same(x[key], y[key])) return false;
@@ -89,18 +94,25 @@ const isOperatorObject = (v: unknown) =>
 const scalar = (v: unknown) => ['string', 'number', 'boolean'].includes(kind(v));
 
 /** `applies`: the values an operator speaks about (a negation holds only there). */
-interface ValueTest { holds(v: unknown): boolean; applies(v: unknown): boolean }
+interface ValueTest {
+  holds(v: unknown): boolean;
+  applies(v: unknown): boolean;
+}
 
 function operatorTest(op: string, arg: unknown, caller: RefCaller): ValueTest {
   switch (op) {
-    case '$eq': return { applies: (v) => v !== MISSING, holds: (v) => v !== MISSING && same(v, operand(arg, caller)) };
-    case '$in': return { applies: scalar, holds: (v) => scalar(v) && (arg as unknown[]).some((x) => same(v, operand(x, caller))) };
-    case '$gte': case '$lte': {
+    case '$eq':
+      return { applies: (v) => v !== MISSING, holds: (v) => v !== MISSING && same(v, operand(arg, caller)) };
+    case '$in':
+      return { applies: scalar, holds: (v) => scalar(v) && (arg as unknown[]).some((x) => same(v, operand(x, caller))) };
+    case '$gte':
+    case '$lte': {
       const y = operand(arg, caller);
       const applies = (v: unknown) => (kind(y) === 'number' || kind(y) === 'string') && kind(v) === kind(y);
       return { applies, holds: (v) => applies(v) && (op === '$gte' ? (v as number) >= (y as number) : (v as number) <= (y as number)) };
     }
-    case '$exists': return { applies: () => true, holds: (v) => (v !== MISSING) === arg };
+    case '$exists':
+      return { applies: () => true, holds: (v) => (v !== MISSING) === arg };
     case '$type': {
       const names = Array.isArray(arg) ? arg : [arg];
       return {
@@ -108,15 +120,19 @@ function operatorTest(op: string, arg: unknown, caller: RefCaller): ValueTest {
         holds: (v) => v !== MISSING && names.some((n) => (n === 'integer' ? typeof v === 'number' && Number.isSafeInteger(v) : kind(v) === n)),
       };
     }
-    case '$elemMatch': return {
-      applies: Array.isArray,
-      holds: (v) => Array.isArray(v) && v.some((e) => (isOperatorObject(arg) ? valueTest(arg, caller).holds(e) : conditionsHold(arg as Record<string, unknown>, e, caller))),
-    };
+    case '$elemMatch':
+      return {
+        applies: Array.isArray,
+        holds: (v) =>
+          Array.isArray(v) &&
+          v.some((e) => (isOperatorObject(arg) ? valueTest(arg, caller).holds(e) : conditionsHold(arg as Record<string, unknown>, e, caller))),
+      };
     case '$not': {
       const inner = valueTest(arg, caller);
       return { applies: (v) => inner.applies(v), holds: (v) => inner.applies(v) && !inner.holds(v) };
     }
-    default: throw new Error(`the reference does not know ${op}`);
+    default:
+      throw new Error(`the reference does not know ${op}`);
   }
 }
 
@@ -128,8 +144,14 @@ function valueTest(spec: unknown, caller: RefCaller): ValueTest {
 
 export function conditionsHold(conditions: Record<string, unknown>, doc: unknown, caller: RefCaller): boolean {
   for (const [key, spec] of Object.entries(conditions)) {
-    if (key === '$or') { if (!(spec as Record<string, unknown>[]).some((c) => conditionsHold(c, doc, caller))) return false; continue; }
-    if (key === '$and') { if (!(spec as Record<string, unknown>[]).every((c) => conditionsHold(c, doc, caller))) return false; continue; }
+    if (key === '$or') {
+      if (!(spec as Record<string, unknown>[]).some((c) => conditionsHold(c, doc, caller))) return false;
+      continue;
+    }
+    if (key === '$and') {
+      if (!(spec as Record<string, unknown>[]).every((c) => conditionsHold(c, doc, caller))) return false;
+      continue;
+    }
     if (!valueTest(spec, caller).holds(at(doc, key))) return false;
   }
   return true;
@@ -147,7 +169,12 @@ export function rolesHeld(policy: PolicySpec, subjectType: SubjectType): Set<str
   let grew = true;
   while (grew) {
     grew = false;
-    for (const r of [...held]) for (const parent of policy.roles[r]!.inherits) if (!held.has(parent)) { held.add(parent); grew = true; }
+    for (const r of [...held])
+      for (const parent of policy.roles[r]!.inherits)
+        if (!held.has(parent)) {
+          held.add(parent);
+          grew = true;
+        }
   }
   return held;
 }
@@ -185,7 +212,10 @@ function ruleKeeps(rule: RuleSpec, path: string): boolean {
 export function forbiddenPathsIn(rules: RuleSpec[], value: unknown): string[] {
   const out: string[] = [];
   const walk = (v: unknown, base: string) => {
-    if (Array.isArray(v)) { v.forEach((e) => walk(e, base)); return; }
+    if (Array.isArray(v)) {
+      v.forEach((e) => walk(e, base));
+      return;
+    }
     if (kind(v) !== 'object') return;
     for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
       const path = base ? `${base}.${k}` : k;

@@ -10,8 +10,11 @@ const visitor = devTokens.visitor;
 const m1 = devTokens.members['m-1'];
 const user = devTokens.user;
 
-const browse = (query: unknown, options?: unknown) =>
-  ({ module: 'stores.productsV3', method: 'queryProducts', args: options === undefined ? [query] : [query, options] });
+const browse = (query: unknown, options?: unknown) => ({
+  module: 'stores.productsV3',
+  method: 'queryProducts',
+  args: options === undefined ? [query] : [query, options],
+});
 
 describe('errors and the wire contract', () => {
   it('malformed JSON is 400 INVALID_REQUEST with a request id, and nothing reaches Wix', async () => {
@@ -110,7 +113,13 @@ describe('who is calling', () => {
     expect(reply.body.error.code).toBe('IDENTITY_UNAVAILABLE');
     expect(failing.upstream()).toHaveLength(0);
 
-    const down = createTestBed({ gateway: { fetch: async () => { throw new TypeError('fetch failed'); } } });
+    const down = createTestBed({
+      gateway: {
+        fetch: async () => {
+          throw new TypeError('fetch failed');
+        },
+      },
+    });
     const again = await down.send(visitor, browse({ filter: { visible: true }, cursorPaging: { limit: 5 } }));
     expect(again.status).toBe(503);
     expect(again.body.error.code).toBe('IDENTITY_UNAVAILABLE');
@@ -130,7 +139,7 @@ describe('who is calling', () => {
 });
 
 describe('the example policy: visitors browse visible products', () => {
-  it('a visitor gets 10 visible products; the upstream call carried the app\'s authority and the exact REST shape', async () => {
+  it("a visitor gets 10 visible products; the upstream call carried the app's authority and the exact REST shape", async () => {
     const bed = createTestBed();
     const reply = await bed.send(visitor, browse({ filter: { visible: true }, cursorPaging: { limit: 10 } }));
     expect(reply.status).toBe(200);
@@ -195,7 +204,7 @@ describe('deny by default', () => {
   it.each([
     ['a visitor asking for an order', visitor, 'ecom.orders', 'getOrder', ['o-1']],
     ['a member asking for a method nobody is granted', m1, 'ecom.orders', 'updateOrder', ['o-1', {}]],
-    ['a member asking for a Wix user\'s method', m1, 'stores.productsV3', 'updateProduct', ['p-001', {}]],
+    ["a member asking for a Wix user's method", m1, 'stores.productsV3', 'updateProduct', ['p-001', {}]],
     ['a Wix user asking for a method nobody is granted', user, 'ecom.orders', 'updateOrder', ['o-1', {}]],
     ['an event registrar', user, 'ecom.orders', 'onOrderCreated', []],
     ['an enum', user, 'ecom.orders', 'OrderStatus', []],
@@ -236,7 +245,14 @@ describe('Wix errors', () => {
 
   it('a Wix validation error is 502 with its status', async () => {
     // Wix refusing what the SDK's types allow (a rule it keeps on its servers): a 400 with field violations.
-    const bed = createTestBed({ emulator: { fault: (route) => (route === 'searchOrders' ? Response.json(validationErrorBody([{ field: 'search.filter', description: 'not supported', violatedRule: 'INVALID' }]), { status: 400 }) : undefined) } });
+    const bed = createTestBed({
+      emulator: {
+        fault: (route) =>
+          route === 'searchOrders'
+            ? Response.json(validationErrorBody([{ field: 'search.filter', description: 'not supported', violatedRule: 'INVALID' }]), { status: 400 })
+            : undefined,
+      },
+    });
     const reply = await bed.call(user, 'ecom.orders', 'searchOrders', [{}]);
     expect(reply.status).toBe(502);
     expect(reply.body.error.upstream.status).toBe(400);
@@ -255,7 +271,13 @@ describe('the decision log', () => {
     expect(text).not.toContain(visitor);
     expect(text).not.toContain('secret-search-term');
     const [allowed, denied] = bed.log.entries;
-    expect(allowed).toMatchObject({ decision: 'allow', rule: 'visitor-browses-catalog', status: 200, call: 'stores.productsV3.queryProducts', caller: { subjectType: 'VISITOR', id: 'v-1' } });
+    expect(allowed).toMatchObject({
+      decision: 'allow',
+      rule: 'visitor-browses-catalog',
+      status: 200,
+      call: 'stores.productsV3.queryProducts',
+      caller: { subjectType: 'VISITOR', id: 'v-1' },
+    });
     expect(denied).toMatchObject({ decision: 'deny', status: 403, call: 'ecom.orders.getOrder' });
     for (const e of bed.log.entries) {
       expect(e.requestId).toMatch(/^[0-9a-f-]{36}$/);
@@ -265,7 +287,7 @@ describe('the decision log', () => {
   });
 });
 
-describe('untrusted arguments against the SDK\'s sharp edges', () => {
+describe("untrusted arguments against the SDK's sharp edges", () => {
   const readsById = `
 version: 1
 roles: { wix-user: { subjects: [USER] } }
@@ -280,14 +302,15 @@ rules:
     allow: stores.productsV3.queryProducts
 `;
 
-  it.each([
-    ['a/../b'], ['x/../../v2/other'], ['a?x=1'], ['a#f'], ['..'], ['a b'], [''], ['%2e%2e'],
-  ])('a path argument %j is refused before anything is sent', async (id) => {
-    const bed = createTestBed({ policy: await policyFromYaml(readsById) });
-    const reply = await bed.call(user, 'ecom.orders', 'getOrder', [id]);
-    expect(reply.status).toBe(400);
-    expect(bed.upstream()).toHaveLength(0);
-  });
+  it.each([['a/../b'], ['x/../../v2/other'], ['a?x=1'], ['a#f'], ['..'], ['a b'], [''], ['%2e%2e']])(
+    'a path argument %j is refused before anything is sent',
+    async (id) => {
+      const bed = createTestBed({ policy: await policyFromYaml(readsById) });
+      const reply = await bed.call(user, 'ecom.orders', 'getOrder', [id]);
+      expect(reply.status).toBe(400);
+      expect(bed.upstream()).toHaveLength(0);
+    },
+  );
 
   it.each([[{ id: 'o-1' }], [['o-1', 'o-2']], [42], [null]])('a path argument %j that is not a string is refused', async (id) => {
     const bed = createTestBed({ policy: await policyFromYaml(readsById) });
@@ -296,7 +319,7 @@ rules:
     expect(bed.upstream()).toHaveLength(0);
   });
 
-  it('a plain id goes through to exactly the method\'s own path', async () => {
+  it("a plain id goes through to exactly the method's own path", async () => {
     const bed = createTestBed({ policy: await policyFromYaml(readsById) });
     const reply = await bed.call(user, 'ecom.orders', 'getOrder', ['o-1']);
     expect(reply.status).toBe(200);
@@ -314,7 +337,7 @@ rules:
 
   it.each([
     ['no query at all', [], 'args: this method takes at least 1 argument(s) (query, options?)'],
-    ['the options in the query\'s place', [{ fields: ['URL'] }], 'args.0: unknown field "fields"'],
+    ["the options in the query's place", [{ fields: ['URL'] }], 'args.0: unknown field "fields"'],
   ])('a query method called with %s (the SDK would return a builder) is 400 with nothing sent', async (_name, args, message) => {
     const bed = createTestBed({ policy: await policyFromYaml(readsById) });
     const reply = await bed.call(user, 'stores.productsV3', 'queryProducts', args);
@@ -325,7 +348,7 @@ rules:
 });
 
 describe('Wix users search orders', () => {
-  it('a Wix user sees every member\'s orders', async () => {
+  it("a Wix user sees every member's orders", async () => {
     const bed = createTestBed();
     const reply = await bed.call(user, 'ecom.orders', 'searchOrders', [{ cursorPaging: { limit: 100 } }]);
     expect(reply.status).toBe(200);

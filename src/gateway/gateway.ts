@@ -7,7 +7,7 @@ import { PolicyEngine } from './decide';
 import { consoleSink, type DecisionEntry, type DecisionSink, type Obligation } from './decision-log';
 import { enforce } from './enforce';
 import { forbidden, GatewayError, internal, invalid } from './errors';
-import { verifyPolicyModule, type LoadedPolicy, type PolicyModule } from './policy-module';
+import { verifyPolicyModule, type PolicyModule } from './policy-module';
 import { memoryRateLimitStore, type RateLimitStore } from './rate-limit';
 import { createCursorSigner, type CursorSecret } from './obligations/signed-cursor';
 import { continuedListing } from './continued-listing';
@@ -46,7 +46,9 @@ export interface Gateway {
 
 export function createGateway(options: GatewayOptions): Gateway {
   if (typeof options.appId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(options.appId)) {
-    throw new TypeError('createGateway: appId is required (the app\'s id, e.g. import.meta.env.APP_ID): without it a token issued for another app could not be told apart');
+    throw new TypeError(
+      "createGateway: appId is required (the app's id, e.g. import.meta.env.APP_ID): without it a token issued for another app could not be told apart",
+    );
   }
   const now = options.now ?? Date.now;
   const log = options.decisionLog ?? consoleSink;
@@ -62,7 +64,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(options.identityCache ? { cache: options.identityCache } : {}),
     now,
   };
-  let loading: Promise<{ loaded: LoadedPolicy; engine: PolicyEngine }> | undefined;
+  let loading: Promise<{ loaded: PolicyModule; engine: PolicyEngine }> | undefined;
   const load = () => {
     loading ??= verifyPolicyModule(options.policy).then((loaded) => ({ loaded, engine: new PolicyEngine(loaded.policy) }));
     return loading;
@@ -116,20 +118,34 @@ export function createGateway(options: GatewayOptions): Gateway {
       // The rate limit counts requests that reach Wix: it is taken right before the first one
       // (a preload included), so a call refused earlier (a bad argument, say) costs nothing.
       const limited = decision.rules.every((r) => r.rateLimit);
-      const beforeWix = !limited ? undefined : () => {
-        let retryAfter = Infinity;
-        for (const r of decision.rules) {
-          const hit = rateLimits.hit(`${r.id}\u0000${caller.subjectType}\u0000${caller.id}`, r.rateLimit!.count, r.rateLimit!.windowSeconds, now());
-          if (hit.allowed) { entry.rule = r.id; return; }
-          retryAfter = Math.min(retryAfter, hit.retryAfterSeconds);
-        }
-        throw new GatewayError('RATE_LIMITED', `Too many calls; retry in ${retryAfter} s.`, { retryAfterSeconds: retryAfter }, 'rate limit');
-      };
+      const beforeWix = !limited
+        ? undefined
+        : () => {
+            let retryAfter = Infinity;
+            for (const r of decision.rules) {
+              const hit = rateLimits.hit(`${r.id}\u0000${caller.subjectType}\u0000${caller.id}`, r.rateLimit!.count, r.rateLimit!.windowSeconds, now());
+              if (hit.allowed) {
+                entry.rule = r.id;
+                return;
+              }
+              retryAfter = Math.min(retryAfter, hit.retryAfterSeconds);
+            }
+            throw new GatewayError('RATE_LIMITED', `Too many calls; retry in ${retryAfter} s.`, { retryAfterSeconds: retryAfter }, 'rate limit');
+          };
 
       entry.decision = 'allow';
       const result = await enforce({
-        policy, engine, sdkMethods, caller, info, rules: decision.rules, args, obligations, cursors,
-        ...(continued ? { continued } : {}), ...(beforeWix ? { beforeWix } : {}),
+        policy,
+        engine,
+        sdkMethods,
+        caller,
+        info,
+        rules: decision.rules,
+        args,
+        obligations,
+        cursors,
+        ...(continued ? { continued } : {}),
+        ...(beforeWix ? { beforeWix } : {}),
       });
       let text: string;
       try {
@@ -139,13 +155,16 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       response = new Response(text, {
         status: 200,
-        headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-request-id': requestId },
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'cache-control': 'no-store',
+          'x-content-type-options': 'nosniff',
+          'x-request-id': requestId,
+        },
       });
       entry.code = undefined;
     } catch (error) {
-      const e = error instanceof GatewayError
-        ? error
-        : internal('unexpected internal error');
+      const e = error instanceof GatewayError ? error : internal('unexpected internal error');
       // Refusals are 'deny': by the policy (403, 429) or, once the policy allowed the call, by its
       // obligations (a 400 for an argument the rule does not accept). An allowed call that failed
       // upstream stays 'allow' (the policy's decision); anything else is 'error'.
@@ -171,7 +190,9 @@ export function createGateway(options: GatewayOptions): Gateway {
         status: response.status,
         durationMs: Math.max(0, now() - started),
       } as DecisionEntry);
-    } catch { /* a failing log sink never changes the reply */ }
+    } catch {
+      /* a failing log sink never changes the reply */
+    }
     return response;
   }
 

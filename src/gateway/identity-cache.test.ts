@@ -5,12 +5,22 @@ import { createTestBed } from '../dev/testing/test-bed';
 import { devTokens } from '../dev/emulator';
 
 const T0 = 1_700_000_000_000;
-const info = (subjectId: string, extra: Partial<TokenInfo> = {}): TokenInfo =>
-  ({ active: true, subjectType: 'MEMBER', subjectId, exp: T0 / 1000 + 3600, ...extra });
+const info = (subjectId: string, extra: Partial<TokenInfo> = {}): TokenInfo => ({
+  active: true,
+  subjectType: 'MEMBER',
+  subjectId,
+  exp: T0 / 1000 + 3600,
+  ...extra,
+});
 
 function clock(start = T0) {
   let t = start;
-  return { now: () => t, advance: (ms: number) => { t += ms; } };
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 describe('identity cache', () => {
@@ -41,7 +51,7 @@ describe('identity cache', () => {
     expect(await cache.get('t')).toBeUndefined();
   });
 
-  it('never keeps an entry past the token\'s exp, even inside the TTL', async () => {
+  it("never keeps an entry past the token's exp, even inside the TTL", async () => {
     const c = clock();
     const cache = createIdentityCache({ now: c.now, ttlMs: 60_000 });
     await cache.set('t', info('m-1', { exp: T0 / 1000 + 5 }));
@@ -107,7 +117,7 @@ describe('identity cache', () => {
 });
 
 describe('identity cache in the gateway', () => {
-  it('asks token-info once per token, and two callers never get each other\'s identity', async () => {
+  it("asks token-info once per token, and two callers never get each other's identity", async () => {
     const bed = createTestBed({ gateway: { identityCache: createIdentityCache() } });
     const m1 = bed.tokens.members['m-1'];
     const m2 = bed.tokens.members['m-2'];

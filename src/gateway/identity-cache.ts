@@ -44,7 +44,9 @@ function boundedMap(maxEntries: number, now: () => number) {
   // A Map iterates in insertion order: re-inserting on every hit keeps the least recently used first.
   const entries = new Map<string, Entry>();
   return {
-    get size() { return entries.size; },
+    get size() {
+      return entries.size;
+    },
     get(key: string): TokenInfo | undefined {
       const entry = entries.get(key);
       if (!entry) return undefined;
@@ -67,10 +69,16 @@ export function createIdentityCache(options: IdentityCacheOptions = {}): Identit
   const maxEntries = options.maxEntries ?? DEFAULT_IDENTITY_CACHE_ENTRIES;
   const refusedTtlMs = options.refusedTtlMs ?? DEFAULT_REFUSED_TTL_MS;
   const maxRefused = options.maxRefusedEntries ?? DEFAULT_REFUSED_ENTRIES;
-  for (const [name, v] of [['ttlMs', ttlMs], ['refusedTtlMs', refusedTtlMs]] as const) {
+  for (const [name, v] of [
+    ['ttlMs', ttlMs],
+    ['refusedTtlMs', refusedTtlMs],
+  ] as const) {
     if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`identity cache: ${name} must be a finite number ≥ 0`);
   }
-  for (const [name, v] of [['maxEntries', maxEntries], ['maxRefusedEntries', maxRefused]] as const) {
+  for (const [name, v] of [
+    ['maxEntries', maxEntries],
+    ['maxRefusedEntries', maxRefused],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`identity cache: ${name} must be an integer ≥ 0`);
   }
   const now = options.now ?? Date.now;
@@ -78,8 +86,12 @@ export function createIdentityCache(options: IdentityCacheOptions = {}): Identit
   const refused = boundedMap(maxRefused, now);
 
   return {
-    get size() { return accepted.size; },
-    get refusedSize() { return refused.size; },
+    get size() {
+      return accepted.size;
+    },
+    get refusedSize() {
+      return refused.size;
+    },
 
     async get(token) {
       if (accepted.size === 0 && refused.size === 0) return undefined;

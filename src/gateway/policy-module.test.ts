@@ -88,11 +88,15 @@ describe('a compiled policy that does not check out makes every call 503 POLICY_
   });
 
   it('a module that is missing (the dynamic import rejects)', async () => {
-    await expectEveryCallRefused(() => Promise.reject(Object.assign(new Error("Cannot find module '../../../generated/policy'"), { code: 'ERR_MODULE_NOT_FOUND' })));
+    await expectEveryCallRefused(() =>
+      Promise.reject(Object.assign(new Error("Cannot find module '../../../generated/policy'"), { code: 'ERR_MODULE_NOT_FOUND' })),
+    );
   });
 
   it('a module that throws while loading (synchronously, before any promise)', async () => {
-    await expectEveryCallRefused(() => { throw new SyntaxError('Unexpected token'); });
+    await expectEveryCallRefused(() => {
+      throw new SyntaxError('Unexpected token');
+    });
   });
 
   it('a module without a policy export, or not an object at all', async () => {
@@ -117,14 +121,21 @@ describe('through api.ts, as the Wix runtime calls it', () => {
     const emulator = createWixEmulator();
     const runtime = createWixRuntime({ fetch: emulator.fetch, appToken: devTokens.app });
     const { POST } = await import('../backend/api/elevate/api');
-    const response = await runtime.serve(new Request('https://app.example/functions/elevate', {
-      method: 'POST', headers: { authorization: token }, body: JSON.stringify(body),
-    }), POST);
+    const response = await runtime.serve(
+      new Request('https://app.example/functions/elevate', {
+        method: 'POST',
+        headers: { authorization: token },
+        body: JSON.stringify(body),
+      }),
+      POST,
+    );
     return { status: response.status, body: await response.json().catch(() => undefined), emulator };
   }
 
-  it('a generated module that fails to import is 503, not the runtime\'s 500', async () => {
-    vi.doMock('../generated/policy', () => { throw new Error('the generated module is broken'); });
+  it("a generated module that fails to import is 503, not the runtime's 500", async () => {
+    vi.doMock('../generated/policy', () => {
+      throw new Error('the generated module is broken');
+    });
     vi.resetModules();
     const reply = await postThroughApi(user, { module: 'ecom.orders', method: 'searchOrders', args: [{}] });
     expect(reply.status).toBe(503);
@@ -148,7 +159,15 @@ describe('through api.ts, as the Wix runtime calls it', () => {
 
 describe('no internal failure turns into an allow', () => {
   it('a decision-log sink that throws changes neither a denial nor an allow', async () => {
-    const bed = createTestBed({ gateway: { decisionLog: { write() { throw new Error('disk full'); } } } });
+    const bed = createTestBed({
+      gateway: {
+        decisionLog: {
+          write() {
+            throw new Error('disk full');
+          },
+        },
+      },
+    });
     const denied = await bed.call(visitor, 'ecom.orders', 'searchOrders', [{}]);
     expect(denied.status).toBe(403);
     const objectDenied = await bed.call(m1, 'ecom.orders', 'getOrder', ['o-4']);
@@ -158,7 +177,9 @@ describe('no internal failure turns into an allow', () => {
   });
 
   it('an SDK function that throws a non-HTTP error is 502, never a 200', async () => {
-    const throwing: SdkFunction = () => { throw new TypeError('Cannot read properties of undefined (reading \'x\')'); };
+    const throwing: SdkFunction = () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'x')");
+    };
     const bed = createTestBed({ policy: async () => ({ ...example(), sdkMethods: { ...generated.sdkMethods, 'ecom.orders.searchOrders': throwing } }) });
     const reply = await bed.call(user, 'ecom.orders', 'searchOrders', [{}]);
     expect(reply.status).toBe(502);
@@ -174,7 +195,11 @@ describe('no internal failure turns into an allow', () => {
       'stores.productsV3.getProduct': async () => ({ _id: 'p-001', visible: true, price: 10n }),
     };
     const bed = createTestBed({ policy: async () => ({ ...example(), sdkMethods: { ...generated.sdkMethods, ...cases } }) });
-    for (const [token, module, method, args] of [[m1, 'ecom.orders', 'getOrder', ['o-1']], [visitor, 'stores.productsV3', 'queryProducts', [{}]], [visitor, 'stores.productsV3', 'getProduct', ['p-001']]] as const) {
+    for (const [token, module, method, args] of [
+      [m1, 'ecom.orders', 'getOrder', ['o-1']],
+      [visitor, 'stores.productsV3', 'queryProducts', [{}]],
+      [visitor, 'stores.productsV3', 'getProduct', ['p-001']],
+    ] as const) {
       const reply = await bed.call(token, module, method, [...args]);
       expect([500, 502], method).toContain(reply.status);
       expect(reply.body.result).toBeUndefined();
@@ -182,17 +207,25 @@ describe('no internal failure turns into an allow', () => {
   });
 
   it('an engine that throws while deciding or checking an object is 500, and nothing is written', async () => {
-    vi.spyOn(PolicyEngine.prototype, 'resourcePermitted').mockImplementation(() => { throw new Error('matcher bug'); });
+    vi.spyOn(PolicyEngine.prototype, 'resourcePermitted').mockImplementation(() => {
+      throw new Error('matcher bug');
+    });
     const bed = createTestBed();
     expect((await bed.call(m1, 'ecom.orders', 'getOrder', ['o-1'])).status).toBe(500);
     expect((await bed.call(m1, 'ecom.orders', 'cancelOrder', ['o-1', {}])).status).toBe(500);
     expect(bed.upstream().map((r) => r.route)).not.toContain('cancelOrder');
-    vi.spyOn(PolicyEngine.prototype, 'decide').mockImplementation(() => { throw new Error('ability bug'); });
+    vi.spyOn(PolicyEngine.prototype, 'decide').mockImplementation(() => {
+      throw new Error('ability bug');
+    });
     expect((await bed.call(user, 'ecom.orders', 'searchOrders', [{}])).status).toBe(500);
   });
 
   it('a rate-limit store that throws refuses the limited call (500) and sends nothing to Wix', async () => {
-    const broken: RateLimitStore = { hit() { throw new Error('store down'); } };
+    const broken: RateLimitStore = {
+      hit() {
+        throw new Error('store down');
+      },
+    };
     const bed = createTestBed({ gateway: { rateLimits: broken } });
     const reply = await bed.call(m1, 'ecom.orders', 'cancelOrder', ['o-1', {}]);
     expect(reply.status).toBe(500);
@@ -200,7 +233,16 @@ describe('no internal failure turns into an allow', () => {
   });
 
   it('an identity cache that throws is never a pass', async () => {
-    const bed = createTestBed({ gateway: { identityCache: { get: async () => { throw new Error('cache down'); }, set: async () => undefined } } });
+    const bed = createTestBed({
+      gateway: {
+        identityCache: {
+          get: async () => {
+            throw new Error('cache down');
+          },
+          set: async () => undefined,
+        },
+      },
+    });
     const reply = await bed.call(user, 'ecom.orders', 'searchOrders', [{}]);
     expect(reply.status).toBeGreaterThanOrEqual(500);
     expect(bed.upstream()).toHaveLength(0);

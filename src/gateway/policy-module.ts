@@ -11,12 +11,9 @@ export interface PolicyModule {
   sdkMethods: Readonly<Record<string, SdkFunction>>;
 }
 
-export interface LoadedPolicy extends PolicyModule {}
+const unavailable = (reason: string) => new GatewayError('POLICY_UNAVAILABLE', 'The gateway policy is not available; every call is refused.', {}, reason);
 
-const unavailable = (reason: string) =>
-  new GatewayError('POLICY_UNAVAILABLE', 'The gateway policy is not available; every call is refused.', {}, reason);
-
-export async function verifyPolicyModule(load: () => Promise<PolicyModule>): Promise<LoadedPolicy> {
+export async function verifyPolicyModule(load: () => Promise<PolicyModule>): Promise<PolicyModule> {
   let mod: PolicyModule;
   try {
     mod = await load();

@@ -20,7 +20,7 @@ function bedWithClock(start = Date.parse('2026-01-01T00:00:00Z')) {
   return { bed, clock, cancel };
 }
 
-describe('rateLimit: 5/minute on members\' cancelOrder', () => {
+describe("rateLimit: 5/minute on members' cancelOrder", () => {
   it('the 6th cancel by m-1 within a minute is 429 RATE_LIMITED with Retry-After, and reaches nothing at Wix', async () => {
     const { bed, clock, cancel } = bedWithClock();
     for (let i = 0; i < 5; i++) {
@@ -38,7 +38,7 @@ describe('rateLimit: 5/minute on members\' cancelOrder', () => {
     expect(bed.log.entries.at(-1)).toMatchObject({ decision: 'deny', code: 'RATE_LIMITED', rule: 'member-cancels-own-unfulfilled-order', status: 429 });
   });
 
-  it('m-2 is unaffected by m-1\'s limit', async () => {
+  it("m-2 is unaffected by m-1's limit", async () => {
     const { cancel } = bedWithClock();
     for (let i = 0; i < 5; i++) expect((await cancel(m1, 'o-1')).status).toBe(200);
     expect((await cancel(m1, 'o-1')).status).toBe(429);
@@ -76,7 +76,8 @@ describe('rateLimit: 5/minute on members\' cancelOrder', () => {
   it('a limit of N admits exactly N requests that reach Wix', async () => {
     const { bed, cancel } = bedWithClock();
     const outcomes: { status: number; reachedWix: boolean }[] = [];
-    for (let i = 0; i < 12; i++) outcomes.push(await attempt(cancel, bed, ['o-3', 'o-4', 'o-1/x', 'o-1'][i % 4]!, i % 4 === 3 ? { restockAllItems: true } : {}));
+    for (let i = 0; i < 12; i++)
+      outcomes.push(await attempt(cancel, bed, ['o-3', 'o-4', 'o-1/x', 'o-1'][i % 4]!, i % 4 === 3 ? { restockAllItems: true } : {}));
     expect(outcomes.filter((o) => o.reachedWix)).toHaveLength(5);
     expect(outcomes.filter((o) => o.status === 429).length).toBeGreaterThan(0);
     expect(outcomes.filter((o) => o.status === 429).every((o) => !o.reachedWix)).toBe(true);
@@ -122,7 +123,7 @@ describe('the in-memory store', () => {
 });
 
 describe('the in-memory store when it is full', () => {
-  it('drops windows that ran out by their own length, not the new key\'s', () => {
+  it("drops windows that ran out by their own length, not the new key's", () => {
     const store = memoryRateLimitStore(2);
     store.hit('daily', 1, 86_400, 0);
     store.hit('other', 1, 86_400, 1000);

@@ -16,7 +16,10 @@ const MERCHANT_KEYS = new Set(['costRange', 'revenueDetails', 'cost', 'profit', 
 function keysIn(value: unknown, out = new Set<string>()): Set<string> {
   if (Array.isArray(value)) value.forEach((v) => keysIn(v, out));
   else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) { out.add(k); keysIn(v, out); }
+    for (const [k, v] of Object.entries(value)) {
+      out.add(k);
+      keysIn(v, out);
+    }
   }
   return out;
 }
@@ -56,16 +59,22 @@ describe('page caps cannot be dodged', () => {
     const runtime = createWixRuntime({ fetch: emulator.fetch, appToken: devTokens.app });
     vi.stubGlobal('fetch', emulator.fetch);
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
-    const response = await runtime.serve(new Request('https://app.example/functions/elevate', {
-      method: 'POST',
-      headers: { authorization: visitor },
-      body: '{"module":"stores.productsV3","method":"queryProducts","args":[{"cursorPaging":{"limit":0}}]}',
-    }), POST);
+    const response = await runtime.serve(
+      new Request('https://app.example/functions/elevate', {
+        method: 'POST',
+        headers: { authorization: visitor },
+        body: '{"module":"stores.productsV3","method":"queryProducts","args":[{"cursorPaging":{"limit":0}}]}',
+      }),
+      POST,
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(((await response.json()) as any).result.products.length).toBeLessThanOrEqual(50);
   });
-  afterEach(() => { vi.unstubAllGlobals(); vi.restoreAllMocks(); });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
 
   it.each([
     ['1e3 (the SDK says at most 100)', '{"cursorPaging":{"limit":1e3}}', 400],
@@ -125,16 +134,18 @@ describe('no filter or sort on merchant data, however the path is spelled', () =
     expect(bed.upstream()).toHaveLength(0);
   });
 
-  it('filters and sorts on fields the spec declares, in the SDK\'s spelling, still work', async () => {
+  it("filters and sorts on fields the spec declares, in the SDK's spelling, still work", async () => {
     const bed = createTestBed();
-    const reply = await bed.call(visitor, 'stores.productsV3', 'queryProducts', [{ filter: { _id: { $in: ['p-001', 'p-002', 'p-003'] } }, sort: [{ fieldName: 'slug' }] }]);
+    const reply = await bed.call(visitor, 'stores.productsV3', 'queryProducts', [
+      { filter: { _id: { $in: ['p-001', 'p-002', 'p-003'] } }, sort: [{ fieldName: 'slug' }] },
+    ]);
     expect(reply.status).toBe(200);
     expect(reply.body.result.products.map((p: any) => p._id).sort()).toEqual(['p-001', 'p-003']);
     // The SDK renames `_id` for REST, in filters and sort names alike.
     expect((bed.upstream()[0]!.payload as any).query.filter.$and[0]).toEqual({ id: { $in: ['p-001', 'p-002', 'p-003'] } });
   });
 
-  it('the REST spelling `id` is not the SDK\'s, so it is refused', async () => {
+  it("the REST spelling `id` is not the SDK's, so it is refused", async () => {
     const bed = createTestBed();
     const reply = await bed.call(visitor, 'stores.productsV3', 'queryProducts', [{ filter: { id: 'p-001' } }]);
     expect(reply.status).toBe(400);
@@ -168,13 +179,14 @@ rules:
     const bed = createTestBed({
       policy: await policyFromYaml(fieldsOnly),
       emulator: {
-        fault: (route) => route === 'queryProducts'
-          ? Response.json({
-            products: [{ id: 'p-001', name: 'x', visible: true, costRange: { minValue: { amount: '7.00' } } }],
-            pagingMetadata: { count: 1, cursors: {}, hasNext: false },
-            aggregationData: { results: [{ fieldPath: 'costRange.minValue.amount', scalar: { type: 'MAX', value: 99.5 } }] },
-          })
-          : undefined,
+        fault: (route) =>
+          route === 'queryProducts'
+            ? Response.json({
+                products: [{ id: 'p-001', name: 'x', visible: true, costRange: { minValue: { amount: '7.00' } } }],
+                pagingMetadata: { count: 1, cursors: {}, hasNext: false },
+                aggregationData: { results: [{ fieldPath: 'costRange.minValue.amount', scalar: { type: 'MAX', value: 99.5 } }] },
+              })
+            : undefined,
       },
     });
     const reply = await bed.call(visitor, 'stores.productsV3', 'queryProducts', [{}]);
@@ -186,9 +198,13 @@ rules:
 
 describe('writes: the cancel options', () => {
   it.each([
-    ['null', null], ['an array', [{ sendOrderCanceledEmail: true }]], ['a string', 'restockAllItems'],
-    ['a non-writable key', { restockAllItems: true }], ['a prototype key', JSON.parse('{"__proto__":{"restockAllItems":true}}')],
-    ['another order id inside the options', { id: 'o-4' }], ['a dotted key reaching a non-writable field', { 'customMessage.restockAllItems': true, restockAllItems: true }],
+    ['null', null],
+    ['an array', [{ sendOrderCanceledEmail: true }]],
+    ['a string', 'restockAllItems'],
+    ['a non-writable key', { restockAllItems: true }],
+    ['a prototype key', JSON.parse('{"__proto__":{"restockAllItems":true}}')],
+    ['another order id inside the options', { id: 'o-4' }],
+    ['a dotted key reaching a non-writable field', { 'customMessage.restockAllItems': true, restockAllItems: true }],
   ])('options as %s are 400 and nothing reaches Wix', async (_name, options) => {
     const bed = createTestBed();
     const reply = await bed.call(m1, 'ecom.orders', 'cancelOrder', ['o-1', options]);
@@ -205,20 +221,24 @@ describe('writes: the cancel options', () => {
     expect(bed.upstream()).toHaveLength(0);
   });
 
-  it('an order id smuggled after getOrder\'s own argument is 400 and nothing reaches Wix', async () => {
+  it("an order id smuggled after getOrder's own argument is 400 and nothing reaches Wix", async () => {
     const bed = createTestBed();
     const reply = await bed.call(m1, 'ecom.orders', 'getOrder', ['o-1', { id: 'o-4' }, 'o-4']);
     expect(reply.status).toBe(400);
     expect(bed.upstream()).toHaveLength(0);
   });
 
-  it.each([['o-2', 'a fulfilled own order'], ['o-4', 'another member\'s order'], ['o-9', 'a guest order'], ['O-1', 'an id in another case']])(
-    'cancelling %s (%s) is 403 and no cancel is sent', async (id) => {
-      const bed = createTestBed();
-      const reply = await bed.call(m1, 'ecom.orders', 'cancelOrder', [id, {}]);
-      expect(reply.status).toBe(403);
-      expect(bed.upstream().filter((r) => r.route === 'cancelOrder')).toHaveLength(0);
-    });
+  it.each([
+    ['o-2', 'a fulfilled own order'],
+    ['o-4', "another member's order"],
+    ['o-9', 'a guest order'],
+    ['O-1', 'an id in another case'],
+  ])('cancelling %s (%s) is 403 and no cancel is sent', async (id) => {
+    const bed = createTestBed();
+    const reply = await bed.call(m1, 'ecom.orders', 'cancelOrder', [id, {}]);
+    expect(reply.status).toBe(403);
+    expect(bed.upstream().filter((r) => r.route === 'cancelOrder')).toHaveLength(0);
+  });
 });
 
 describe('identity edge cases', () => {
@@ -252,7 +272,7 @@ describe('identity edge cases', () => {
     ['active as "true"', { ...ours, active: 'true', subjectType: 'MEMBER', subjectId: 'm-1' }, 503],
     ['no clientId', { active: true, subjectType: 'MEMBER', subjectId: 'm-1', instanceId: INSTANCE_ID }, 401],
     ['no instanceId (no app instance: Wix would not elevate)', { active: true, subjectType: 'MEMBER', subjectId: 'm-1', clientId: APP_ID }, 401],
-    ['another app\'s clientId', { active: true, subjectType: 'MEMBER', subjectId: 'm-1', clientId: 'another-app' }, 401],
+    ["another app's clientId", { active: true, subjectType: 'MEMBER', subjectId: 'm-1', clientId: 'another-app' }, 401],
     ['a clientId in another case', { active: true, subjectType: 'MEMBER', subjectId: 'm-1', clientId: APP_ID.toUpperCase() }, 401],
   ])('token-info with %s: searching orders is %i and no order leaves', async (_name, info, status) => {
     const bed = tokenInfoSays(info);
@@ -267,9 +287,12 @@ describe('identity edge cases', () => {
 describe('the wire contract for odd requests', () => {
   it.each(['GET', 'PUT', 'DELETE', 'OPTIONS'])('%s is a JSON 400 with X-Request-Id and one log line', async (method) => {
     const bed = createTestBed();
-    const response = await bed.runtime.serve(new Request('https://app.example/functions/elevate', { method, headers: { authorization: m1 } }), bed.gateway.handle);
+    const response = await bed.runtime.serve(
+      new Request('https://app.example/functions/elevate', { method, headers: { authorization: m1 } }),
+      bed.gateway.handle,
+    );
     expect(response.status).toBe(400);
-    const body = await response.json() as any;
+    const body = (await response.json()) as any;
     expect(body.error.requestId).toBe(response.headers.get('x-request-id'));
     expect(bed.log.entries).toHaveLength(1);
   });

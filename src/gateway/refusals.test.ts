@@ -11,7 +11,9 @@ import type { PolicyModule } from './policy-module';
 
 const m1 = devTokens.members['m-1'];
 let policy: PolicyModule;
-beforeAll(async () => { policy = await fixturePolicy('every-kind-of-call'); });
+beforeAll(async () => {
+  policy = await fixturePolicy('every-kind-of-call');
+});
 
 const wixSays = (status: number, code: string) => () => Response.json(applicationErrorBody(code, `SECRET ${code}`, 'SECRET detail'), { status });
 const OBJECT_ANSWERS: [string, (() => Response) | undefined][] = [
@@ -25,9 +27,14 @@ const OBJECT_ANSWERS: [string, (() => Response) | undefined][] = [
 /** The raw reply (status, headers but the request id, body text with its request id blanked). */
 async function raw(route: RouteName, answer: (() => Response) | undefined, body: unknown) {
   const bed = createTestBed({ policy, emulator: { fault: (r) => (r === route && answer ? answer() : undefined) } });
-  const response = await bed.runtime.serve(new Request('https://app.example/functions/elevate', {
-    method: 'POST', headers: { authorization: m1, 'content-type': 'application/json' }, body: JSON.stringify(body),
-  }), bed.gateway.handle);
+  const response = await bed.runtime.serve(
+    new Request('https://app.example/functions/elevate', {
+      method: 'POST',
+      headers: { authorization: m1, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+    bed.gateway.handle,
+  );
   const id = response.headers.get('x-request-id')!;
   const headers = [...response.headers.entries()].filter(([k]) => k !== 'x-request-id');
   return { status: response.status, headers, text: (await response.text()).replaceAll(id, '<id>'), sent: bed.upstream().map((r) => r.route) };
@@ -45,10 +52,10 @@ describe('a restricted read', () => {
   });
 
   it.each([
-    ['Wix 401 (the app\'s own token)', 401, 502, 'UPSTREAM_ERROR'],
-    ['Wix 429 (the app\'s quota)', 429, 503, 'UPSTREAM_UNAVAILABLE'],
+    ["Wix 401 (the app's own token)", 401, 502, 'UPSTREAM_ERROR'],
+    ["Wix 429 (the app's quota)", 429, 503, 'UPSTREAM_UNAVAILABLE'],
     ['Wix 500', 500, 502, 'UPSTREAM_ERROR'],
-  ])('%s is %i %s, not the object\'s refusal', async (_name, wixStatus, status, code) => {
+  ])("%s is %i %s, not the object's refusal", async (_name, wixStatus, status, code) => {
     const reply = await raw('getOrder', wixSays(wixStatus, 'X'), read);
     expect(reply.status).toBe(status);
     expect(JSON.parse(reply.text).error.code).toBe(code);

@@ -24,7 +24,10 @@ async function exampleWithLimits(limits: Partial<Limits>): Promise<PolicyModule>
 
 function post(body: BodyInit, headers: Record<string, string> = {}): Request {
   return new Request('https://app.example/functions/elevate', {
-    method: 'POST', headers: { authorization: visitor, ...headers }, body, duplex: 'half',
+    method: 'POST',
+    headers: { authorization: visitor, ...headers },
+    body,
+    duplex: 'half',
   } as RequestInit);
 }
 
@@ -32,17 +35,25 @@ function post(body: BodyInit, headers: Record<string, string> = {}): Request {
 function countedStream(total: number) {
   const chunk = new TextEncoder().encode('['.repeat(16 * 1024));
   const counter = { pulled: 0, chunks: Math.ceil(total / chunk.byteLength) };
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (counter.pulled >= counter.chunks) { controller.close(); return; }
-      counter.pulled++;
-      controller.enqueue(chunk);
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (counter.pulled >= counter.chunks) {
+          controller.close();
+          return;
+        }
+        counter.pulled++;
+        controller.enqueue(chunk);
+      },
     },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
   return { stream, counter };
 }
 
-afterEach(() => { vi.restoreAllMocks(); });
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('body bytes', () => {
   it('a streamed 10 MB body without Content-Length is refused with 413 after reading just past the limit', async () => {
@@ -112,7 +123,10 @@ describe('JSON depth', () => {
 
   it('brackets inside strings do not count as nesting (no false refusal)', async () => {
     const bed = createTestBed();
-    const reply = await bed.send(visitor, browse({ filter: { visible: true, slug: '[[[[[[[[[[[[[[[[[[[[{{{{{{{{{{{{{{{\\"[[[[' }, cursorPaging: { limit: 1 } }));
+    const reply = await bed.send(
+      visitor,
+      browse({ filter: { visible: true, slug: '[[[[[[[[[[[[[[[[[[[[{{{{{{{{{{{{{{{\\"[[[[' }, cursorPaging: { limit: 1 } }),
+    );
     expect(reply.status).toBe(200);
   });
 });
@@ -123,7 +137,10 @@ describe('argument count, string length, array length', () => {
     ['a string far longer than allowed', (l) => browse({ filter: { slug: 'x'.repeat(l.stringLength * 100) } })],
     ['a key far longer than allowed', (l) => browse({ filter: { ['k'.repeat(l.stringLength * 100)]: 1 } })],
     ['an array far longer than allowed', (l) => browse({ filter: { id: { $in: Array(l.arrayLength * 1000).fill('p-001') } } })],
-    ['an object with far more keys than allowed', (l) => browse({ filter: Object.fromEntries(Array.from({ length: l.arrayLength * 100 }, (_, i) => [`f${i}`, i])) })],
+    [
+      'an object with far more keys than allowed',
+      (l) => browse({ filter: Object.fromEntries(Array.from({ length: l.arrayLength * 100 }, (_, i) => [`f${i}`, i])) }),
+    ],
   ];
 
   it.each(cases)('%s is 400 before identity, decision or dispatch', async (_name, make) => {
@@ -140,10 +157,13 @@ describe('argument count, string length, array length', () => {
   it('just within every limit is served', async () => {
     const bed = createTestBed();
     const l = DEFAULT_LIMITS;
-    const reply = await bed.send(visitor, browse({
-      filter: { visible: true, slug: { $nin: Array(l.arrayLength).fill('y'.repeat(10)) }, handle: { $ne: 'x'.repeat(l.stringLength) } },
-      cursorPaging: { limit: 2 },
-    }));
+    const reply = await bed.send(
+      visitor,
+      browse({
+        filter: { visible: true, slug: { $nin: Array(l.arrayLength).fill('y'.repeat(10)) }, handle: { $ne: 'x'.repeat(l.stringLength) } },
+        cursorPaging: { limit: 2 },
+      }),
+    );
     expect(reply.status).toBe(200);
   });
 });

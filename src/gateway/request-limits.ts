@@ -46,7 +46,10 @@ export async function readBodyText(request: Request, limits: Limits): Promise<st
   if (chunks.length === 1) return decode(chunks[0]!);
   const bytes = new Uint8Array(size);
   let offset = 0;
-  for (const c of chunks) { bytes.set(c, offset); offset += c.byteLength; }
+  for (const c of chunks) {
+    bytes.set(c, offset);
+    offset += c.byteLength;
+  }
   return decode(bytes);
 }
 

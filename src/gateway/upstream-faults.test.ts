@@ -19,7 +19,8 @@ const user = devTokens.user;
 /** Text a Wix error might carry that must never reach the client. */
 const LEAKS = /SECRET|stack|at \w+ \(|\.js:\d+|https?:\/\/|wixapis|dev-[a-z]+-token|Bearer|internal\.wix|field violation/i;
 
-const fixture = () => policyFromYaml(`
+const fixture = () =>
+  policyFromYaml(`
 version: 1
 roles:
   visitor: { subjects: [VISITOR] }
@@ -45,10 +46,12 @@ rules:
     timeoutMs: 100
 `);
 
-const faultOn = (route: RouteName, action: 'hang' | 'error500' | (() => Response)) =>
-  (r: RouteName) => (r === route ? (typeof action === 'function' ? action() : action) : undefined);
+const faultOn = (route: RouteName, action: 'hang' | 'error500' | (() => Response)) => (r: RouteName) =>
+  r === route ? (typeof action === 'function' ? action() : action) : undefined;
 
-afterEach(() => { vi.useRealTimers(); });
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 /** With setTimeout faked, lets real asynchronous work (crypto, streams) run until `done` holds. */
 async function until(done: () => boolean): Promise<void> {
@@ -57,7 +60,7 @@ async function until(done: () => boolean): Promise<void> {
 }
 
 describe('a Wix call that does not answer', () => {
-  it('a read that hangs past the rule\'s timeoutMs is 504 UPSTREAM_TIMEOUT', async () => {
+  it("a read that hangs past the rule's timeoutMs is 504 UPSTREAM_TIMEOUT", async () => {
     const bed = createTestBed({ policy: await fixture(), emulator: { fault: faultOn('getProduct', 'hang') } });
     const started = Date.now();
     const reply = await bed.call(visitor, 'stores.productsV3', 'getProduct', ['p-001']);
@@ -90,7 +93,9 @@ describe('a Wix call that does not answer', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const bed = createTestBed({ policy: await fixture(), emulator: { fault: faultOn('queryProducts', 'hang') } });
     let settled = false;
-    const pending = bed.call(visitor, 'stores.productsV3', 'queryProducts', [{}]).finally(() => { settled = true; });
+    const pending = bed.call(visitor, 'stores.productsV3', 'queryProducts', [{}]).finally(() => {
+      settled = true;
+    });
     await until(() => bed.upstream().length === 1); // the call is out; its timer runs from here
     await vi.advanceTimersByTimeAsync(9_900);
     expect(settled).toBe(false);
@@ -105,20 +110,40 @@ describe('a Wix call that does not answer', () => {
 describe('Wix answers with an error', () => {
   it('a Wix 500 carrying a message, a stack, URLs and a token is 502 with { status, code } and none of them', async () => {
     const body = {
-      message: 'SECRET internal failure at Object.handle (/srv/internal.wix/orders.js:42:7) calling https://internal.wix/orders with Bearer dev-app-token-2d8f6b4a0c9e',
-      details: { applicationError: { code: 'INTERNAL_ERROR', description: 'SECRET stack: Error\n    at run (/srv/a.js:1:1)', data: { url: 'https://www.wixapis.com/x' } } },
+      message:
+        'SECRET internal failure at Object.handle (/srv/internal.wix/orders.js:42:7) calling https://internal.wix/orders with Bearer dev-app-token-2d8f6b4a0c9e',
+      details: {
+        applicationError: {
+          code: 'INTERNAL_ERROR',
+          description: 'SECRET stack: Error\n    at run (/srv/a.js:1:1)',
+          data: { url: 'https://www.wixapis.com/x' },
+        },
+      },
     };
     const bed = createTestBed({ emulator: { fault: faultOn('searchOrders', () => Response.json(body, { status: 500 })) } });
     const reply = await bed.call(user, 'ecom.orders', 'searchOrders', [{}]);
     expect(reply.status).toBe(502);
-    expect(reply.body.error).toEqual({ code: 'UPSTREAM_ERROR', message: 'Wix answered 500.', requestId: expect.any(String), upstream: { status: 500, code: 'INTERNAL_ERROR' } });
+    expect(reply.body.error).toEqual({
+      code: 'UPSTREAM_ERROR',
+      message: 'Wix answered 500.',
+      requestId: expect.any(String),
+      upstream: { status: 500, code: 'INTERNAL_ERROR' },
+    });
     expect(JSON.stringify(reply.body)).not.toMatch(LEAKS);
     expect(JSON.stringify(bed.log.entries)).not.toMatch(LEAKS);
   });
 
   it('a Wix validation error (details.validationError, no application code) is 502 with its status only', async () => {
     // Wix refusing what the SDK's types allow (a rule it keeps on its servers): a 400 with field violations.
-    const bed = createTestBed({ emulator: { fault: faultOn('searchOrders', () => Response.json(validationErrorBody([{ field: 'search.cursorPaging', description: 'not supported', violatedRule: 'INVALID_ARGUMENT' }]), { status: 400 })) } });
+    const bed = createTestBed({
+      emulator: {
+        fault: faultOn('searchOrders', () =>
+          Response.json(validationErrorBody([{ field: 'search.cursorPaging', description: 'not supported', violatedRule: 'INVALID_ARGUMENT' }]), {
+            status: 400,
+          }),
+        ),
+      },
+    });
     const reply = await bed.call(user, 'ecom.orders', 'searchOrders', [{}]);
     expect(reply.status).toBe(502);
     expect(reply.body.error.upstream).toEqual({ status: 400 });
@@ -126,8 +151,14 @@ describe('Wix answers with an error', () => {
   });
 
   it.each([
-    ['an HTML 503 page', () => new Response('<html>SECRET upstream https://internal.wix down</html>', { status: 503, headers: { 'content-type': 'text/html' } })],
-    ['an application code that is not a code', () => Response.json({ message: 'x', details: { applicationError: { code: 'SECRET https://internal.wix <script>' } } }, { status: 409 })],
+    [
+      'an HTML 503 page',
+      () => new Response('<html>SECRET upstream https://internal.wix down</html>', { status: 503, headers: { 'content-type': 'text/html' } }),
+    ],
+    [
+      'an application code that is not a code',
+      () => Response.json({ message: 'x', details: { applicationError: { code: 'SECRET https://internal.wix <script>' } } }, { status: 409 }),
+    ],
   ])('%s is 502 with the status only', async (_name, make) => {
     const bed = createTestBed({ emulator: { fault: faultOn('searchOrders', make) } });
     const reply = await bed.call(user, 'ecom.orders', 'searchOrders', [{}]);
@@ -137,14 +168,18 @@ describe('Wix answers with an error', () => {
     expect(JSON.stringify(reply.body)).not.toMatch(LEAKS);
   });
 
-  it('a 429 from Wix (the app\'s quota) is 503 UPSTREAM_UNAVAILABLE with nothing of Wix\'s answer', async () => {
+  it("a 429 from Wix (the app's quota) is 503 UPSTREAM_UNAVAILABLE with nothing of Wix's answer", async () => {
     const bed = createTestBed({ emulator: { fault: faultOn('searchOrders', () => Response.json({ message: 'SECRET quota' }, { status: 429 })) } });
     const reply = await bed.call(user, 'ecom.orders', 'searchOrders', [{}]);
     expect(reply.status).toBe(503);
-    expect(reply.body.error).toEqual({ code: 'UPSTREAM_UNAVAILABLE', message: 'Wix is limiting this app\'s calls right now; try again later.', requestId: expect.any(String) });
+    expect(reply.body.error).toEqual({
+      code: 'UPSTREAM_UNAVAILABLE',
+      message: "Wix is limiting this app's calls right now; try again later.",
+      requestId: expect.any(String),
+    });
   });
 
-  it('a 200 that is not the method\'s shape is 502, never passed through unchecked', async () => {
+  it("a 200 that is not the method's shape is 502, never passed through unchecked", async () => {
     const bed = createTestBed({
       emulator: { fault: faultOn('queryProducts', () => Response.json({ items: [{ visible: false, costRange: { min: 1 } }] })) },
     });
@@ -162,9 +197,14 @@ describe('Wix answers with an error', () => {
     };
     const runtime = createWixRuntime({ fetch: failing, appToken: devTokens.app });
     const gateway = createGateway({ appId: APP_ID, policy: async () => generated as PolicyModule, fetch: emulator.fetch, decisionLog: memorySink() });
-    const response = await runtime.serve(new Request('https://app.example/functions/elevate', {
-      method: 'POST', headers: { authorization: user }, body: JSON.stringify({ module: 'ecom.orders', method: 'searchOrders', args: [{}] }),
-    }), gateway.handle);
+    const response = await runtime.serve(
+      new Request('https://app.example/functions/elevate', {
+        method: 'POST',
+        headers: { authorization: user },
+        body: JSON.stringify({ module: 'ecom.orders', method: 'searchOrders', args: [{}] }),
+      }),
+      gateway.handle,
+    );
     expect(response.status).toBe(502);
     const text = await response.text();
     expect(JSON.parse(text).error.code).toBe('UPSTREAM_ERROR');
@@ -213,7 +253,9 @@ describe('token-info failures are 401 or 503, never a pass', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const bed = createTestBed({ emulator: { fault: faultOn('token-info', 'hang') } });
     let settled = false;
-    const pending = bed.call(user, 'ecom.orders', 'searchOrders', [{}]).finally(() => { settled = true; });
+    const pending = bed.call(user, 'ecom.orders', 'searchOrders', [{}]).finally(() => {
+      settled = true;
+    });
     await until(() => bed.tokenInfoRequests().length === 1);
     await vi.advanceTimersByTimeAsync(4_900);
     expect(settled).toBe(false);
@@ -225,7 +267,13 @@ describe('token-info failures are 401 or 503, never a pass', () => {
   });
 
   it('token-info unreachable (the fetch throws) is 503', async () => {
-    const bed = createTestBed({ gateway: { fetch: async () => { throw new TypeError('fetch failed'); } } });
+    const bed = createTestBed({
+      gateway: {
+        fetch: async () => {
+          throw new TypeError('fetch failed');
+        },
+      },
+    });
     const reply = await bed.call(user, 'ecom.orders', 'searchOrders', [{}]);
     expect(reply.status).toBe(503);
     expect(bed.upstream()).toHaveLength(0);

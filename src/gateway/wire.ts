@@ -8,14 +8,13 @@ export const callRequestSchema = z.strictObject({
   args: z.optional(z.array(z.unknown())),
 });
 
-export type CallRequest = z.infer<typeof callRequestSchema>;
-
 /** Says which field of the request is wrong, in the words of the contract. */
 export function describeWireIssue(error: z.core.$ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid request';
   const field = issue.path.length ? issue.path.join('.') : 'body';
-  if (issue.code === 'unrecognized_keys') return `unknown field(s) ${(issue as { keys: string[] }).keys.map((k) => `"${k}"`).join(', ')}: the body is { module, method, args }`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown field(s) ${(issue as { keys: string[] }).keys.map((k) => `"${k}"`).join(', ')}: the body is { module, method, args }`;
   if (issue.code === 'invalid_type') return `${field}: expected ${(issue as { expected: string }).expected}`;
   return `${field}: ${issue.message}`;
 }

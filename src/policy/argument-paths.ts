@@ -21,9 +21,18 @@ export function argumentPathProblem(signature: Signature, path: string): string 
     const names = new Set<string>();
     const visit = (schema: ArgumentSchema) => {
       const s = resolveSchema(schema, signature.defs);
-      if ('anyOf' in s) { s.anyOf.forEach(visit); return; }
-      if (s.type === 'json' || s.type === 'filter') { next.push({ type: 'json' }); return; }
-      if (s.type === 'array') { if (/^(0|[1-9][0-9]*)$/.test(segment)) next.push(s.items); return; }
+      if ('anyOf' in s) {
+        s.anyOf.forEach(visit);
+        return;
+      }
+      if (s.type === 'json' || s.type === 'filter') {
+        next.push({ type: 'json' });
+        return;
+      }
+      if (s.type === 'array') {
+        if (/^(0|[1-9][0-9]*)$/.test(segment)) next.push(s.items);
+        return;
+      }
       if (s.type !== 'object') return;
       Object.keys(s.properties).forEach((k) => names.add(k));
       if (Object.hasOwn(s.properties, segment)) next.push(s.properties[segment]!);
@@ -32,9 +41,7 @@ export function argumentPathProblem(signature: Signature, path: string): string 
     current.forEach(visit);
     if (next.length === 0) {
       const at = segments.slice(0, i).join('.');
-      return names.size
-        ? `${path}: "${segment}" is not a field of ${at}${didYouMean(segment, names)}`
-        : `${path}: ${at} has no fields`;
+      return names.size ? `${path}: "${segment}" is not a field of ${at}${didYouMean(segment, names)}` : `${path}: ${at} has no fields`;
     }
     current = next;
   }

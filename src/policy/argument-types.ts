@@ -20,21 +20,26 @@ export function printSchema(schema: ArgumentSchema, ref: (name: string) => strin
       if (schema.enum) return `${schema.enum.map((v) => JSON.stringify(v)).join(' | ')}${nullable}`;
       // A Date crosses JSON as its ISO string, which is what the gateway accepts.
       return `${schema.format === 'date-time' ? 'string | Date' : 'string'}${nullable}`;
-    case 'number': return `${schema.const !== undefined ? String(schema.const) : 'number'}${nullable}`;
-    case 'boolean': return `${schema.const !== undefined ? String(schema.const) : 'boolean'}${nullable}`;
-    case 'array': return `(${printSchema(schema.items, ref)})[]${nullable}`;
+    case 'number':
+      return `${schema.const !== undefined ? String(schema.const) : 'number'}${nullable}`;
+    case 'boolean':
+      return `${schema.const !== undefined ? String(schema.const) : 'boolean'}${nullable}`;
+    case 'array':
+      return `(${printSchema(schema.items, ref)})[]${nullable}`;
     case 'object': {
       const required = new Set(schema.required ?? []);
-      const members = Object.entries(schema.properties)
-        .map(([name, s]) => `${key(name)}${required.has(name) ? '' : '?'}: ${printSchema(s, ref)}`);
+      const members = Object.entries(schema.properties).map(([name, s]) => `${key(name)}${required.has(name) ? '' : '?'}: ${printSchema(s, ref)}`);
       const body = `{ ${members.join('; ')}${members.length ? ' ' : ''}}`;
       const rest = schema.additionalProperties ? `{ [key: string]: ${printSchema(schema.additionalProperties, ref)} }` : '';
       const type = rest ? (members.length ? `${body} & ${rest}` : rest) : body;
       return nullable ? `(${type}) | null` : type;
     }
-    case 'filter': return `OpenFilter${nullable}`;
-    case 'json': return 'Json';
-    case 'never': return 'never';
+    case 'filter':
+      return `OpenFilter${nullable}`;
+    case 'json':
+      return 'Json';
+    case 'never':
+      return 'never';
   }
 }
 

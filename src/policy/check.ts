@@ -35,10 +35,19 @@ const APP_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  */
 export function appIdProblems(project: string): Diagnostic[] {
   const file = join(project, 'wix.config.json');
-  const problem = (message: string): Diagnostic[] => [{ severity: 'error', file: relative(process.cwd(), file) || file, line: 1, column: 1, code: 'app-id', message }];
-  if (!existsSync(file)) return problem('no wix.config.json: the gateway needs the app\'s id (Wix\'s runtime passes it as import.meta.env.APP_ID) to refuse tokens issued for other apps');
+  const problem = (message: string): Diagnostic[] => [
+    { severity: 'error', file: relative(process.cwd(), file) || file, line: 1, column: 1, code: 'app-id', message },
+  ];
+  if (!existsSync(file))
+    return problem(
+      "no wix.config.json: the gateway needs the app's id (Wix's runtime passes it as import.meta.env.APP_ID) to refuse tokens issued for other apps",
+    );
   let config: unknown;
-  try { config = JSON.parse(readFileSync(file, 'utf8')); } catch { return problem('wix.config.json is not JSON'); }
+  try {
+    config = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return problem('wix.config.json is not JSON');
+  }
   const appId = config !== null && typeof config === 'object' ? (config as { appId?: unknown }).appId : undefined;
   if (appId === undefined) return problem('wix.config.json has no "appId": the gateway needs the app\'s id to refuse tokens issued for other apps');
   if (typeof appId !== 'string' || !APP_ID.test(appId)) return problem('wix.config.json\'s "appId" is not an app id (a GUID, as the Wix CLI writes it)');
@@ -60,9 +69,23 @@ export async function checkPolicy(options: CheckOptions = {}): Promise<CheckResu
   if (generated !== false) {
     const expected = await generatePolicyModule(policy);
     if (!existsSync(generated)) {
-      diagnostics.push({ severity: 'error', file: generated, line: 1, column: 1, code: 'generated-missing', message: `the generated policy module is missing: run \`elevate build --policies ${dir} --out ${generated}\`` });
+      diagnostics.push({
+        severity: 'error',
+        file: generated,
+        line: 1,
+        column: 1,
+        code: 'generated-missing',
+        message: `the generated policy module is missing: run \`elevate build --policies ${dir} --out ${generated}\``,
+      });
     } else if (readFileSync(generated, 'utf8') !== expected) {
-      diagnostics.push({ severity: 'error', file: generated, line: 1, column: 1, code: 'generated-stale', message: `the generated policy module is stale (it differs from what the policy compiles to): run \`elevate build --policies ${dir} --out ${generated}\` (npm run policy:build)` });
+      diagnostics.push({
+        severity: 'error',
+        file: generated,
+        line: 1,
+        column: 1,
+        code: 'generated-stale',
+        message: `the generated policy module is stale (it differs from what the policy compiles to): run \`elevate build --policies ${dir} --out ${generated}\` (npm run policy:build)`,
+      });
     }
   }
   return { diagnostics: sorted(diagnostics), accepted: lint.accepted, policy };

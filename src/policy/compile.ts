@@ -1,6 +1,14 @@
 // Validated YAML → the compiled policy the gateway runs. Every semantic error is reported at the
 // file:line:column that caused it; a policy with errors produces no compiled policy at all.
-import { DEFAULT_LIMITS, POLICY_FORMAT, SUBJECT_TYPES, type CompiledPolicy, type CompiledRule, type Limits, type SubjectType } from '../contract/compiled-policy';
+import {
+  DEFAULT_LIMITS,
+  POLICY_FORMAT,
+  SUBJECT_TYPES,
+  type CompiledPolicy,
+  type CompiledRule,
+  type Limits,
+  type SubjectType,
+} from '../contract/compiled-policy';
 import type { MethodDescription, MethodInfo } from '../sdk/method-info';
 import { compileConditions, ConditionSyntaxError, type Conditions } from '../conditions/strict-matcher';
 import { placeholderAttribute, placeholdersIn, CALLER_ATTRIBUTES } from '../conditions/placeholders';
@@ -28,7 +36,9 @@ type Where = (path: (string | number)[], key?: boolean) => { file: string; line:
 export async function compilePolicy(files: LoadedFile[], diagnostics: Diagnostic[] = []): Promise<CompileResult> {
   const error = (at: { file: string; line: number; column: number }, code: string, message: string, rule?: string) =>
     diagnostics.push({ severity: 'error', ...at, code, message, ...(rule ? { rule } : {}) });
-  const whereIn = (f: LoadedFile): Where => (path, key) => ({ file: f.file, ...locate(f, path, key) });
+  const whereIn =
+    (f: LoadedFile): Where =>
+    (path, key) => ({ file: f.file, ...locate(f, path, key) });
 
   if (files.length === 0) {
     error({ file: 'policies', line: 1, column: 1 }, 'no-policy', 'no policy files found (policies/*.yaml): nothing would be allowed');
@@ -141,7 +151,12 @@ export async function compilePolicy(files: LoadedFile[], diagnostics: Diagnostic
     for (const p of placeholdersIn(value)) {
       if (!placeholderAttribute(p) || !/^\$\{caller\.[A-Za-z]+\}$/.test(p)) {
         ok = false;
-        error(where([key]), 'placeholder', `${key}: "${p}" names no caller attribute (use one of ${CALLER_ATTRIBUTES.map((a) => `\${caller.${a}}`).join(', ')})`, ruleId);
+        error(
+          where([key]),
+          'placeholder',
+          `${key}: "${p}" names no caller attribute (use one of ${CALLER_ATTRIBUTES.map((a) => `\${caller.${a}}`).join(', ')})`,
+          ruleId,
+        );
       }
     }
     return ok;
@@ -164,9 +179,16 @@ export async function compilePolicy(files: LoadedFile[], diagnostics: Diagnostic
       const effect = r.allow !== undefined ? 'allow' : 'deny';
       const call = (r.allow ?? r.deny)!;
       const compiled: CompiledRule = {
-        id: r.id, description: r.description, effect, roles: r.roles, call, source: at,
+        id: r.id,
+        description: r.description,
+        effect,
+        roles: r.roles,
+        call,
+        source: at,
       };
-      if (r.when) { if (checkConditions(r.when, where, 'when', r.id)) compiled.when = r.when; }
+      if (r.when) {
+        if (checkConditions(r.when, where, 'when', r.id)) compiled.when = r.when;
+      }
       if (r.justification) compiled.justification = r.justification;
 
       if (effect === 'deny') {
@@ -178,11 +200,15 @@ export async function compilePolicy(files: LoadedFile[], diagnostics: Diagnostic
       }
 
       const info = await resolveMethod(call, where(['allow']), r.id);
-      if (r.resource) { if (checkConditions(r.resource, where, 'resource', r.id)) compiled.resource = r.resource; }
+      if (r.resource) {
+        if (checkConditions(r.resource, where, 'resource', r.id)) compiled.resource = r.resource;
+      }
       if (r.fields) compiled.fields = r.fields;
       if (r.cap !== undefined) compiled.cap = r.cap;
       if (r.writable) compiled.writable = r.writable;
-      if (r.presets) { if (checkPlaceholders(r.presets, where, 'presets', r.id)) compiled.presets = r.presets; }
+      if (r.presets) {
+        if (checkPlaceholders(r.presets, where, 'presets', r.id)) compiled.presets = r.presets;
+      }
       if (r.timeoutMs !== undefined) compiled.timeoutMs = r.timeoutMs;
       if (r.rateLimit) compiled.rateLimit = { ...parseRate(r.rateLimit)!, text: r.rateLimit };
       if (r.preload) compiled.preload = r.preload;
@@ -197,11 +223,22 @@ export async function compilePolicy(files: LoadedFile[], diagnostics: Diagnostic
           const refined = methods[call];
           if (!refined) return;
           if (r.cap !== undefined && refined.kind !== 'list') {
-            error(where(['cap'], true), 'cap-not-list', `cap applies to list calls (query…/search… with a query and a list of items); ${call} is not one`, r.id);
+            error(
+              where(['cap'], true),
+              'cap-not-list',
+              `cap applies to list calls (query…/search… with a query and a list of items); ${call} is not one`,
+              r.id,
+            );
           }
           if (r.cap !== undefined && refined.kind === 'list') {
             const max = largestPage(refined);
-            if (max !== undefined && r.cap > max) error(where(['cap']), 'cap-above-maximum', `cap ${r.cap} is above the largest page ${call} takes (${max}, the SDK's own maximum): Wix would refuse it`, r.id);
+            if (max !== undefined && r.cap > max)
+              error(
+                where(['cap']),
+                'cap-above-maximum',
+                `cap ${r.cap} is above the largest page ${call} takes (${max}, the SDK's own maximum): Wix would refuse it`,
+                r.id,
+              );
           }
           if (r.preload !== undefined) {
             if (refined.kind !== 'write-one') {
@@ -211,14 +248,29 @@ export async function compilePolicy(files: LoadedFile[], diagnostics: Diagnostic
             if (preInfo && preInfo.kind !== 'read-one') {
               error(where(['preload']), 'preload-not-read', `preload must be a read of one object by id; ${r.preload} is a ${preInfo.kind} call`, r.id);
             } else if (preInfo && preInfo.pathArgs.join() !== refined.pathArgs.join()) {
-              error(where(['preload']), 'preload-mismatch', `${r.preload} takes its id from args ${preInfo.pathArgs.join(', ')} but ${call} from args ${refined.pathArgs.join(', ')}`, r.id);
+              error(
+                where(['preload']),
+                'preload-mismatch',
+                `${r.preload} takes its id from args ${preInfo.pathArgs.join(', ')} but ${call} from args ${refined.pathArgs.join(', ')}`,
+                r.id,
+              );
             }
           }
           if (r.resource && refined.kind === 'write-one' && !r.preload) {
-            error(where(['resource'], true), 'resource-needs-preload', `a resource condition on a write addressed by id needs "preload": the read that loads the target first`, r.id);
+            error(
+              where(['resource'], true),
+              'resource-needs-preload',
+              `a resource condition on a write addressed by id needs "preload": the read that loads the target first`,
+              r.id,
+            );
           }
           if (r.resource && (refined.kind === 'read' || refined.kind === 'write')) {
-            error(where(['resource'], true), 'resource-unenforceable', `${call} neither returns one object by id nor lists objects: a resource condition cannot be enforced on it`, r.id);
+            error(
+              where(['resource'], true),
+              'resource-unenforceable',
+              `${call} neither returns one object by id nor lists objects: a resource condition cannot be enforced on it`,
+              r.id,
+            );
           }
         });
       }
@@ -229,12 +281,19 @@ export async function compilePolicy(files: LoadedFile[], diagnostics: Diagnostic
   // Allow rules that an unconditional deny makes unreachable for every one of their roles.
   for (const rule of rules) {
     if (rule.effect !== 'allow') continue;
-    const blocked = rule.roles.every((role) => rules.some((d) =>
-      d.effect === 'deny' && !d.when && matchesCallPattern(d.call, rule.call) &&
-      d.roles.some((dr) => (expanded.get(role) ?? [role]).includes(dr))));
+    const blocked = rule.roles.every((role) =>
+      rules.some(
+        (d) => d.effect === 'deny' && !d.when && matchesCallPattern(d.call, rule.call) && d.roles.some((dr) => (expanded.get(role) ?? [role]).includes(dr)),
+      ),
+    );
     if (blocked) {
       const denier = rules.find((d) => d.effect === 'deny' && !d.when && matchesCallPattern(d.call, rule.call))!;
-      error(rule.source, 'unreachable-rule', `rule "${rule.id}" can never allow anything: deny rule "${denier.id}" always refuses ${rule.call} for its roles`, rule.id);
+      error(
+        rule.source,
+        'unreachable-rule',
+        `rule "${rule.id}" can never allow anything: deny rule "${denier.id}" always refuses ${rule.call} for its roles`,
+        rule.id,
+      );
     }
   }
 
@@ -268,11 +327,13 @@ function largestPage(info: MethodInfo): number | undefined {
   const { paging } = queryShape(info.signature, info.list!.queryArg);
   const query = resolveSchema(info.signature.params[info.list!.queryArg]!, info.signature.defs);
   if (!('type' in query) || query.type !== 'object') return undefined;
-  const maxima = paging.map((form) => {
-    const p = resolveSchema(query.properties[form]!, info.signature.defs);
-    const limit = 'type' in p && p.type === 'object' && p.properties.limit ? resolveSchema(p.properties.limit, info.signature.defs) : undefined;
-    return limit && 'type' in limit && limit.type === 'number' ? limit.maximum : undefined;
-  }).filter((m): m is number => m !== undefined);
+  const maxima = paging
+    .map((form) => {
+      const p = resolveSchema(query.properties[form]!, info.signature.defs);
+      const limit = 'type' in p && p.type === 'object' && p.properties.limit ? resolveSchema(p.properties.limit, info.signature.defs) : undefined;
+      return limit && 'type' in limit && limit.type === 'number' ? limit.maximum : undefined;
+    })
+    .filter((m): m is number => m !== undefined);
   return maxima.length ? Math.min(...maxima) : undefined;
 }
 

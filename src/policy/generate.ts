@@ -17,17 +17,19 @@ function identifier(call: string): string {
  */
 function printPolicy(policy: CompiledPolicy): string {
   const marks = new Map<string, string>();
-  const methods = Object.fromEntries(Object.entries(policy.methods).map(([call, info], i) => {
-    const mark = `@@signature-${i}@@`;
-    // Keys in their own order: the module's digest is over the policy as the gateway loads it.
-    const members = Object.entries(info.signature).map(([key, value]) => {
-      if (key !== 'defs') return `        ${JSON.stringify(key)}: ${JSON.stringify(value)}`;
-      const defLines = Object.entries(value as object).map(([name, schema]) => `          ${JSON.stringify(name)}: ${JSON.stringify(schema)}`);
-      return defLines.length ? `        "defs": {\n${defLines.join(',\n')}\n        }` : '        "defs": {}';
-    });
-    marks.set(JSON.stringify(mark), ['{', members.join(',\n'), '      }'].join('\n'));
-    return [call, { ...info, signature: mark }];
-  }));
+  const methods = Object.fromEntries(
+    Object.entries(policy.methods).map(([call, info], i) => {
+      const mark = `@@signature-${i}@@`;
+      // Keys in their own order: the module's digest is over the policy as the gateway loads it.
+      const members = Object.entries(info.signature).map(([key, value]) => {
+        if (key !== 'defs') return `        ${JSON.stringify(key)}: ${JSON.stringify(value)}`;
+        const defLines = Object.entries(value as object).map(([name, schema]) => `          ${JSON.stringify(name)}: ${JSON.stringify(schema)}`);
+        return defLines.length ? `        "defs": {\n${defLines.join(',\n')}\n        }` : '        "defs": {}';
+      });
+      marks.set(JSON.stringify(mark), ['{', members.join(',\n'), '      }'].join('\n'));
+      return [call, { ...info, signature: mark }];
+    }),
+  );
   let text = JSON.stringify({ ...policy, methods }, null, 2);
   for (const [mark, printed] of marks) text = text.replace(mark, () => printed);
   return text;

@@ -36,7 +36,10 @@ describe('risk/list-condition-not-filterable', () => {
     expect(found[0]!.message).toContain('a page shorter than asked tells the caller that excluded objects matched its filter');
   });
 
-  it.each([['{ visible: true }'], ['{ slug: { $in: [a, b] }, visible: { $ne: false } }'], ['{ _id: "${caller.id}" }']])('is silent when all of %s goes into the filter', async (resource) => {
-    expect(await warnings(resource)).toEqual([]);
-  });
+  it.each([['{ visible: true }'], ['{ slug: { $in: [a, b] }, visible: { $ne: false } }'], ['{ _id: "${caller.id}" }']])(
+    'is silent when all of %s goes into the filter',
+    async (resource) => {
+      expect(await warnings(resource)).toEqual([]);
+    },
+  );
 });

@@ -25,12 +25,10 @@ export interface LintResult {
   accepted: Diagnostic[];
 }
 
-const isWrite = (info: MethodInfo) =>
-  info.kind === 'write' || info.kind === 'write-one' || (info.kind !== 'list' && info.httpMethod !== 'GET');
+const isWrite = (info: MethodInfo) => info.kind === 'write' || info.kind === 'write-one' || (info.kind !== 'list' && info.httpMethod !== 'GET');
 
 /** The roles held by a subject type, inheritance expanded (as the compiler computed them). */
-const heldBy = (policy: CompiledPolicy, subjects: ('VISITOR' | 'MEMBER')[]) =>
-  new Set(subjects.flatMap((s) => policy.subjectRoles[s] ?? []));
+const heldBy = (policy: CompiledPolicy, subjects: ('VISITOR' | 'MEMBER')[]) => new Set(subjects.flatMap((s) => policy.subjectRoles[s] ?? []));
 
 /** Position of a key of a rule in its file, when the loaded files are at hand. */
 function positionOf(rule: CompiledRule, key: string, files: LoadedFile[]): { file: string; line: number; column: number } {
@@ -53,28 +51,44 @@ export function lintPolicy(policy: CompiledPolicy, files: LoadedFile[] = []): Li
     const info = policy.methods[rule.call];
     if (!info) continue;
     if ((info.pathArgs.length > 0 || info.kind === 'read-one' || info.kind === 'write-one') && !rule.resource) {
-      warn(rule, 'allow', RISK_CODES.idWithoutResource,
+      warn(
+        rule,
+        'allow',
+        RISK_CODES.idWithoutResource,
         `rule "${rule.id}": ${rule.call} is an elevated ${isWrite(info) ? 'write' : 'read'} addressed by an id the caller chooses, with no resource condition: ` +
-        'any id reaches any object (add e.g. `resource: { buyerInfo.memberId: "${caller.id}" }`, or a `justification:`)');
+          'any id reaches any object (add e.g. `resource: { buyerInfo.memberId: "${caller.id}" }`, or a `justification:`)',
+      );
     }
     const publicHolders = rule.roles.filter((r) => publicRoles.has(r));
     if (isWrite(info) && publicHolders.length > 0 && !rule.when && !rule.resource) {
-      warn(rule, 'allow', RISK_CODES.unconditionalPublicWrite,
-        `rule "${rule.id}": ${rule.call} writes, and role ${publicHolders.map((r) => `"${r}"`).join(', ')} (held by visitors or members) may call it without any condition (add \`when\` or \`resource\`, or a \`justification:\`)`);
+      warn(
+        rule,
+        'allow',
+        RISK_CODES.unconditionalPublicWrite,
+        `rule "${rule.id}": ${rule.call} writes, and role ${publicHolders.map((r) => `"${r}"`).join(', ')} (held by visitors or members) may call it without any condition (add \`when\` or \`resource\`, or a \`justification:\`)`,
+      );
     }
     if (info.kind === 'list' && info.list && rule.resource) {
       const pushed = { complete: true };
       conditionsToFilter(rule.resource, ANY_CALLER, queryShape(info.signature, info.list.queryArg).filter, pushed);
       if (!pushed.complete) {
-        warn(rule, 'resource', RISK_CODES.listConditionNotFilterable,
+        warn(
+          rule,
+          'resource',
+          RISK_CODES.listConditionNotFilterable,
           `rule "${rule.id}": part of the resource condition cannot go into ${rule.call}'s Wix filter (its query spec does not declare those fields or operators filterable): ` +
-          'Wix also returns objects the rule excludes, the gateway drops them, and a page shorter than asked tells the caller that excluded objects matched its filter (condition on filterable fields, or a `justification:`)');
+            'Wix also returns objects the rule excludes, the gateway drops them, and a page shorter than asked tells the caller that excluded objects matched its filter (condition on filterable fields, or a `justification:`)',
+        );
       }
     }
     const visitorHolders = rule.roles.filter((r) => visitorRoles.has(r));
     if (visitorHolders.length > 0 && !rule.fields) {
-      warn(rule, 'allow', RISK_CODES.wholeObjectsToVisitors,
-        `rule "${rule.id}": visitors (role ${visitorHolders.map((r) => `"${r}"`).join(', ')}) receive whole ${rule.call} objects with no field rule (add \`fields: { allow: [...] }\` or \`fields: { deny: [...] }\`, or a \`justification:\`)`);
+      warn(
+        rule,
+        'allow',
+        RISK_CODES.wholeObjectsToVisitors,
+        `rule "${rule.id}": visitors (role ${visitorHolders.map((r) => `"${r}"`).join(', ')}) receive whole ${rule.call} objects with no field rule (add \`fields: { allow: [...] }\` or \`fields: { deny: [...] }\`, or a \`justification:\`)`,
+      );
     }
   }
   const justified = new Set(policy.rules.filter((r) => r.justification).map((r) => r.id));

@@ -14,11 +14,6 @@ export interface LoadedFile {
   policy?: PolicyFile;
 }
 
-export interface Located {
-  /** Position of the node at `path` (or of its nearest existing parent). */
-  at(path: readonly (string | number)[], key?: boolean): { line: number; column: number };
-}
-
 export function policyFiles(dir: string): string[] {
   if (!isDirectory(dir)) return [];
   return readdirSync(dir)
@@ -28,11 +23,19 @@ export function policyFiles(dir: string): string[] {
 }
 
 export function isDirectory(path: string): boolean {
-  try { return statSync(path).isDirectory(); } catch { return false; }
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 export function isFile(path: string): boolean {
-  try { return statSync(path).isFile(); } catch { return false; }
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** 1-based line and column of an offset (never 0, even in an empty text). */
@@ -62,7 +65,11 @@ export function documentValue(loaded: LoadedFile, diagnostics: Diagnostic[]): { 
     value = loaded.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     const aliases: Alias[] = [];
-    visit(loaded.doc, { Alias: (_key, node) => { aliases.push(node); } });
+    visit(loaded.doc, {
+      Alias: (_key, node) => {
+        aliases.push(node);
+      },
+    });
     const unresolved = aliases.find((a) => !a.resolve(loaded.doc));
     const target = unresolved ?? aliases[0];
     const at = positionOf(loaded.lines, target?.range?.[0] ?? 0);
@@ -94,7 +101,11 @@ export function documentValue(loaded: LoadedFile, diagnostics: Diagnostic[]): { 
     if (Array.isArray(v)) entries = v.map((x, i) => [i, x]);
     else if (proto === Object.prototype || proto === null) {
       if (Object.hasOwn(v, '__proto__')) {
-        problem = { path: [...path, '__proto__'], key: true, message: 'the key "__proto__" is not allowed (JavaScript would take it for the prototype and drop the entry)' };
+        problem = {
+          path: [...path, '__proto__'],
+          key: true,
+          message: 'the key "__proto__" is not allowed (JavaScript would take it for the prototype and drop the entry)',
+        };
         return;
       }
       entries = Object.entries(v);
@@ -135,7 +146,9 @@ export function parsePolicyText(text: string, file: string, diagnostics: Diagnos
   for (const error of [...doc.errors, ...doc.warnings]) {
     diagnostics.push({
       severity: doc.errors.includes(error as never) ? 'error' : 'warning',
-      file, ...positionOf(lines, error.pos[0]), code: 'yaml',
+      file,
+      ...positionOf(lines, error.pos[0]),
+      code: 'yaml',
       message: error.message.split('\n')[0] ?? 'YAML error',
     });
   }
@@ -151,7 +164,10 @@ export function parsePolicyText(text: string, file: string, diagnostics: Diagnos
       const pos = locate(loaded, unknownKey ? [...path, keys[0] ?? ''] : path, unknownKey);
       const where = path.length ? `${path.join('.')}: ` : '';
       diagnostics.push({
-        severity: 'error', file, ...pos, code: 'schema',
+        severity: 'error',
+        file,
+        ...pos,
+        code: 'schema',
         message: unknownKey ? `${where}unknown key ${keys.map((k) => `"${k}"`).join(', ')}` : `${where}${issue.message}`,
       });
     }
@@ -164,15 +180,29 @@ export function parsePolicyText(text: string, file: string, diagnostics: Diagnos
 export function loadPolicyDir(dir: string, diagnostics: Diagnostic[], cwd = process.cwd()): LoadedFile[] {
   const error = (file: string, message: string) => diagnostics.push({ severity: 'error', file, line: 1, column: 1, code: 'no-policy', message });
   const shown = dir;
-  if (!existsSync(dir)) { error(shown, `the policy folder ${shown} does not exist`); return []; }
-  if (!isDirectory(dir)) { error(shown, `${shown} is not a folder: give the folder that holds the policy *.yaml files`); return []; }
+  if (!existsSync(dir)) {
+    error(shown, `the policy folder ${shown} does not exist`);
+    return [];
+  }
+  if (!isDirectory(dir)) {
+    error(shown, `${shown} is not a folder: give the folder that holds the policy *.yaml files`);
+    return [];
+  }
   const paths = policyFiles(dir);
-  if (paths.length === 0) { error(shown, `no policy files found (${join(shown, '*.yaml')}): nothing would be allowed`); return []; }
+  if (paths.length === 0) {
+    error(shown, `no policy files found (${join(shown, '*.yaml')}): nothing would be allowed`);
+    return [];
+  }
   const files: LoadedFile[] = [];
   for (const path of paths) {
     const file = relative(cwd, path) || path;
     let text: string;
-    try { text = readFileSync(path, 'utf8'); } catch (e) { error(file, `cannot read the file: ${(e as Error).message}`); continue; }
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      error(file, `cannot read the file: ${(e as Error).message}`);
+      continue;
+    }
     files.push(parsePolicyText(text, file, diagnostics));
   }
   return files;

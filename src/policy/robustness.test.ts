@@ -22,10 +22,7 @@ import { copyPolicy, runCli, type CliRun, type PolicyCopy } from '../dev/testing
 // ---------------------------------------------------------------------------------------------
 // A YAML generator near the policy schema.
 
-type Y =
-  | { t: 'raw'; text: string }
-  | { t: 'seq'; items: Y[]; anchor?: string }
-  | { t: 'map'; entries: [string, Y][]; anchor?: string };
+type Y = { t: 'raw'; text: string } | { t: 'seq'; items: Y[]; anchor?: string } | { t: 'map'; entries: [string, Y][]; anchor?: string };
 
 const raw = (text: string): Y => ({ t: 'raw', text });
 const q = (s: string) => JSON.stringify(s);
@@ -33,36 +30,175 @@ const q = (s: string) => JSON.stringify(s);
 const ANCHORS = ['a1', 'a2', 'a3'];
 
 const PLACEHOLDERS = [
-  '${caller.id}', '${caller.}', '${ caller.id }', '${caller.id}${caller.id}', '$${caller.id}', '${caller.email}',
-  '${caller.subjectType}', '${caller.siteId}', '${caller.instanceId}', '${caller', '${}', 'x${caller.id}',
+  '${caller.id}',
+  '${caller.}',
+  '${ caller.id }',
+  '${caller.id}${caller.id}',
+  '$${caller.id}',
+  '${caller.email}',
+  '${caller.subjectType}',
+  '${caller.siteId}',
+  '${caller.instanceId}',
+  '${caller',
+  '${}',
+  'x${caller.id}',
 ];
 const NAMES = [
-  'visitor', 'member', 'wix-user', 'constructor', 'toString', '__proto__', 'Visitor', 'mémbre', '会员', '', ' ', '-x',
-  'a'.repeat(300), 'role-1', 'x--y', '💥',
+  'visitor',
+  'member',
+  'wix-user',
+  'constructor',
+  'toString',
+  '__proto__',
+  'Visitor',
+  'mémbre',
+  '会员',
+  '',
+  ' ',
+  '-x',
+  'a'.repeat(300),
+  'role-1',
+  'x--y',
+  '💥',
 ];
 const CALLS = [
-  'ecom.orders.getOrder', 'ecom.orders.searchOrders', 'ecom.orders.cancelOrder', 'stores.productsV3.queryProducts',
-  'stores.productsV3.getProduct', 'ecom.orders.onOrderCreated', 'ecom.orders.getOrdr', 'ecom.orders.constructor',
-  'toString.orders.getOrder', 'ecom.orders.*', 'ecom.*', '*', 'ecom', 'ecom.orders', 'a.b.c.d', '',
+  'ecom.orders.getOrder',
+  'ecom.orders.searchOrders',
+  'ecom.orders.cancelOrder',
+  'stores.productsV3.queryProducts',
+  'stores.productsV3.getProduct',
+  'ecom.orders.onOrderCreated',
+  'ecom.orders.getOrdr',
+  'ecom.orders.constructor',
+  'toString.orders.getOrder',
+  'ecom.orders.*',
+  'ecom.*',
+  '*',
+  'ecom',
+  'ecom.orders',
+  'a.b.c.d',
+  '',
 ];
 const FIELDS = ['visible', 'buyerInfo.memberId', 'args.0', 'args.1.customMessage', 'args.0.cursorPaging.limit', 'a.b', '0', '$foo', 'costRange'];
-const OPERATORS = ['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists', '$type', '$size', '$all', '$elemMatch', '$not', '$and', '$or', '$regex', '$nor', '$where', '$foo', '$'];
+const OPERATORS = [
+  '$eq',
+  '$ne',
+  '$gt',
+  '$gte',
+  '$lt',
+  '$lte',
+  '$in',
+  '$nin',
+  '$exists',
+  '$type',
+  '$size',
+  '$all',
+  '$elemMatch',
+  '$not',
+  '$and',
+  '$or',
+  '$regex',
+  '$nor',
+  '$where',
+  '$foo',
+  '$',
+];
 
-const scalarText = fc.oneof(
-  fc.constantFrom('~', 'null', 'true', 'false', 'yes', '0', '-0', '1', '7', '-1', '1.5', '1e400', '-1e400', '.nan', '.inf', '0x1F', '0o17',
-    '99999999999999999999999', '123456789012345678901234567890e10', '""', "''", '!!str 1', '!!int "x"', '!foo bar', '*a1', '*nope', '@', '`x`'),
-  fc.integer().map(String),
-  fc.double({ noNaN: true }).map((n) => (Number.isFinite(n) ? String(n) : '.inf')),
-  fc.constantFrom(...PLACEHOLDERS, ...NAMES, ...CALLS, ...FIELDS, ...OPERATORS, 'VISITOR', 'MEMBER', 'USER', 'APP', 'ROBOT',
-    '5/minute', '0/minute', '5/fortnight', 'NOT_FULFILLED', 'string', 'integer', 'tab\there', 'line\nbreak').map(q),
-  fc.string({ maxLength: 12 }).map(q),
-  fc.string({ unit: 'grapheme', maxLength: 8 }).map(q),
-).map(raw);
+const scalarText = fc
+  .oneof(
+    fc.constantFrom(
+      '~',
+      'null',
+      'true',
+      'false',
+      'yes',
+      '0',
+      '-0',
+      '1',
+      '7',
+      '-1',
+      '1.5',
+      '1e400',
+      '-1e400',
+      '.nan',
+      '.inf',
+      '0x1F',
+      '0o17',
+      '99999999999999999999999',
+      '123456789012345678901234567890e10',
+      '""',
+      "''",
+      '!!str 1',
+      '!!int "x"',
+      '!foo bar',
+      '*a1',
+      '*nope',
+      '@',
+      '`x`',
+    ),
+    fc.integer().map(String),
+    fc.double({ noNaN: true }).map((n) => (Number.isFinite(n) ? String(n) : '.inf')),
+    fc
+      .constantFrom(
+        ...PLACEHOLDERS,
+        ...NAMES,
+        ...CALLS,
+        ...FIELDS,
+        ...OPERATORS,
+        'VISITOR',
+        'MEMBER',
+        'USER',
+        'APP',
+        'ROBOT',
+        '5/minute',
+        '0/minute',
+        '5/fortnight',
+        'NOT_FULFILLED',
+        'string',
+        'integer',
+        'tab\there',
+        'line\nbreak',
+      )
+      .map(q),
+    fc.string({ maxLength: 12 }).map(q),
+    fc.string({ unit: 'grapheme', maxLength: 8 }).map(q),
+  )
+  .map(raw);
 
 const key = fc.constantFrom(
-  'version', 'roles', 'subjects', 'inherits', 'description', 'rules', 'id', 'allow', 'deny', 'when', 'resource', 'preload', 'fields',
-  'cap', 'writable', 'presets', 'rateLimit', 'timeoutMs', 'limits', 'defaults', 'justification', 'bodyBytes', 'jsonDepth', 'args',
-  'stringLength', 'arrayLength', 'unknownKey', '<<', '__proto__', 'constructor', ...OPERATORS, ...FIELDS, ...NAMES.filter((n) => n !== ''),
+  'version',
+  'roles',
+  'subjects',
+  'inherits',
+  'description',
+  'rules',
+  'id',
+  'allow',
+  'deny',
+  'when',
+  'resource',
+  'preload',
+  'fields',
+  'cap',
+  'writable',
+  'presets',
+  'rateLimit',
+  'timeoutMs',
+  'limits',
+  'defaults',
+  'justification',
+  'bodyBytes',
+  'jsonDepth',
+  'args',
+  'stringLength',
+  'arrayLength',
+  'unknownKey',
+  '<<',
+  '__proto__',
+  'constructor',
+  ...OPERATORS,
+  ...FIELDS,
+  ...NAMES.filter((n) => n !== ''),
 );
 
 const withAnchor = <T extends Y>(arb: fc.Arbitrary<T>): fc.Arbitrary<Y> =>
@@ -76,8 +212,11 @@ const { junk } = fc.letrec<{ junk: Y; seq: Y; map: Y }>((tie) => ({
 
 // Conditions: fields and operators, nested, with operator-shaped values in odd places.
 const { condition } = fc.letrec<{ condition: Y; operand: Y }>((tie) => ({
-  condition: fc.oneof({ maxDepth: 5, depthIdentifier: 'cond' },
-    fc.uniqueArray(fc.tuple(fc.constantFrom(...FIELDS, ...OPERATORS), tie('operand')), { maxLength: 3, selector: ([k]) => k }).map((entries): Y => ({ t: 'map', entries })),
+  condition: fc.oneof(
+    { maxDepth: 5, depthIdentifier: 'cond' },
+    fc
+      .uniqueArray(fc.tuple(fc.constantFrom(...FIELDS, ...OPERATORS), tie('operand')), { maxLength: 3, selector: ([k]) => k })
+      .map((entries): Y => ({ t: 'map', entries })),
     fc.constantFrom<Y>(
       { t: 'map', entries: [['$and', { t: 'map', entries: [] }]] },
       { t: 'map', entries: [['$or', raw('"x"')]] },
@@ -85,11 +224,26 @@ const { condition } = fc.letrec<{ condition: Y; operand: Y }>((tie) => ({
       { t: 'map', entries: [['a', { t: 'map', entries: [['$not', { t: 'seq', items: [] }]] }]] },
       { t: 'map', entries: [['a', { t: 'map', entries: [['$type', raw('7')]] }]] },
       { t: 'map', entries: [['$and', { t: 'seq', items: [] }]] },
-      { t: 'map', entries: [['a', { t: 'map', entries: [['$in', raw('"x"')], ['$size', raw('-1')]] }]] },
+      {
+        t: 'map',
+        entries: [
+          [
+            'a',
+            {
+              t: 'map',
+              entries: [
+                ['$in', raw('"x"')],
+                ['$size', raw('-1')],
+              ],
+            },
+          ],
+        ],
+      },
     ),
     junk,
   ),
-  operand: fc.oneof({ maxDepth: 5, depthIdentifier: 'cond' },
+  operand: fc.oneof(
+    { maxDepth: 5, depthIdentifier: 'cond' },
     scalarText,
     tie('condition'),
     fc.array(tie('condition'), { maxLength: 3 }).map((items): Y => ({ t: 'seq', items })),
@@ -101,49 +255,83 @@ const { condition } = fc.letrec<{ condition: Y; operand: Y }>((tie) => ({
 const near = (plausible: fc.Arbitrary<Y>) => fc.oneof({ weight: 3, arbitrary: plausible }, { weight: 1, arbitrary: junk });
 const list = (of: fc.Arbitrary<string>) => fc.array(of, { maxLength: 3 }).map((xs): Y => ({ t: 'seq', items: xs.map((x) => raw(q(x))) }));
 
-const role = fc.record({
-  subjects: near(list(fc.constantFrom('VISITOR', 'MEMBER', 'USER', 'APP', 'UNKNOWN', 'ROBOT', 'visitor'))),
-  inherits: near(list(fc.constantFrom(...NAMES))),
-  description: near(scalarText),
-}, { requiredKeys: [] }).map((r): Y => ({ t: 'map', entries: Object.entries(r) }));
+const role = fc
+  .record(
+    {
+      subjects: near(list(fc.constantFrom('VISITOR', 'MEMBER', 'USER', 'APP', 'UNKNOWN', 'ROBOT', 'visitor'))),
+      inherits: near(list(fc.constantFrom(...NAMES))),
+      description: near(scalarText),
+    },
+    { requiredKeys: [] },
+  )
+  .map((r): Y => ({ t: 'map', entries: Object.entries(r) }));
 
-const rule = fc.record({
-  id: near(fc.constantFrom(...NAMES).map((n) => raw(q(n)))),
-  description: near(scalarText),
-  roles: near(list(fc.constantFrom(...NAMES))),
-  allow: near(fc.constantFrom(...CALLS).map((c) => raw(q(c)))),
-  deny: near(fc.constantFrom(...CALLS).map((c) => raw(q(c)))),
-  when: near(condition),
-  resource: near(condition),
-  preload: near(fc.constantFrom(...CALLS).map((c) => raw(q(c)))),
-  fields: near(fc.record({ allow: list(fc.constantFrom(...FIELDS)), deny: list(fc.constantFrom(...FIELDS)) }, { requiredKeys: [] })
-    .map((f): Y => ({ t: 'map', entries: Object.entries(f) }))),
-  cap: near(fc.constantFrom('0', '1', '50', '1000', '1001', '1.5', '1e400', '"50"').map(raw)),
-  writable: near(list(fc.constantFrom(...FIELDS))),
-  presets: near(fc.array(fc.tuple(fc.constantFrom(...FIELDS), fc.oneof(scalarText, condition)), { maxLength: 3 })
-    .map((entries): Y => ({ t: 'map', entries }))),
-  rateLimit: near(fc.constantFrom('5/minute', '0/second', '1/fortnight', '5', '"5/minute"').map(raw)),
-  timeoutMs: near(fc.constantFrom('99', '100', '60000', '60001', '1e400', '"100"').map(raw)),
-  justification: near(scalarText),
-  unknownKey: junk,
-}, { requiredKeys: [] }).map((r): Y => ({ t: 'map', entries: Object.entries(r) }));
+const rule = fc
+  .record(
+    {
+      id: near(fc.constantFrom(...NAMES).map((n) => raw(q(n)))),
+      description: near(scalarText),
+      roles: near(list(fc.constantFrom(...NAMES))),
+      allow: near(fc.constantFrom(...CALLS).map((c) => raw(q(c)))),
+      deny: near(fc.constantFrom(...CALLS).map((c) => raw(q(c)))),
+      when: near(condition),
+      resource: near(condition),
+      preload: near(fc.constantFrom(...CALLS).map((c) => raw(q(c)))),
+      fields: near(
+        fc
+          .record({ allow: list(fc.constantFrom(...FIELDS)), deny: list(fc.constantFrom(...FIELDS)) }, { requiredKeys: [] })
+          .map((f): Y => ({ t: 'map', entries: Object.entries(f) })),
+      ),
+      cap: near(fc.constantFrom('0', '1', '50', '1000', '1001', '1.5', '1e400', '"50"').map(raw)),
+      writable: near(list(fc.constantFrom(...FIELDS))),
+      presets: near(
+        fc.array(fc.tuple(fc.constantFrom(...FIELDS), fc.oneof(scalarText, condition)), { maxLength: 3 }).map((entries): Y => ({ t: 'map', entries })),
+      ),
+      rateLimit: near(fc.constantFrom('5/minute', '0/second', '1/fortnight', '5', '"5/minute"').map(raw)),
+      timeoutMs: near(fc.constantFrom('99', '100', '60000', '60001', '1e400', '"100"').map(raw)),
+      justification: near(scalarText),
+      unknownKey: junk,
+    },
+    { requiredKeys: [] },
+  )
+  .map((r): Y => ({ t: 'map', entries: Object.entries(r) }));
 
-const policy: fc.Arbitrary<Y> = fc.record({
-  version: near(fc.constantFrom('1', '2', '"1"', '1.0', '0x1').map(raw)),
-  roles: near(fc.array(fc.tuple(fc.constantFrom(...NAMES), role), { maxLength: 4 }).map((entries): Y => ({ t: 'map', entries }))),
-  rules: near(fc.array(rule, { maxLength: 4 }).map((items): Y => ({ t: 'seq', items }))),
-  limits: near(fc.array(fc.tuple(fc.constantFrom('bodyBytes', 'jsonDepth', 'args', 'stringLength', 'arrayLength', 'other'),
-    fc.constantFrom('0', '12', '64', '65', '-1', '1e400', '"12"').map(raw)), { maxLength: 3 }).map((entries): Y => ({ t: 'map', entries }))),
-  defaults: near(fc.constantFrom<Y>({ t: 'map', entries: [['timeoutMs', raw('5000')]] }, { t: 'map', entries: [['timeoutMs', raw('"x"')]] })),
-  base: fc.constantFrom<Y>({ t: 'map', entries: [['subjects', raw('[VISITOR]')]], anchor: 'a1' }),
-  extra: junk,
-}, { requiredKeys: [] }).map((r): Y => ({ t: 'map', entries: Object.entries(r).map(([k, v]) => [k === 'extra' ? 'unknownTop' : k, v]) }));
+const policy: fc.Arbitrary<Y> = fc
+  .record(
+    {
+      version: near(fc.constantFrom('1', '2', '"1"', '1.0', '0x1').map(raw)),
+      roles: near(fc.array(fc.tuple(fc.constantFrom(...NAMES), role), { maxLength: 4 }).map((entries): Y => ({ t: 'map', entries }))),
+      rules: near(fc.array(rule, { maxLength: 4 }).map((items): Y => ({ t: 'seq', items }))),
+      limits: near(
+        fc
+          .array(
+            fc.tuple(
+              fc.constantFrom('bodyBytes', 'jsonDepth', 'args', 'stringLength', 'arrayLength', 'other'),
+              fc.constantFrom('0', '12', '64', '65', '-1', '1e400', '"12"').map(raw),
+            ),
+            { maxLength: 3 },
+          )
+          .map((entries): Y => ({ t: 'map', entries })),
+      ),
+      defaults: near(fc.constantFrom<Y>({ t: 'map', entries: [['timeoutMs', raw('5000')]] }, { t: 'map', entries: [['timeoutMs', raw('"x"')]] })),
+      base: fc.constantFrom<Y>({ t: 'map', entries: [['subjects', raw('[VISITOR]')]], anchor: 'a1' }),
+      extra: junk,
+    },
+    { requiredKeys: [] },
+  )
+  .map((r): Y => ({ t: 'map', entries: Object.entries(r).map(([k, v]) => [k === 'extra' ? 'unknownTop' : k, v]) }));
 
 // Near-valid policies: the right shape with valid names, so most cases reach the compiler's own
 // checks (SDK names, roles, conditions, placeholders, obligations), with a rare wrong-typed value.
 const rarely = (plausible: fc.Arbitrary<Y>) => fc.oneof({ weight: 40, arbitrary: plausible }, { weight: 1, arbitrary: junk });
 const str = (arb: fc.Arbitrary<string>) => arb.map((x) => raw(q(x)));
-const VALID_CALLS = ['ecom.orders.getOrder', 'ecom.orders.searchOrders', 'ecom.orders.cancelOrder', 'stores.productsV3.queryProducts', 'stores.productsV3.getProduct'];
+const VALID_CALLS = [
+  'ecom.orders.getOrder',
+  'ecom.orders.searchOrders',
+  'ecom.orders.cancelOrder',
+  'stores.productsV3.queryProducts',
+  'stores.productsV3.getProduct',
+];
 const goodCondition = fc.constantFrom<Y>(
   { t: 'map', entries: [['visible', raw('true')]] },
   { t: 'map', entries: [['buyerInfo.memberId', raw(q('${caller.id}'))]] },
@@ -159,43 +347,105 @@ const goodWhen = fc.constantFrom<Y>(
   { t: 'map', entries: [['$or', raw('[{args.0: x}, {args.0: {$in: [x, "${caller.siteId}"]}}]')]] },
 );
 const nearWhen = fc.oneof({ weight: 3, arbitrary: goodWhen }, { weight: 1, arbitrary: nearCondition });
-const nearRule = fc.record({
-  id: rarely(str(fc.constantFrom('r-a', 'r-b', 'r-c', 'constructor'))),
-  description: rarely(str(fc.constantFrom('d', 'Grants ünïcode 💥.'))),
-  roles: rarely(list(fc.constantFrom('visitor', 'member', 'wix-user', 'visitor', 'member', 'wix-user', 'ghost', 'constructor')).filter((y) => y.t === 'seq' && y.items.length > 0)),
-  effect: fc.oneof(
-    { weight: 4, arbitrary: fc.tuple(fc.constant('allow'), str(fc.constantFrom(...VALID_CALLS, ...VALID_CALLS, 'ecom.orders.getOrdr', 'ecom.orders.onOrderCreated', 'ecom.orders.constructor', 'ecom.ordrs.getOrder'))) },
-    { weight: 1, arbitrary: fc.tuple(fc.constant('deny'), str(fc.constantFrom('ecom.orders.*', 'ecom.*', '*', 'ecom.orders.cancelOrder'))) },
-  ),
-  when: rarely(nearWhen),
-  resource: rarely(nearCondition),
-  preload: rarely(str(fc.constantFrom(...VALID_CALLS))),
-  fields: rarely(fc.constantFrom<Y>({ t: 'map', entries: [['deny', raw('[costRange]')]] }, { t: 'map', entries: [['allow', raw('[_id, visible]')]] })),
-  cap: rarely(fc.constantFrom('1', '50', '1000').map(raw)), // 1000: above the SDK's maximum page
-  writable: rarely(list(fc.constantFrom('args.1.customMessage', 'args.0.x'))),
-  presets: rarely(fc.uniqueArray(fc.tuple(fc.constantFrom('args.0.x', 'args.1.customMessage'), fc.oneof(str(fc.constantFrom(...PLACEHOLDERS)), condition)), { minLength: 1, maxLength: 2, selector: ([k]) => k })
-    .map((entries): Y => ({ t: 'map', entries }))),
-  rateLimit: rarely(str(fc.constantFrom('5/minute', '1/second'))),
-  timeoutMs: rarely(fc.constantFrom('100', '5000').map(raw)),
-  justification: rarely(str(fc.constant('accepted'))),
-}, { requiredKeys: ['id', 'description', 'roles', 'effect'] }).chain((r) =>
-  // Each optional key stays with probability 1/3, so some rules are valid.
-  fc.array(fc.boolean(), { minLength: 16, maxLength: 16 }).chain((a) => fc.array(fc.boolean(), { minLength: 16, maxLength: 16 }).map((b) => ({
-    t: 'map' as const,
-    entries: Object.entries(r)
-      .filter(([k], i) => ['id', 'description', 'roles', 'effect'].includes(k) || (a[i]! && b[i]!) || false)
-      .map(([k, v]): [string, Y] => (k === 'effect' ? v as [string, Y] : [k, v as Y])),
-  }))));
-const nearPolicy: fc.Arbitrary<Y> = fc.record({
-  version: rarely(fc.constant(raw('1'))),
-  roles: rarely(fc.constant<Y>({ t: 'map', entries: [
-    ['visitor', { t: 'map', entries: [['subjects', raw('[VISITOR]')]] }],
-    ['member', { t: 'map', entries: [['subjects', raw('[MEMBER]')], ['inherits', raw('[visitor]')]] }],
-    ['wix-user', { t: 'map', entries: [['subjects', raw('[USER]')]] }],
-    ['constructor', { t: 'map', entries: [['subjects', raw('[APP]')], ['inherits', raw('[visitor]')]] }],
-  ] })),
-  rules: rarely(fc.array(nearRule, { minLength: 1, maxLength: 4 }).map((items): Y => ({ t: 'seq', items }))),
-}, { requiredKeys: ['version', 'roles', 'rules'] }).map((r): Y => ({ t: 'map', entries: Object.entries(r) }));
+const nearRule = fc
+  .record(
+    {
+      id: rarely(str(fc.constantFrom('r-a', 'r-b', 'r-c', 'constructor'))),
+      description: rarely(str(fc.constantFrom('d', 'Grants ünïcode 💥.'))),
+      roles: rarely(
+        list(fc.constantFrom('visitor', 'member', 'wix-user', 'visitor', 'member', 'wix-user', 'ghost', 'constructor')).filter(
+          (y) => y.t === 'seq' && y.items.length > 0,
+        ),
+      ),
+      effect: fc.oneof(
+        {
+          weight: 4,
+          arbitrary: fc.tuple(
+            fc.constant('allow'),
+            str(
+              fc.constantFrom(
+                ...VALID_CALLS,
+                ...VALID_CALLS,
+                'ecom.orders.getOrdr',
+                'ecom.orders.onOrderCreated',
+                'ecom.orders.constructor',
+                'ecom.ordrs.getOrder',
+              ),
+            ),
+          ),
+        },
+        { weight: 1, arbitrary: fc.tuple(fc.constant('deny'), str(fc.constantFrom('ecom.orders.*', 'ecom.*', '*', 'ecom.orders.cancelOrder'))) },
+      ),
+      when: rarely(nearWhen),
+      resource: rarely(nearCondition),
+      preload: rarely(str(fc.constantFrom(...VALID_CALLS))),
+      fields: rarely(fc.constantFrom<Y>({ t: 'map', entries: [['deny', raw('[costRange]')]] }, { t: 'map', entries: [['allow', raw('[_id, visible]')]] })),
+      cap: rarely(fc.constantFrom('1', '50', '1000').map(raw)), // 1000: above the SDK's maximum page
+      writable: rarely(list(fc.constantFrom('args.1.customMessage', 'args.0.x'))),
+      presets: rarely(
+        fc
+          .uniqueArray(fc.tuple(fc.constantFrom('args.0.x', 'args.1.customMessage'), fc.oneof(str(fc.constantFrom(...PLACEHOLDERS)), condition)), {
+            minLength: 1,
+            maxLength: 2,
+            selector: ([k]) => k,
+          })
+          .map((entries): Y => ({ t: 'map', entries })),
+      ),
+      rateLimit: rarely(str(fc.constantFrom('5/minute', '1/second'))),
+      timeoutMs: rarely(fc.constantFrom('100', '5000').map(raw)),
+      justification: rarely(str(fc.constant('accepted'))),
+    },
+    { requiredKeys: ['id', 'description', 'roles', 'effect'] },
+  )
+  .chain((r) =>
+    // Each optional key stays with probability 1/3, so some rules are valid.
+    fc.array(fc.boolean(), { minLength: 16, maxLength: 16 }).chain((a) =>
+      fc.array(fc.boolean(), { minLength: 16, maxLength: 16 }).map((b) => ({
+        t: 'map' as const,
+        entries: Object.entries(r)
+          .filter(([k], i) => ['id', 'description', 'roles', 'effect'].includes(k) || (a[i]! && b[i]!) || false)
+          .map(([k, v]): [string, Y] => (k === 'effect' ? (v as [string, Y]) : [k, v as Y])),
+      })),
+    ),
+  );
+const nearPolicy: fc.Arbitrary<Y> = fc
+  .record(
+    {
+      version: rarely(fc.constant(raw('1'))),
+      roles: rarely(
+        fc.constant<Y>({
+          t: 'map',
+          entries: [
+            ['visitor', { t: 'map', entries: [['subjects', raw('[VISITOR]')]] }],
+            [
+              'member',
+              {
+                t: 'map',
+                entries: [
+                  ['subjects', raw('[MEMBER]')],
+                  ['inherits', raw('[visitor]')],
+                ],
+              },
+            ],
+            ['wix-user', { t: 'map', entries: [['subjects', raw('[USER]')]] }],
+            [
+              'constructor',
+              {
+                t: 'map',
+                entries: [
+                  ['subjects', raw('[APP]')],
+                  ['inherits', raw('[visitor]')],
+                ],
+              },
+            ],
+          ],
+        }),
+      ),
+      rules: rarely(fc.array(nearRule, { minLength: 1, maxLength: 4 }).map((items): Y => ({ t: 'seq', items }))),
+    },
+    { requiredKeys: ['version', 'roles', 'rules'] },
+  )
+  .map((r): Y => ({ t: 'map', entries: Object.entries(r) }));
 
 function flow(y: Y): string {
   if (y.t === 'raw') return y.text;
@@ -211,7 +461,10 @@ function block(y: Y, indent: number, levels: number): string {
   if (levels === 0 || y.t === 'raw' || (y.t === 'seq' ? y.items.length : y.entries.length) === 0) return ` ${flow(y)}`;
   const anchor = y.anchor ? ` &${y.anchor}` : '';
   if (y.t === 'seq') {
-    const item = (v: Y) => { const inner = block(v, indent + 2, levels - 1); return inner.startsWith('\n') ? `${pad}- ${inner.slice(indent + 3)}` : `${pad}-${inner}`; };
+    const item = (v: Y) => {
+      const inner = block(v, indent + 2, levels - 1);
+      return inner.startsWith('\n') ? `${pad}- ${inner.slice(indent + 3)}` : `${pad}-${inner}`;
+    };
     return `${anchor}\n${y.items.map(item).join('\n')}`;
   }
   return `${anchor}\n${y.entries.map(([k, v]) => `${pad}${flowKey(k)}:${block(v, indent + 2, levels - 1)}`).join('\n')}`;
@@ -222,8 +475,18 @@ const document = (y: Y, levels: number) =>
 const mutation = fc.oneof(
   fc.constant((t: string) => t),
   fc.constant((t: string) => t),
-  fc.nat().map((n) => (t: string) => { const lines = t.split('\n'); const i = n % lines.length; lines[i] = `\t${lines[i]}`; return lines.join('\n'); }),
-  fc.nat().map((n) => (t: string) => { const lines = t.split('\n'); const i = n % lines.length; lines.splice(i, 0, lines[i]!); return lines.join('\n'); }),
+  fc.nat().map((n) => (t: string) => {
+    const lines = t.split('\n');
+    const i = n % lines.length;
+    lines[i] = `\t${lines[i]}`;
+    return lines.join('\n');
+  }),
+  fc.nat().map((n) => (t: string) => {
+    const lines = t.split('\n');
+    const i = n % lines.length;
+    lines.splice(i, 0, lines[i]!);
+    return lines.join('\n');
+  }),
   fc.nat().map((n) => (t: string) => t.slice(0, n % (t.length + 1))),
   fc.constant((t: string) => `${t}---\nversion: 1\n`),
   fc.constant((t: string) => `# only a comment\n${t}`),
@@ -233,16 +496,45 @@ const mutation = fc.oneof(
 );
 
 const SPECIAL_FILES = [
-  '', '# only a comment\n', '- a\n- b\n', 'just a scalar\n', '42', 'null\n', '[]\n', '{}\n', '---\n---\n', 'version: 1\n---\nversion: 1\n',
-  '\uFEFFversion: 1\n', 'version: 1\nversion: 1\n', 'version: 1\nroles:\n\tvisitor: {}\n', 'version: *nope\n', '&a [*a]\n',
+  '',
+  '# only a comment\n',
+  '- a\n- b\n',
+  'just a scalar\n',
+  '42',
+  'null\n',
+  '[]\n',
+  '{}\n',
+  '---\n---\n',
+  'version: 1\n---\nversion: 1\n',
+  '\uFEFFversion: 1\n',
+  'version: 1\nversion: 1\n',
+  'version: 1\nroles:\n\tvisitor: {}\n',
+  'version: *nope\n',
+  '&a [*a]\n',
   'version: 1\nroles: &r {visitor: {subjects: [VISITOR], inherits: *r}}\n',
-  `version: 1\n${['a', 'b', 'c', 'd', 'e'].map((x, i, xs) => `${x}: &${x} [${i === 0 ? 'x, x, x, x, x, x, x, x, x' : Array(9).fill(`*${xs[i - 1]}`).join(', ')}]`).join('\n')}\n`,
+  `version: 1\n${['a', 'b', 'c', 'd', 'e']
+    .map(
+      (x, i, xs) =>
+        `${x}: &${x} [${
+          i === 0
+            ? 'x, x, x, x, x, x, x, x, x'
+            : Array(9)
+                .fill(`*${xs[i - 1]}`)
+                .join(', ')
+        }]`,
+    )
+    .join('\n')}\n`,
   `version: 1\nrules:\n  - when: ${'{$and: ['.repeat(400)}{a: 1}${']}'.repeat(400)}\n`,
   `version: 1\nrules:\n  - resource: {a: ${'{$elemMatch: '.repeat(1500)}{b: 1}${'}'.repeat(1500)}}\n`,
   `version: 1\nrules:\n  - resource: {a: ${'['.repeat(100_000)}`,
   `version: 1\nroles: {visitor: {subjects: [VISITOR]}}\nrules:\n  - {id: r, description: d, roles: [visitor], allow: ecom.orders.getOrder, when: {__proto__: {x: 1}}}\n`,
-  '? [a, b]\n: 1\n', 'version: !!binary aGVsbG8=\n', 'roles: !!set {a, b}\n', 'version: 1\nrules: !!omap [a: 1]\n', '%YAML 1.1\n---\nversion: 1\n',
-  'version: 1\n<<: {roles: {}}\n', "version: 1\nroles: {'visitor': {subjects: [VISITOR]}, visitor: {}}\n",
+  '? [a, b]\n: 1\n',
+  'version: !!binary aGVsbG8=\n',
+  'roles: !!set {a, b}\n',
+  'version: 1\nrules: !!omap [a: 1]\n',
+  '%YAML 1.1\n---\nversion: 1\n',
+  'version: 1\n<<: {roles: {}}\n',
+  "version: 1\nroles: {'visitor': {subjects: [VISITOR]}, visitor: {}}\n",
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -289,8 +581,12 @@ async function expectNoCrash(text: string) {
 
 describe('malformed policy YAML (fuzzed)', () => {
   it('never makes parsePolicyText or compilePolicy throw; every diagnostic is positioned; errors mean no policy', async () => {
-    const text = fc.tuple(fc.oneof({ weight: 1, arbitrary: policy }, { weight: 2, arbitrary: nearPolicy }), fc.integer({ min: 0, max: 3 }),
-      fc.oneof({ weight: 1, arbitrary: mutation }, { weight: 2, arbitrary: fc.constant((t: string) => t) }))
+    const text = fc
+      .tuple(
+        fc.oneof({ weight: 1, arbitrary: policy }, { weight: 2, arbitrary: nearPolicy }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.oneof({ weight: 1, arbitrary: mutation }, { weight: 2, arbitrary: fc.constant((t: string) => t) }),
+      )
       .map(([y, levels, mutate]) => mutate(document(y, levels)));
     await fc.assert(fc.asyncProperty(text, expectNoCrash), { seed: 20240611, numRuns: 300 });
     // The generator reaches past the YAML parser and the schema into the compiler's own checks.
@@ -304,15 +600,17 @@ describe('malformed policy YAML (fuzzed)', () => {
   });
 
   it('reports YAML aliases that are unresolved, excessive or recursive at their position (these used to throw)', async () => {
-    const errorsOf = async (text: string) => (await loadAndCompile(text)).diagnostics.filter((d) => d.severity === 'error')
-      .map((d) => `${d.line}:${d.column} ${d.message}`);
+    const errorsOf = async (text: string) =>
+      (await loadAndCompile(text)).diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line}:${d.column} ${d.message}`);
     expect(await errorsOf('version: 1\nroles: *nope\n')).toEqual(['2:8 alias *nope refers to no anchor &nope defined before it']);
     const laughs = SPECIAL_FILES.find((t) => t.includes('e: &e'))!;
     expect(await errorsOf(laughs)).toEqual([expect.stringMatching(/^3:\d+ too many YAML aliases/)]);
-    expect(await errorsOf('version: 1\nroles: &r {visitor: {subjects: [VISITOR], inherits: *r}}\n'))
-      .toEqual(['2:53 roles.visitor.inherits: a YAML alias refers to a node that contains it: the value would be infinitely deep']);
-    expect(await errorsOf('version: 1\nrules:\n  - resource: &x {a: {$elemMatch: *x}}\n'))
-      .toEqual([expect.stringMatching(/^3:\d+ rules\.0\.resource\.a\.\$elemMatch: a YAML alias refers to a node that contains it/)]);
+    expect(await errorsOf('version: 1\nroles: &r {visitor: {subjects: [VISITOR], inherits: *r}}\n')).toEqual([
+      '2:53 roles.visitor.inherits: a YAML alias refers to a node that contains it: the value would be infinitely deep',
+    ]);
+    expect(await errorsOf('version: 1\nrules:\n  - resource: &x {a: {$elemMatch: *x}}\n')).toEqual([
+      expect.stringMatching(/^3:\d+ rules\.0\.resource\.a\.\$elemMatch: a YAML alias refers to a node that contains it/),
+    ]);
   });
 
   it('refuses nesting deeper than the document limit instead of overflowing the stack (used to throw a RangeError)', async () => {
@@ -324,11 +622,13 @@ describe('malformed policy YAML (fuzzed)', () => {
   });
 
   it('refuses a "__proto__" key, which would silently drop a condition (when: {__proto__: …} compiled to when: {})', async () => {
-    const text = 'version: 1\nroles: {visitor: {subjects: [VISITOR]}}\nrules:\n  - id: r\n    description: d\n    roles: [visitor]\n    allow: ecom.orders.getOrder\n    when: {__proto__: {x: 1}}\n';
+    const text =
+      'version: 1\nroles: {visitor: {subjects: [VISITOR]}}\nrules:\n  - id: r\n    description: d\n    roles: [visitor]\n    allow: ecom.orders.getOrder\n    when: {__proto__: {x: 1}}\n';
     const { diagnostics, result } = await loadAndCompile(text);
     expect(result.policy).toBeUndefined();
-    expect(diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`))
-      .toEqual(['8:12 rules.0.when.__proto__: the key "__proto__" is not allowed (JavaScript would take it for the prototype and drop the entry)']);
+    expect(diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`)).toEqual([
+      '8:12 rules.0.when.__proto__: the key "__proto__" is not allowed (JavaScript would take it for the prototype and drop the entry)',
+    ]);
   });
 });
 
@@ -343,55 +643,101 @@ describe('malformed policy test YAML (fuzzed)', () => {
     expect(shipped).toBeDefined();
   });
 
-  const testCase = fc.record({
-    name: near(fc.constantFrom('a case', '', 'ünïcode 💥').map((s) => raw(q(s)))),
-    as: near(fc.constantFrom('member:m-1', 'visitor', 'USER:u-1', 'member:', ':x', 'robot', 'member:m 1', 'app:a@b.c').map((s) => raw(q(s)))),
-    call: near(fc.constantFrom(...CALLS).map((c) => raw(q(c)))),
-    args: near(fc.array(fc.oneof(scalarText, junk), { maxLength: 3 }).map((items): Y => ({ t: 'seq', items }))),
-    resource: near(fc.oneof(condition, fc.constant<Y>({ t: 'map', entries: [['buyerInfo', { t: 'map', entries: [['memberId', raw('m-1')]] }], ['visible', raw('true')]] }))),
-    items: near(fc.array(fc.oneof(condition, junk), { maxLength: 3 }).map((items): Y => ({ t: 'seq', items }))),
-    result: junk,
-    expect: near(fc.constantFrom('allow', 'deny', 'maybe').map(raw)),
-    rule: near(fc.constantFrom('member-reads-own-order', 'visitor-browses-catalog', 'no-such-rule').map(raw)),
-    count: near(fc.constantFrom('0', '1', '-1', '1.5', '"1"').map(raw)),
-    fields: near(fc.record({ present: list(fc.constantFrom(...FIELDS)), absent: list(fc.constantFrom(...FIELDS)), other: junk }, { requiredKeys: [] })
-      .map((f): Y => ({ t: 'map', entries: Object.entries(f) }))),
-    site: near(scalarText),
-    bogus: junk,
-  }, { requiredKeys: [] }).map((r): Y => ({ t: 'map', entries: Object.entries(r) }));
-  const testFile = fc.record({
-    description: near(scalarText),
-    cases: near(fc.array(testCase, { maxLength: 3 }).map((items): Y => ({ t: 'seq', items }))),
-    extra: junk,
-  }, { requiredKeys: [] }).map((r): Y => ({ t: 'map', entries: Object.entries(r) }));
+  const testCase = fc
+    .record(
+      {
+        name: near(fc.constantFrom('a case', '', 'ünïcode 💥').map((s) => raw(q(s)))),
+        as: near(fc.constantFrom('member:m-1', 'visitor', 'USER:u-1', 'member:', ':x', 'robot', 'member:m 1', 'app:a@b.c').map((s) => raw(q(s)))),
+        call: near(fc.constantFrom(...CALLS).map((c) => raw(q(c)))),
+        args: near(fc.array(fc.oneof(scalarText, junk), { maxLength: 3 }).map((items): Y => ({ t: 'seq', items }))),
+        resource: near(
+          fc.oneof(
+            condition,
+            fc.constant<Y>({
+              t: 'map',
+              entries: [
+                ['buyerInfo', { t: 'map', entries: [['memberId', raw('m-1')]] }],
+                ['visible', raw('true')],
+              ],
+            }),
+          ),
+        ),
+        items: near(fc.array(fc.oneof(condition, junk), { maxLength: 3 }).map((items): Y => ({ t: 'seq', items }))),
+        result: junk,
+        expect: near(fc.constantFrom('allow', 'deny', 'maybe').map(raw)),
+        rule: near(fc.constantFrom('member-reads-own-order', 'visitor-browses-catalog', 'no-such-rule').map(raw)),
+        count: near(fc.constantFrom('0', '1', '-1', '1.5', '"1"').map(raw)),
+        fields: near(
+          fc
+            .record({ present: list(fc.constantFrom(...FIELDS)), absent: list(fc.constantFrom(...FIELDS)), other: junk }, { requiredKeys: [] })
+            .map((f): Y => ({ t: 'map', entries: Object.entries(f) })),
+        ),
+        site: near(scalarText),
+        bogus: junk,
+      },
+      { requiredKeys: [] },
+    )
+    .map((r): Y => ({ t: 'map', entries: Object.entries(r) }));
+  const testFile = fc
+    .record(
+      {
+        description: near(scalarText),
+        cases: near(fc.array(testCase, { maxLength: 3 }).map((items): Y => ({ t: 'seq', items }))),
+        extra: junk,
+      },
+      { requiredKeys: [] },
+    )
+    .map((r): Y => ({ t: 'map', entries: Object.entries(r) }));
 
   // Near-valid cases: real callers and calls, fuzzed arguments and sample data, so cases get run.
-  const sample = fc.oneof(goodCondition, fc.constant<Y>(raw('{_id: o-1, buyerInfo: {memberId: m-1}, visible: true, fulfillmentStatus: NOT_FULFILLED, costRange: {}}')),
-    condition.filter((y) => y.t === 'map'));
-  const nearCase = fc.constantFrom(...VALID_CALLS).chain((call) => fc.record({
-    name: fc.constant(raw('a case')),
-    as: str(fc.constantFrom('member:m-1', 'visitor', 'USER:u-1', 'app', 'unknown:x')),
-    call: fc.constant(raw(call)),
-    args: fc.array(fc.oneof(scalarText, sample, junk), { maxLength: 3 }).map((items): Y => ({ t: 'seq', items })),
-    [/^(query|search)/.test(call.split('.')[2]!) ? 'items' : 'resource']: /^(query|search)/.test(call.split('.')[2]!)
-      ? fc.array(sample, { maxLength: 3 }).map((items): Y => ({ t: 'seq', items }))
-      : sample,
-    result: junk,
-    expect: fc.constantFrom('allow', 'deny').map(raw),
-  }, { requiredKeys: ['name', 'as', 'call', 'expect'] })).map((r): Y => ({ t: 'map', entries: Object.entries(r) as [string, Y][] }));
+  const sample = fc.oneof(
+    goodCondition,
+    fc.constant<Y>(raw('{_id: o-1, buyerInfo: {memberId: m-1}, visible: true, fulfillmentStatus: NOT_FULFILLED, costRange: {}}')),
+    condition.filter((y) => y.t === 'map'),
+  );
+  const nearCase = fc
+    .constantFrom(...VALID_CALLS)
+    .chain((call) =>
+      fc.record(
+        {
+          name: fc.constant(raw('a case')),
+          as: str(fc.constantFrom('member:m-1', 'visitor', 'USER:u-1', 'app', 'unknown:x')),
+          call: fc.constant(raw(call)),
+          args: fc.array(fc.oneof(scalarText, sample, junk), { maxLength: 3 }).map((items): Y => ({ t: 'seq', items })),
+          [/^(query|search)/.test(call.split('.')[2]!) ? 'items' : 'resource']: /^(query|search)/.test(call.split('.')[2]!)
+            ? fc.array(sample, { maxLength: 3 }).map((items): Y => ({ t: 'seq', items }))
+            : sample,
+          result: junk,
+          expect: fc.constantFrom('allow', 'deny').map(raw),
+        },
+        { requiredKeys: ['name', 'as', 'call', 'expect'] },
+      ),
+    )
+    .map((r): Y => ({ t: 'map', entries: Object.entries(r) as [string, Y][] }));
   const nearFile = fc.array(nearCase, { minLength: 1, maxLength: 3 }).map((items): Y => ({ t: 'map', entries: [['cases', { t: 'seq', items }]] }));
 
   it('never makes loading or running a test file throw; every diagnostic is positioned', async () => {
     let ran = 0;
-    const text = fc.tuple(fc.oneof(testFile, nearFile), fc.integer({ min: 0, max: 3 }), fc.oneof({ weight: 1, arbitrary: mutation }, { weight: 2, arbitrary: fc.constant((t: string) => t) }))
+    const text = fc
+      .tuple(
+        fc.oneof(testFile, nearFile),
+        fc.integer({ min: 0, max: 3 }),
+        fc.oneof({ weight: 1, arbitrary: mutation }, { weight: 2, arbitrary: fc.constant((t: string) => t) }),
+      )
       .map(([y, levels, mutate]) => mutate(document(y, levels)));
-    await fc.assert(fc.asyncProperty(text, async (t) => {
-      const diagnostics: Diagnostic[] = [];
-      const cases = await loadPolicyTestText(t, 'fuzz-tests.yaml', shipped, diagnostics);
-      expectPositioned(diagnostics, 'fuzz-tests.yaml', t);
-      if (diagnostics.some((d) => d.severity === 'error')) return;
-      for (const r of await runPolicyTests(shipped, cases)) { ran++; expect(r.line).toBeGreaterThanOrEqual(1); }
-    }), { seed: 20240612, numRuns: 200 });
+    await fc.assert(
+      fc.asyncProperty(text, async (t) => {
+        const diagnostics: Diagnostic[] = [];
+        const cases = await loadPolicyTestText(t, 'fuzz-tests.yaml', shipped, diagnostics);
+        expectPositioned(diagnostics, 'fuzz-tests.yaml', t);
+        if (diagnostics.some((d) => d.severity === 'error')) return;
+        for (const r of await runPolicyTests(shipped, cases)) {
+          ran++;
+          expect(r.line).toBeGreaterThanOrEqual(1);
+        }
+      }),
+      { seed: 20240612, numRuns: 200 },
+    );
     expect(ran).toBeGreaterThan(20);
   });
 });
@@ -408,7 +754,10 @@ beforeAll(() => {
   writeFileSync(join(scratch, 'a-file.txt'), 'not a folder\n');
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-afterEach(() => { copy?.remove(); copy = undefined; });
+afterEach(() => {
+  copy?.remove();
+  copy = undefined;
+});
 
 /** Runs `elevate` and records whether a command threw into main()'s catch-all (which loses positions). */
 async function elevate(argv: string[]): Promise<CliRun & { threw?: unknown }> {
@@ -416,7 +765,17 @@ async function elevate(argv: string[]): Promise<CliRun & { threw?: unknown }> {
   const original = Object.hasOwn(commands, name) ? commands[name] : undefined;
   let threw: unknown;
   if (original) {
-    commands[name] = { ...original, run: async (a) => { try { return await original.run(a); } catch (e) { threw = e; throw e; } } };
+    commands[name] = {
+      ...original,
+      run: async (a) => {
+        try {
+          return await original.run(a);
+        } catch (e) {
+          threw = e;
+          throw e;
+        }
+      },
+    };
   }
   try {
     const run = await runCli(argv);
@@ -440,7 +799,11 @@ const AS = ['--as', 'member:m-1', 'ecom.orders.getOrder'];
 describe('elevate: usage errors exit 2 and name the problem', () => {
   const table: [string, string[], RegExp | string][] = [
     ...ALL.map((c): [string, string[], string] => [`${c}: an unknown flag`, [c, '--bogus'], "Unknown option '--bogus'"]),
-    ...ALL.filter((c) => c !== 'explain' && c !== 'test').map((c): [string, string[], string] => [`${c}: a stray positional`, [c, 'stray'], 'Unexpected argument']),
+    ...ALL.filter((c) => c !== 'explain' && c !== 'test').map((c): [string, string[], string] => [
+      `${c}: a stray positional`,
+      [c, 'stray'],
+      'Unexpected argument',
+    ]),
     ['check: --policies without a value', ['check', '--policies'], "Option '--policies <value>' argument missing"],
     ['explain: --as without a value', ['explain', '--as'], "Option '--as <value>' argument missing"],
     ['explain: no --as', ['explain', 'ecom.orders.getOrder'], '--as <subjectType>[:<id>] is required'],
@@ -456,13 +819,21 @@ describe('elevate: usage errors exit 2 and name the problem', () => {
     ['explain: args "x"', ['explain', ...AS, '"x"'], 'the arguments must be a JSON array'],
     ['explain: args null', ['explain', ...AS, 'null'], 'the arguments must be a JSON array'],
     ['explain: args {}', ['explain', ...AS, '{}'], 'the arguments must be a JSON array'],
-    ['explain: args nested too deep (used to overflow the stack)', ['explain', '--as', 'member:m-1', 'ecom.orders.searchOrders', `[${'['.repeat(5000)}${']'.repeat(5000)}]`], 'the arguments: nested more than 64 levels deep'],
+    [
+      'explain: args nested too deep (used to overflow the stack)',
+      ['explain', '--as', 'member:m-1', 'ecom.orders.searchOrders', `[${'['.repeat(5000)}${']'.repeat(5000)}]`],
+      'the arguments: nested more than 64 levels deep',
+    ],
     ['explain: three positionals', ['explain', ...AS, '[]', '[]'], 'give the call and, optionally, its arguments'],
     ['explain: --resource {', ['explain', ...AS, '["o-1"]', '--resource', '{'], '--resource is not valid JSON'],
     ['explain: --resource "x"', ['explain', ...AS, '["o-1"]', '--resource', '"x"'], '--resource must be a JSON object'],
     ['explain: --resource null', ['explain', ...AS, '["o-1"]', '--resource', 'null'], '--resource must be a JSON object'],
     ['explain: --resource [1]', ['explain', ...AS, '["o-1"]', '--resource', '[1]'], '--resource must be a JSON object'],
-    ['explain: --resource nested too deep', ['explain', ...AS, '["o-1"]', '--resource', `{"a":${'['.repeat(100)}${']'.repeat(100)}}`], '--resource: nested more than 64 levels deep'],
+    [
+      'explain: --resource nested too deep',
+      ['explain', ...AS, '["o-1"]', '--resource', `{"a":${'['.repeat(100)}${']'.repeat(100)}}`],
+      '--resource: nested more than 64 levels deep',
+    ],
     ['audit: --check with --approve', ['audit', '--check', '--approve'], '--check and --approve exclude each other'],
     ['schema: --check with --out -', ['schema', '--out', '-', '--check'], 'cannot check stdout'],
   ];
@@ -522,9 +893,24 @@ describe('elevate: policy and test problems exit 1 with file:line:column', () =>
   });
 
   const brokenPolicies: [string, string | RegExp, string, string][] = [
-    ['an unresolved alias', 'roles: [member]\n    allow: ecom.orders.getOrder', 'roles: *nope\n    allow: ecom.orders.getOrder', 'alias *nope refers to no anchor'],
-    ['a recursive alias', 'resource: { buyerInfo.memberId: "${caller.id}" }\n', 'resource: &loop { a: { $elemMatch: *loop } }\n', 'a YAML alias refers to a node that contains it'],
-    ['a __proto__ key in when', 'resource: { buyerInfo.memberId: "${caller.id}" }\n', 'resource: { __proto__: { x: 1 } }\n', 'the key "__proto__" is not allowed'],
+    [
+      'an unresolved alias',
+      'roles: [member]\n    allow: ecom.orders.getOrder',
+      'roles: *nope\n    allow: ecom.orders.getOrder',
+      'alias *nope refers to no anchor',
+    ],
+    [
+      'a recursive alias',
+      'resource: { buyerInfo.memberId: "${caller.id}" }\n',
+      'resource: &loop { a: { $elemMatch: *loop } }\n',
+      'a YAML alias refers to a node that contains it',
+    ],
+    [
+      'a __proto__ key in when',
+      'resource: { buyerInfo.memberId: "${caller.id}" }\n',
+      'resource: { __proto__: { x: 1 } }\n',
+      'the key "__proto__" is not allowed',
+    ],
     ['a tab', 'roles:\n  visitor:', 'roles:\n\tvisitor:', 'Tabs are not allowed'],
     ['a second document', /$/, '\n---\nversion: 1\n', 'multiple documents'],
     ['a duplicate key', 'version: 1\n', 'version: 1\nversion: 1\n', 'Map keys must be unique'],
@@ -535,7 +921,12 @@ describe('elevate: policy and test problems exit 1 with file:line:column', () =>
   it.each(brokenPolicies)('check/build/audit/explain: %s', async (_name, from, to, message) => {
     copy = copyPolicy();
     copy.edit(from, to);
-    for (const argv of [['check', '--policies', copy.dir], ['build', '--policies', copy.dir, '--check'], ['audit', '--policies', copy.dir], ['explain', ...AS, '--policies', copy.dir]]) {
+    for (const argv of [
+      ['check', '--policies', copy.dir],
+      ['build', '--policies', copy.dir, '--check'],
+      ['audit', '--policies', copy.dir],
+      ['explain', ...AS, '--policies', copy.dir],
+    ]) {
       const run = await elevate(argv);
       expectClean(run, 1, message);
       expect(run.stderr).toMatch(new RegExp(`${copy.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+ error: `));
@@ -545,35 +936,62 @@ describe('elevate: policy and test problems exit 1 with file:line:column', () =>
   it('test: a test file with wrong types and unknown keys', async () => {
     copy = copyPolicy();
     const file = join(copy.dir, 'tests', 'broken.yaml');
-    writeFileSync(file, [
-      'cases:',
-      '  - name: 7',
-      '    as: member:m-1',
-      '    call: ecom.orders.getOrder',
-      '    args: o-1',
-      '    expect: maybe',
-      '    count: "1"',
-      '    colour: blue',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'cases:',
+        '  - name: 7',
+        '    as: member:m-1',
+        '    call: ecom.orders.getOrder',
+        '    args: o-1',
+        '    expect: maybe',
+        '    count: "1"',
+        '    colour: blue',
+        '',
+      ].join('\n'),
+    );
     const run = await elevate(['test', '--policies', copy.dir, file]);
     expectClean(run, 1, 'no case was run');
-    for (const [line, text] of [[2, 'cases.0.name: Invalid input'], [5, 'cases.0.args: Invalid input'], [6, 'cases.0.expect: Invalid option'], [7, 'cases.0.count: Invalid input'], [8, 'cases.0: unknown key "colour"']] as const) {
-      expect(run.stderr).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line}:\\d+ error: ${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    for (const [line, text] of [
+      [2, 'cases.0.name: Invalid input'],
+      [5, 'cases.0.args: Invalid input'],
+      [6, 'cases.0.expect: Invalid option'],
+      [7, 'cases.0.count: Invalid input'],
+      [8, 'cases.0: unknown key "colour"'],
+    ] as const) {
+      expect(run.stderr).toMatch(
+        new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line}:\\d+ error: ${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+      );
     }
   });
 
   it('test: test files with a wrong root, bad callers, aliases and recursion', async () => {
     copy = copyPolicy();
-    const write = (name: string, text: string) => { const f = join(copy!.dir, 'tests', name); writeFileSync(f, text); return f; };
+    const write = (name: string, text: string) => {
+      const f = join(copy!.dir, 'tests', name);
+      writeFileSync(f, text);
+      return f;
+    };
     const cases: [string, string, string][] = [
       ['root-list.yaml', '- a\n', ':1:1 error: Invalid input: expected object, received array'],
       ['empty.yaml', '', ':1:1 error: Invalid input: expected object, received null'],
       ['no-cases.yaml', 'cases: []\n', ':1:8 error: cases: Too small'],
-      ['bad-as.yaml', 'cases:\n  - name: x\n    as: "member:"\n    call: ecom.orders.getOrder\n    expect: deny\n', ':3:9 error: cases.0.as: a caller is a subject type'],
+      [
+        'bad-as.yaml',
+        'cases:\n  - name: x\n    as: "member:"\n    call: ecom.orders.getOrder\n    expect: deny\n',
+        ':3:9 error: cases.0.as: a caller is a subject type',
+      ],
       ['robot.yaml', 'cases:\n  - name: x\n    as: robot\n    call: ecom.orders.getOrder\n    expect: deny\n', ':3:9 error: "robot" names no subject type'],
-      ['alias.yaml', 'cases:\n  - name: x\n    as: visitor\n    call: ecom.orders.getOrder\n    args: *nope\n    expect: deny\n', ':5:11 error: alias *nope refers to no anchor'],
-      ['loop.yaml', 'cases:\n  - &c\n    name: x\n    as: visitor\n    call: ecom.orders.getOrder\n    args: [*c]\n    expect: deny\n', 'a YAML alias refers to a node that contains it'],
+      [
+        'alias.yaml',
+        'cases:\n  - name: x\n    as: visitor\n    call: ecom.orders.getOrder\n    args: *nope\n    expect: deny\n',
+        ':5:11 error: alias *nope refers to no anchor',
+      ],
+      [
+        'loop.yaml',
+        'cases:\n  - &c\n    name: x\n    as: visitor\n    call: ecom.orders.getOrder\n    args: [*c]\n    expect: deny\n',
+        'a YAML alias refers to a node that contains it',
+      ],
     ];
     for (const [name, text, message] of cases) {
       const file = write(name, text);

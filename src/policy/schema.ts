@@ -12,14 +12,27 @@ const RATE = /^([1-9][0-9]*)\/(second|minute|hour|day)$/;
 
 const roleName = z.string().regex(NAME, 'role names are lower-case words joined by "-" (e.g. wix-user)');
 const ruleId = z.string().regex(NAME, 'rule ids are lower-case words joined by "-" (e.g. member-reads-own-orders)');
-const conditions = z.record(z.string(), z.unknown())
+const conditions = z
+  .record(z.string(), z.unknown())
   .describe('CASL conditions in MongoDB syntax, matched strictly; values may be ${caller.id}, ${caller.subjectType}, ${caller.siteId}, ${caller.instanceId}');
 
 export const limitsSchema = z.strictObject({
-  bodyBytes: z.number().int().min(256).max(1024 * 1024).optional().describe('Largest request body in bytes (413 above). Default 65536.'),
+  bodyBytes: z
+    .number()
+    .int()
+    .min(256)
+    .max(1024 * 1024)
+    .optional()
+    .describe('Largest request body in bytes (413 above). Default 65536.'),
   jsonDepth: z.number().int().min(2).max(64).optional().describe('Deepest nesting of the JSON body. Default 12.'),
   args: z.number().int().min(0).max(16).optional().describe('Most positional arguments. Default 4.'),
-  stringLength: z.number().int().min(16).max(1024 * 1024).optional().describe('Longest string anywhere in the body. Default 4096.'),
+  stringLength: z
+    .number()
+    .int()
+    .min(16)
+    .max(1024 * 1024)
+    .optional()
+    .describe('Longest string anywhere in the body. Default 4096.'),
   arrayLength: z.number().int().min(1).max(100_000).optional().describe('Longest array / most keys in one object. Default 200.'),
 });
 
@@ -29,31 +42,42 @@ export const roleSchema = z.strictObject({
   inherits: z.array(roleName).default([]).describe('Roles whose rules this role also gets.'),
 });
 
-const fieldRule = z.strictObject({
-  allow: z.array(z.string().regex(FIELD_PATH, 'field paths are dotted names, e.g. variantsInfo.variants.revenueDetails')).min(1).optional(),
-  deny: z.array(z.string().regex(FIELD_PATH, 'field paths are dotted names, e.g. variantsInfo.variants.revenueDetails')).min(1).optional(),
-}).refine((f) => (f.allow === undefined) !== (f.deny === undefined), 'a field rule has exactly one of allow or deny');
+const fieldRule = z
+  .strictObject({
+    allow: z.array(z.string().regex(FIELD_PATH, 'field paths are dotted names, e.g. variantsInfo.variants.revenueDetails')).min(1).optional(),
+    deny: z.array(z.string().regex(FIELD_PATH, 'field paths are dotted names, e.g. variantsInfo.variants.revenueDetails')).min(1).optional(),
+  })
+  .refine((f) => (f.allow === undefined) !== (f.deny === undefined), 'a field rule has exactly one of allow or deny');
 
-export const ruleSchema = z.strictObject({
-  id: ruleId,
-  description: z.string().min(1, 'say what the rule grants and why'),
-  roles: z.array(roleName).min(1),
-  allow: z.string().regex(CALL, 'a call is package.namespace.method, e.g. ecom.orders.getOrder').optional(),
-  deny: z.string().regex(CALL_PATTERN, 'a deny names a call or a pattern: ecom.orders.*, ecom.*, *').optional(),
-  when: conditions.optional().describe('Conditions on { args }: the positional arguments as sent.'),
-  resource: conditions.optional().describe('Conditions on the object the call returns or touches.'),
-  preload: z.string().regex(CALL, 'a call is package.namespace.method').optional()
-    .describe('For writes addressed by id: the elevated read that loads the target before the write.'),
-  fields: fieldRule.optional().describe('Which fields of the result (or of each item) this role receives.'),
-  cap: z.number().int().min(1).max(1000).optional().describe('Largest page size; larger or missing sizes become the cap.'),
-  writable: z.array(z.string().regex(ARG_PATH, 'writable paths look like args.1.customMessage')).optional()
-    .describe('Argument paths a write may set; any other key is refused.'),
-  presets: z.record(z.string().regex(ARG_PATH, 'preset paths look like args.0.memberId'), z.unknown()).optional()
-    .describe('Argument values forced by the gateway, whatever the client sent.'),
-  rateLimit: z.string().regex(RATE, 'a rate limit looks like 10/minute').optional(),
-  timeoutMs: z.number().int().min(100).max(60_000).optional(),
-  justification: z.string().min(1).optional().describe('Why a risk warning on this rule is accepted.'),
-}).refine((r) => (r.allow === undefined) !== (r.deny === undefined), 'a rule has exactly one of allow or deny');
+export const ruleSchema = z
+  .strictObject({
+    id: ruleId,
+    description: z.string().min(1, 'say what the rule grants and why'),
+    roles: z.array(roleName).min(1),
+    allow: z.string().regex(CALL, 'a call is package.namespace.method, e.g. ecom.orders.getOrder').optional(),
+    deny: z.string().regex(CALL_PATTERN, 'a deny names a call or a pattern: ecom.orders.*, ecom.*, *').optional(),
+    when: conditions.optional().describe('Conditions on { args }: the positional arguments as sent.'),
+    resource: conditions.optional().describe('Conditions on the object the call returns or touches.'),
+    preload: z
+      .string()
+      .regex(CALL, 'a call is package.namespace.method')
+      .optional()
+      .describe('For writes addressed by id: the elevated read that loads the target before the write.'),
+    fields: fieldRule.optional().describe('Which fields of the result (or of each item) this role receives.'),
+    cap: z.number().int().min(1).max(1000).optional().describe('Largest page size; larger or missing sizes become the cap.'),
+    writable: z
+      .array(z.string().regex(ARG_PATH, 'writable paths look like args.1.customMessage'))
+      .optional()
+      .describe('Argument paths a write may set; any other key is refused.'),
+    presets: z
+      .record(z.string().regex(ARG_PATH, 'preset paths look like args.0.memberId'), z.unknown())
+      .optional()
+      .describe('Argument values forced by the gateway, whatever the client sent.'),
+    rateLimit: z.string().regex(RATE, 'a rate limit looks like 10/minute').optional(),
+    timeoutMs: z.number().int().min(100).max(60_000).optional(),
+    justification: z.string().min(1).optional().describe('Why a risk warning on this rule is accepted.'),
+  })
+  .refine((r) => (r.allow === undefined) !== (r.deny === undefined), 'a rule has exactly one of allow or deny');
 
 export const policyFileSchema = z.strictObject({
   version: z.literal(1),
@@ -64,8 +88,6 @@ export const policyFileSchema = z.strictObject({
 });
 
 export type PolicyFile = z.infer<typeof policyFileSchema>;
-export type PolicyRule = z.infer<typeof ruleSchema>;
-export type PolicyRole = z.infer<typeof roleSchema>;
 
 export function parseRate(text: string): { count: number; windowSeconds: number } | undefined {
   const m = RATE.exec(text);

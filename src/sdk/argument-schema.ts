@@ -80,7 +80,21 @@ export interface Signature {
 export const ALL_FIELDS = '*';
 
 /** Operators of a filter without a query spec (`filter: Record<string, any>`): comparisons over scalars. */
-export const OPEN_FILTER_OPERATORS = ['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists', '$startsWith', '$isEmpty', '$hasSome', '$hasAll'] as const;
+export const OPEN_FILTER_OPERATORS = [
+  '$eq',
+  '$ne',
+  '$gt',
+  '$gte',
+  '$lt',
+  '$lte',
+  '$in',
+  '$nin',
+  '$exists',
+  '$startsWith',
+  '$isEmpty',
+  '$hasSome',
+  '$hasAll',
+] as const;
 /** Logical operators of every filter. */
 export const FILTER_LOGIC = ['$and', '$or', '$not'] as const;
 /** A field path in a filter or sort without a spec: dotted names, the SDK's spelling. */

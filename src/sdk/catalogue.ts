@@ -30,8 +30,7 @@ export function namespacesOf(pkg: string): NamespaceEntry[] {
   try {
     const manifest = requireFromProject.resolve(`@wix/${pkg}/package.json`);
     const index = readFileSync(join(dirname(manifest), 'build/es/index.mjs'), 'utf8');
-    entries = [...index.matchAll(/import \* as ([A-Za-z0-9_$]+) from "(@wix\/auto_sdk_[^"]+)"/g)]
-      .map((m) => ({ module: `${pkg}.${m[1]}`, package: m[2]! }));
+    entries = [...index.matchAll(/import \* as ([A-Za-z0-9_$]+) from "(@wix\/auto_sdk_[^"]+)"/g)].map((m) => ({ module: `${pkg}.${m[1]}`, package: m[2]! }));
   } catch {
     entries = [];
   }
@@ -60,15 +59,18 @@ async function importFromProject(specifier: string): Promise<Record<string, unkn
   return (await import(pathToFileURL(esm).href)) as Record<string, unknown>;
 }
 
-interface RestMeta { httpMethod: string; path: string; pathParams: Record<string, string> }
+interface RestMeta {
+  httpMethod: string;
+  path: string;
+  pathParams: Record<string, string>;
+}
 
 const exportsCache = new Map<string, Promise<{ exports: Record<string, unknown>; meta: Record<string, unknown> }>>();
 
 function loadNamespace(entry: NamespaceEntry) {
   let loaded = exportsCache.get(entry.package);
   if (!loaded) {
-    loaded = Promise.all([importFromProject(entry.package), importFromProject(`${entry.package}/meta`)])
-      .then(([exports, meta]) => ({ exports, meta }));
+    loaded = Promise.all([importFromProject(entry.package), importFromProject(`${entry.package}/meta`)]).then(([exports, meta]) => ({ exports, meta }));
     exportsCache.set(entry.package, loaded);
   }
   return loaded;
@@ -81,7 +83,9 @@ function restMeta(meta: Record<string, unknown>, name: string): RestMeta | undef
     if (typeof m?.httpMethod === 'string' && typeof m.path === 'string') {
       return { httpMethod: m.httpMethod, path: m.path, pathParams: m.pathParams ?? {} };
     }
-  } catch { /* not a REST descriptor */ }
+  } catch {
+    /* not a REST descriptor */
+  }
   return undefined;
 }
 
@@ -90,14 +94,16 @@ export async function exportsOf(module: string): Promise<{ name: string; kind: E
   const entry = findNamespace(module);
   if (!entry) return [];
   const { exports, meta } = await loadNamespace(entry);
-  return Object.keys(exports).sort().map((name) => {
-    const value = exports[name];
-    let kind: ExportKind = 'other';
-    if (typeof value === 'function' && restMeta(meta, name)) kind = 'rest';
-    else if (typeof value === 'function' && /^on[A-Z]/.test(name)) kind = 'event';
-    else if (value !== null && typeof value === 'object') kind = 'enum';
-    return { name, kind };
-  });
+  return Object.keys(exports)
+    .sort()
+    .map((name) => {
+      const value = exports[name];
+      let kind: ExportKind = 'other';
+      if (typeof value === 'function' && restMeta(meta, name)) kind = 'rest';
+      else if (typeof value === 'function' && /^on[A-Z]/.test(name)) kind = 'event';
+      else if (value !== null && typeof value === 'object') kind = 'enum';
+      return { name, kind };
+    });
 }
 
 export async function restMethodsOf(module: string): Promise<string[]> {
@@ -122,7 +128,11 @@ async function probe(fn: (...args: unknown[]) => unknown, pathParamCount: number
   const bound = client.use(fn as never) as unknown as (...args: unknown[]) => unknown;
   const run = async (args: unknown[]) => {
     urls.length = 0;
-    try { await bound(...args); } catch { /* the recorder always fails the call */ }
+    try {
+      await bound(...args);
+    } catch {
+      /* the recorder always fails the call */
+    }
     return urls.map((u) => decodeURIComponent(new URL(u).pathname)).join(' ');
   };
 
@@ -131,7 +141,9 @@ async function probe(fn: (...args: unknown[]) => unknown, pathParamCount: number
     const result = bound();
     if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).catch(() => undefined);
     else queryOverload = true;
-  } catch { /* a method that needs arguments */ }
+  } catch {
+    /* a method that needs arguments */
+  }
 
   const pathArgs: string[] = [];
   const positions = [0, 1, 2, 3];
@@ -194,9 +206,14 @@ async function describeUncached(call: string): Promise<DescribeResult> {
   else if (probed.pathArgs.length > 0) kind = rest.httpMethod === 'GET' ? 'read-one' : 'write-one';
   else kind = rest.httpMethod === 'GET' ? 'read' : 'write';
   const info: MethodDescription = {
-    call, package: entry.package, method,
-    httpMethod: rest.httpMethod, path: rest.path,
-    pathArgs: probed.pathArgs, kind, queryOverload: probed.queryOverload,
+    call,
+    package: entry.package,
+    method,
+    httpMethod: rest.httpMethod,
+    path: rest.path,
+    pathArgs: probed.pathArgs,
+    kind,
+    queryOverload: probed.queryOverload,
   };
   if (listMatch) {
     const plural = listMatch[2]!;

@@ -19,7 +19,10 @@ function operatorsOf(schema: ArgumentSchema, defs: Signature['defs']): Set<strin
   const ops = new Set<string>();
   const visit = (s: ArgumentSchema) => {
     const r = resolveSchema(s, defs);
-    if ('anyOf' in r) { r.anyOf.forEach(visit); return; }
+    if ('anyOf' in r) {
+      r.anyOf.forEach(visit);
+      return;
+    }
     if (r.type === 'object') Object.keys(r.properties).forEach((k) => ops.add(k));
     else if (r.type !== 'never') ops.add('$eq'); // a bare value is an equality
   };
@@ -30,7 +33,10 @@ function operatorsOf(schema: ArgumentSchema, defs: Signature['defs']): Set<strin
 /** The shape of the query at `queryArg` (computed once per signature). */
 export function queryShape(signature: Signature, queryArg: number): QueryShape {
   let perArg = shapes.get(signature);
-  if (!perArg) { perArg = new Map(); shapes.set(signature, perArg); }
+  if (!perArg) {
+    perArg = new Map();
+    shapes.set(signature, perArg);
+  }
   const known = perArg.get(queryArg);
   if (known) return known;
   const param = signature.params[queryArg];

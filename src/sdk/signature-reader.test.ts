@@ -32,7 +32,12 @@ describe('type forms', () => {
   });
 
   it('literals, records, any, doc-tag bounds', () => {
-    expect(options.properties.count).toEqual({ anyOf: [{ type: 'number', const: 1 }, { type: 'number', const: 2 }] });
+    expect(options.properties.count).toEqual({
+      anyOf: [
+        { type: 'number', const: 1 },
+        { type: 'number', const: 2 },
+      ],
+    });
     expect(options.properties.flag).toEqual({ type: 'boolean', const: true });
     expect(options.properties.note).toEqual({ type: 'string', minLength: 2, maxLength: 10 });
     expect(options.properties.meta).toEqual({ type: 'object', properties: {}, additionalProperties: { type: 'number' } });
@@ -42,7 +47,8 @@ describe('type forms', () => {
   it('recursive types become shared definitions', () => {
     expect(options.properties.tree).toEqual({ $ref: 'TreeNode' });
     expect(list.defs.TreeNode).toEqual({
-      type: 'object', required: ['name'],
+      type: 'object',
+      required: ['name'],
       properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: 'TreeNode' } } },
     });
   });
@@ -57,7 +63,8 @@ describe('type forms', () => {
     expect((list.defs.OffsetPaging as any).properties.offset).toEqual({ type: 'number', integer: true, minimum: 0, nullable: true });
     expect(query.properties.filter).toEqual({ type: 'filter', nullable: true });
     expect(query.properties.sort).toEqual({
-      type: 'array', maxItems: 3,
+      type: 'array',
+      maxItems: 3,
       items: { type: 'object', properties: { fieldName: { type: 'string', field: true }, order: { type: 'string', enum: ['ASC', 'DESC'] } } },
     });
   });
@@ -65,7 +72,10 @@ describe('type forms', () => {
   it('a method without a data overload, or with a rest parameter, has no signature', () => {
     const results = signaturesOf([exotic('builderOnly'), exotic('restIds')]);
     expect(results.get('exotic.things.builderOnly')).toEqual({ ok: false, message: 'exotic.things.builderOnly has no overload that returns data' });
-    expect(results.get('exotic.things.restIds')).toEqual({ ok: false, message: 'exotic.things.restIds takes a rest parameter, which the gateway cannot check' });
+    expect(results.get('exotic.things.restIds')).toEqual({
+      ok: false,
+      message: 'exotic.things.restIds takes a rest parameter, which the gateway cannot check',
+    });
   });
 
   it('a filter typed as any record, or as `object`, is an open filter whose field names are checked', () => {
@@ -87,7 +97,7 @@ describe('type forms', () => {
     expect(parseArguments(b, ['t-1', 'plain']).args).toEqual(['t-1', 'plain']);
   });
 
-  it('the result\'s arrays are recorded, so a list knows where its items come back', () => {
+  it("the result's arrays are recorded, so a list knows where its items come back", () => {
     expect(signature(exotic('listThings')).resultLists).toEqual(['things']);
     expect(signature(exotic('getThing')).resultLists).toEqual([]);
   });
@@ -102,14 +112,14 @@ describe('the WQL spec of real SDK methods', () => {
   const search = signature({ call: 'ecom.orders.searchOrders', package: '@wix/auto_sdk_ecom_orders', method: 'searchOrders' });
   const filter = search.defs.Filter as any;
 
-  it('the filter holds exactly the spec\'s fields, in the SDK\'s spelling, plus $and/$or/$not', () => {
+  it("the filter holds exactly the spec's fields, in the SDK's spelling, plus $and/$or/$not", () => {
     expect(filter.filter).toBe(true);
     expect(Object.keys(filter.properties)).toEqual(expect.arrayContaining(['buyerInfo.memberId', '_id', '_createdDate', 'status', '$and', '$or', '$not']));
     expect(Object.keys(filter.properties)).not.toContain('id');
     expect(Object.keys(filter.properties)).not.toContain('buyerInfo');
   });
 
-  it('each field takes the operators its spec group names, with the entity\'s value types', () => {
+  it("each field takes the operators its spec group names, with the entity's value types", () => {
     const ops = (field: string) => {
       const schema = filter.properties[field];
       const object = (schema.anyOf ?? [schema]).find((s: any) => s.type === 'object');
@@ -140,13 +150,21 @@ describe('the WQL spec of real SDK methods', () => {
   });
 
   it('a query spec that declares no sortable field admits no sort entry', () => {
-    const pickup = signature({ call: 'ecom.pickupLocations.queryPickupLocation', package: '@wix/auto_sdk_ecom_pickup-locations', method: 'queryPickupLocation' });
+    const pickup = signature({
+      call: 'ecom.pickupLocations.queryPickupLocation',
+      package: '@wix/auto_sdk_ecom_pickup-locations',
+      method: 'queryPickupLocation',
+    });
     const query = Object.values(pickup.defs).find((d: any) => d.properties?.sort) as any;
     expect(query.properties.sort.items).toEqual({ type: 'never', reason: 'the query spec declares no sortable field' });
   });
 
   it('a free-text search marks its fields, and itself, so field rules can see what it searches', () => {
-    const abandoned = signature({ call: 'ecom.abandonedCheckouts.searchAbandonedCheckouts', package: '@wix/auto_sdk_ecom_abandoned-checkouts', method: 'searchAbandonedCheckouts' });
+    const abandoned = signature({
+      call: 'ecom.abandonedCheckouts.searchAbandonedCheckouts',
+      package: '@wix/auto_sdk_ecom_abandoned-checkouts',
+      method: 'searchAbandonedCheckouts',
+    });
     const search = (abandoned.defs.AbandonedCheckoutSearch as any).properties.search;
     expect(search.freeText).toBe(true);
     expect(search.properties.fields.items).toMatchObject({ field: true, enum: expect.arrayContaining(['buyerInfo.email']) });

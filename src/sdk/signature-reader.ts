@@ -43,8 +43,7 @@ export function signaturesOf(methods: MethodRef[]): Map<string, SignatureResult>
     const text = missing.map((m, i) => `export { ${m.method} as m${i} } from ${JSON.stringify(m.package)};`).join('\n');
     const host = ts.createCompilerHost(COMPILER_OPTIONS);
     const getSourceFile = host.getSourceFile.bind(host);
-    host.getSourceFile = (file, language, ...rest) =>
-      file === entry ? ts.createSourceFile(file, text, language) : getSourceFile(file, language, ...rest);
+    host.getSourceFile = (file, language, ...rest) => (file === entry ? ts.createSourceFile(file, text, language) : getSourceFile(file, language, ...rest));
     const fileExists = host.fileExists.bind(host);
     host.fileExists = (file) => file === entry || fileExists(file);
     const program = ts.createProgram([entry], COMPILER_OPTIONS, host);
@@ -62,7 +61,11 @@ export function signaturesOf(methods: MethodRef[]): Map<string, SignatureResult>
 
 function signatureOf(checker: ts.TypeChecker, exported: ts.Symbol, m: MethodRef): SignatureResult {
   let symbol = exported;
-  try { if (symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol); } catch { /* unresolved */ }
+  try {
+    if (symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  } catch {
+    /* unresolved */
+  }
   const type = checker.getTypeOfSymbol(symbol);
   if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) {
     return { ok: false, message: `${m.package} declares no type for ${m.method}` };
@@ -86,16 +89,23 @@ function signatureOf(checker: ts.TypeChecker, exported: ts.Symbol, m: MethodRef)
   }
   const result = checker.getAwaitedType(data.getReturnType());
   const resultLists = result
-    ? checker.getPropertiesOfType(result).filter((p) => {
-      const t = checker.getNonNullableType(checker.getTypeOfSymbol(p));
-      return checker.isArrayType(t);
-    }).map((p) => p.name).sort()
+    ? checker
+        .getPropertiesOfType(result)
+        .filter((p) => {
+          const t = checker.getNonNullableType(checker.getTypeOfSymbol(p));
+          return checker.isArrayType(t);
+        })
+        .map((p) => p.name)
+        .sort()
     : [];
   return { ok: true, signature: { names, params, required, defs: converter.defs, resultLists } };
 }
 
 type Tags = Record<string, string>;
-interface Place { key: string; tags: Tags }
+interface Place {
+  key: string;
+  tags: Tags;
+}
 
 const PAGING_NUMBERS = new Set(['limit', 'offset']);
 /** Aliases that name a shape, not a type of the SDK's: their instances are inlined. */
@@ -130,11 +140,19 @@ function repairedCondition(schema: ArgumentSchema): ArgumentSchema {
   const branches = 'anyOf' in schema ? schema.anyOf : [schema];
   const kept: ArgumentSchema[] = [];
   for (const b of branches) {
-    if (!('type' in b) || b.type !== 'object') { if (!unusable(b)) kept.push(b); continue; }
+    if (!('type' in b) || b.type !== 'object') {
+      if (!unusable(b)) kept.push(b);
+      continue;
+    }
     const properties: Record<string, ArgumentSchema> = {};
     for (const [op, operand] of Object.entries(b.properties)) {
-      properties[op] = !unusable(operand) ? operand
-        : ARRAY_OPERATORS.has(op) ? { type: 'array', items: SCALAR } : BOOLEAN_OPERATORS.has(op) ? { type: 'boolean' } : SCALAR;
+      properties[op] = !unusable(operand)
+        ? operand
+        : ARRAY_OPERATORS.has(op)
+          ? { type: 'array', items: SCALAR }
+          : BOOLEAN_OPERATORS.has(op)
+            ? { type: 'boolean' }
+            : SCALAR;
     }
     kept.push({ ...b, properties });
   }
@@ -145,11 +163,23 @@ function repairedCondition(schema: ArgumentSchema): ArgumentSchema {
 /** A field condition as a filter without a spec takes it: a scalar, or comparisons over scalars. */
 const OPEN_CONDITION: ArgumentSchema = {
   anyOf: [
-    { type: 'boolean' }, { type: 'number' }, { type: 'string' },
+    { type: 'boolean' },
+    { type: 'number' },
+    { type: 'string' },
     {
       type: 'object',
-      properties: Object.fromEntries(OPEN_FILTER_OPERATORS.map((op) => [op,
-        ARRAY_OPERATORS.has(op) ? { type: 'array', items: SCALAR } : BOOLEAN_OPERATORS.has(op) ? { type: 'boolean' } : op === '$startsWith' ? { type: 'string' } : SCALAR])),
+      properties: Object.fromEntries(
+        OPEN_FILTER_OPERATORS.map((op) => [
+          op,
+          ARRAY_OPERATORS.has(op)
+            ? { type: 'array', items: SCALAR }
+            : BOOLEAN_OPERATORS.has(op)
+              ? { type: 'boolean' }
+              : op === '$startsWith'
+                ? { type: 'string' }
+                : SCALAR,
+        ]),
+      ),
     },
   ],
 };
@@ -170,7 +200,8 @@ class Converter {
     const c = this.checker;
     // A filter or sort of a method without a query spec: its field names must still be seen.
     const filterLike = place.key === 'filter' || place.key === 'sort';
-    if (place.key === 'filter' && (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.NonPrimitive) || this.isOpenRecord(type))) return { type: 'filter' };
+    if (place.key === 'filter' && (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.NonPrimitive) || this.isOpenRecord(type)))
+      return { type: 'filter' };
     if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.NonPrimitive)) return { type: 'json' };
     if (type.flags & ts.TypeFlags.Never) return { type: 'never', reason: 'the SDK accepts no value here' };
     if (type.isUnion()) return this.union(type, place);
@@ -228,24 +259,25 @@ class Converter {
       if (t.flags & ts.TypeFlags.Null) nullable = true;
       else if (!(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void))) rest.push(t);
     }
-    const withNull = (s: ArgumentSchema): ArgumentSchema =>
-      nullable && !('reason' in s) ? { ...s, nullable: true } as ArgumentSchema : s;
+    const withNull = (s: ArgumentSchema): ArgumentSchema => (nullable && !('reason' in s) ? ({ ...s, nullable: true } as ArgumentSchema) : s);
     if (rest.length === 0) return { type: 'never', reason: 'only null or undefined' };
     if (rest.length === 1) return withNull(this.convert(rest[0]!, place));
     // The SDK's `Filter<Entity, Spec>`: field conditions | { $and, $or, $not }. A filter may mix both.
     const logic = rest.find((t) => t.flags & ts.TypeFlags.Object && this.isFilterLogic(t));
     if (logic && rest.length === 2 && rest.every((t) => t.flags & ts.TypeFlags.Object)) {
-      return withNull(this.named_(logic, this.nameOf(type) ?? 'Filter', () => {
-        const merged: ObjectSchema = { type: 'object', properties: {}, filter: true };
-        for (const member of rest) {
-          const body = this.object(member);
-          Object.assign(merged.properties, body.properties);
-        }
-        for (const [field, schema] of Object.entries(merged.properties)) {
-          if (!field.startsWith('$')) merged.properties[field] = repairedCondition(schema);
-        }
-        return merged;
-      }));
+      return withNull(
+        this.named_(logic, this.nameOf(type) ?? 'Filter', () => {
+          const merged: ObjectSchema = { type: 'object', properties: {}, filter: true };
+          for (const member of rest) {
+            const body = this.object(member);
+            Object.assign(merged.properties, body.properties);
+          }
+          for (const [field, schema] of Object.entries(merged.properties)) {
+            if (!field.startsWith('$')) merged.properties[field] = repairedCondition(schema);
+          }
+          return merged;
+        }),
+      );
     }
     // Literals group into one enum (a string absorbs them), `true | false` is a boolean.
     const hasString = rest.some((t) => t.flags & ts.TypeFlags.String);
@@ -280,7 +312,10 @@ class Converter {
 
   private number(place: Place): ArgumentSchema {
     const out: ArgumentSchema = { type: 'number' };
-    if (PAGING_NUMBERS.has(place.key)) { out.integer = true; out.minimum = 0; }
+    if (PAGING_NUMBERS.has(place.key)) {
+      out.integer = true;
+      out.minimum = 0;
+    }
     const max = numberTag(place.tags, 'max');
     const min = numberTag(place.tags, 'min');
     if (max !== undefined) out.maximum = max;
@@ -362,7 +397,11 @@ class Converter {
   }
 
   private isFilterLogic(type: ts.Type): boolean {
-    const names = this.checker.getPropertiesOfType(type).map((p) => p.name).sort().join();
+    const names = this.checker
+      .getPropertiesOfType(type)
+      .map((p) => p.name)
+      .sort()
+      .join();
     return names === '$and,$not,$or';
   }
 
@@ -406,9 +445,14 @@ class Converter {
     const alias = type.aliasSymbol && !UTILITY_TYPES.has(type.aliasSymbol.name) ? type.aliasSymbol : undefined;
     const raw = alias
       ? `${alias.name}${type.aliasTypeArguments?.length ? `_${type.aliasTypeArguments.map((t) => c.typeToString(t)).join('_')}` : ''}`
-      : type.symbol && !['__type', '__object', 'Object'].includes(type.symbol.name) ? type.symbol.name : undefined;
+      : type.symbol && !['__type', '__object', 'Object'].includes(type.symbol.name)
+        ? type.symbol.name
+        : undefined;
     if (!raw) return undefined;
-    const safe = raw.replace(/[^A-Za-z0-9_]/g, '_').replace(/_+/g, '_').replace(/_$/, '');
+    const safe = raw
+      .replace(/[^A-Za-z0-9_]/g, '_')
+      .replace(/_+/g, '_')
+      .replace(/_$/, '');
     return /^[A-Za-z]/.test(safe) ? safe : undefined;
   }
 }

@@ -37,7 +37,11 @@ export async function buildWixRuntimeWorker(outDir = OUT_DIR): Promise<string> {
       env('MODE', 'development'),
     ]),
     resolve: { conditions: ['worker', 'browser', 'import', 'module', 'default'] },
-    ssr: { target: 'webworker', noExternal: true, resolve: { conditions: ['worker', 'browser', 'import', 'module', 'default'], externalConditions: ['worker', 'import'] } },
+    ssr: {
+      target: 'webworker',
+      noExternal: true,
+      resolve: { conditions: ['worker', 'browser', 'import', 'module', 'default'], externalConditions: ['worker', 'import'] },
+    },
     build: {
       ssr: entryCopy,
       outDir: join(outDir, 'dist'),

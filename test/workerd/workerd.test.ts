@@ -51,14 +51,18 @@ async function post(token: string | undefined, body: unknown, raw = false) {
   });
   const text = await response.text();
   let json: any;
-  try { json = JSON.parse(text); } catch { json = text; }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
   return { status: response.status, body: json, text, headers: response.headers };
 }
 
 const rest = () => emulator.requests.filter((r) => r.route !== 'token-info' && r.route !== 'token');
 
-describe('api.ts inside workerd, behind Wix\'s own runtime entry', () => {
-  it('a visitor lists visible products; Wix\'s runtime did the elevation exchange and the REST call carried the app token', async () => {
+describe("api.ts inside workerd, behind Wix's own runtime entry", () => {
+  it("a visitor lists visible products; Wix's runtime did the elevation exchange and the REST call carried the app token", async () => {
     const reply = await post(devTokens.visitor, { module: 'stores.productsV3', method: 'queryProducts', args: [{ cursorPaging: { limit: 5 } }] });
     expect(reply.status).toBe(200);
     expect(reply.body.result.products).toHaveLength(5);
@@ -83,7 +87,7 @@ describe('api.ts inside workerd, behind Wix\'s own runtime entry', () => {
     expect(rest()).toHaveLength(0);
   });
 
-  it('a member asking for another member\'s order is denied (403) after the object check', async () => {
+  it("a member asking for another member's order is denied (403) after the object check", async () => {
     const reply = await post(devTokens.members['m-1'], { module: 'ecom.orders', method: 'getOrder', args: ['o-4'] });
     expect(reply.status).toBe(403);
     expect(reply.body.error.code).toBe('FORBIDDEN');
@@ -94,7 +98,7 @@ describe('api.ts inside workerd, behind Wix\'s own runtime entry', () => {
     expect(own.body.result._id).toBe('o-1');
   });
 
-  it('a visitor\'s product with MERCHANT_DATA comes back without cost or profit', async () => {
+  it("a visitor's product with MERCHANT_DATA comes back without cost or profit", async () => {
     const reply = await post(devTokens.visitor, { module: 'stores.productsV3', method: 'getProduct', args: ['p-001', { fields: ['MERCHANT_DATA'] }] });
     expect(reply.status).toBe(200);
     expect(reply.body.result._id).toBe('p-001');

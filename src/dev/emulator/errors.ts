@@ -69,21 +69,12 @@ export class WixHttpError extends Error {
     this.name = 'WixHttpError';
   }
 
-  static application(
-    status: number,
-    code: string,
-    message: string,
-    description?: string,
-    data?: Record<string, unknown>,
-  ): WixHttpError {
+  static application(status: number, code: string, message: string, description?: string, data?: Record<string, unknown>): WixHttpError {
     return new WixHttpError(status, applicationErrorBody(code, message, description, data));
   }
 
   static validation(field: string, description: string, violatedRule = 'INVALID', data?: Record<string, unknown>): WixHttpError {
-    return new WixHttpError(
-      400,
-      validationErrorBody([{ field, description, violatedRule, ...(data ? { data } : {}) }]),
-    );
+    return new WixHttpError(400, validationErrorBody([{ field, description, violatedRule, ...(data ? { data } : {}) }]));
   }
 
   static unauthenticated(description: string): WixHttpError {

@@ -115,11 +115,7 @@ describe('sort', () => {
   ];
 
   it('sorts by several fields, stable, missing last in ASC', () => {
-    expect(sortItems(items, normalizeSort([{ fieldName: 'n' }, { fieldName: 'd', order: 'DESC' }])).map((i) => i.id)).toEqual([
-      'b',
-      'a',
-      'c',
-    ]);
+    expect(sortItems(items, normalizeSort([{ fieldName: 'n' }, { fieldName: 'd', order: 'DESC' }])).map((i) => i.id)).toEqual(['b', 'a', 'c']);
     expect(sortItems(items, normalizeSort([{ fieldName: 'd' }])).map((i) => i.id)).toEqual(['c', 'a', 'b']);
     expect(sortItems(items, []).map((i) => i.id)).toEqual(['a', 'b', 'c']);
   });

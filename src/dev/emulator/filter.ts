@@ -36,27 +36,12 @@ export class FilterError extends Error {
   }
 }
 
-export type WixFilter = Record<string, unknown>;
 export interface WixSort {
   fieldName: string;
   order?: 'ASC' | 'DESC' | string;
 }
 
-const FIELD_OPERATORS = new Set([
-  '$eq',
-  '$ne',
-  '$gt',
-  '$gte',
-  '$lt',
-  '$lte',
-  '$in',
-  '$nin',
-  '$exists',
-  '$hasSome',
-  '$hasAll',
-  '$startsWith',
-  '$isEmpty',
-]);
+const FIELD_OPERATORS = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists', '$hasSome', '$hasAll', '$startsWith', '$isEmpty']);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -219,7 +204,9 @@ export function matchesFilter(doc: unknown, filter: unknown, path = 'filter'): b
         return results.some(Boolean);
       }
       case '$nor':
-        return !requireArray(key, condition, path).map((f, i) => matchesFilter(doc, f, `${path}.$nor[${i}]`)).some(Boolean);
+        return !requireArray(key, condition, path)
+          .map((f, i) => matchesFilter(doc, f, `${path}.$nor[${i}]`))
+          .some(Boolean);
       case '$not':
         return !matchesFilter(doc, condition, `${path}.$not`);
       default:

@@ -203,7 +203,11 @@ describe('productsV3 through the SDK', () => {
 
   it('the query builder works too (filter, limit, next page via cursor)', async () => {
     const app = clientFor(emu, devTokens.app);
-    const page = await app.productsV3.queryProducts({ fields: ['MERCHANT_DATA'] }).eq('visible', false).limit(4).find();
+    const page = await app.productsV3
+      .queryProducts({ fields: ['MERCHANT_DATA'] })
+      .eq('visible', false)
+      .limit(4)
+      .find();
     expect(page.items.map((p) => p._id)).toEqual(['p-002', 'p-010', 'p-018', 'p-026']);
     expect(page.items[0]?.costRange).toBeDefined();
     expect(page.hasNext()).toBe(true);
@@ -217,7 +221,9 @@ describe('productsV3 through the SDK', () => {
     expect(updated).toMatchObject({ _id: 'p-001', name: 'Renamed Tote', revision: '2' });
     expect(updated.costRange).toBeDefined();
     expect(emu.requests.at(-1)).toMatchObject({
-      route: 'updateProduct', method: 'PATCH', path: '/stores/v3/products/p-001',
+      route: 'updateProduct',
+      method: 'PATCH',
+      path: '/stores/v3/products/p-001',
       body: { product: { name: 'Renamed Tote', revision: '1', id: 'p-001' }, fields: ['MERCHANT_DATA'] },
     });
     const stale = await rejection(app.productsV3.updateProduct('p-001', { name: 'Again', revision: '1' }));

@@ -125,9 +125,6 @@ export interface WixProductV3 {
   variantSummary: { variantCount: number };
 }
 
-export const SEED_MEMBER_IDS = ['m-1', 'm-2', 'm-3'] as const;
-export type SeedMemberId = (typeof SEED_MEMBER_IDS)[number];
-
 export const HIDDEN_PRODUCT_IDS: readonly string[] = Array.from({ length: 100 }, (_, i) => i + 1)
   .filter((n) => n % 8 === 2)
   .map(productId);
@@ -151,7 +148,6 @@ export const SEED_ORDER_TABLE = [
 export function productId(n: number): string {
   return `p-${String(n).padStart(3, '0')}`;
 }
-
 
 function money(cents: number): Money {
   const amount = (cents / 100).toFixed(2);

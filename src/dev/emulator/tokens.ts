@@ -64,8 +64,6 @@ export const devTokens = {
   inactive: 'dev-expired-token-1c7e5a3f9b0d',
 } as const;
 
-export type DevMemberId = keyof typeof devTokens.members;
-
 /** The identities behind `devTokens`, keyed by token string. */
 export const devTokenIdentities: Readonly<Record<string, DevTokenIdentity>> = {
   [devTokens.visitor]: { subjectType: 'VISITOR', subjectId: 'v-1' },

@@ -75,7 +75,7 @@ describe('token-info', () => {
       tokens: {
         'other-site': { subjectType: 'MEMBER', subjectId: 'm-9', siteId: 'another-site', clientId: 'another-app' },
         'no-instance': { subjectType: 'VISITOR', subjectId: 'v-2', instanceId: null },
-        'old': { subjectType: 'APP', subjectId: APP_ID, exp: NOW_S - 1 },
+        old: { subjectType: 'APP', subjectId: APP_ID, exp: NOW_S - 1 },
       },
     });
     expect(await json(await e.handle(post('/oauth2/token-info', { token: 'other-site' })))).toMatchObject({
@@ -205,9 +205,7 @@ describe('authorization and error shapes', () => {
   });
 
   it('invalid JSON bodies → 400', async () => {
-    const res = await emu.handle(
-      new Request(BASE + '/ecom/v1/orders/search', { method: 'POST', headers: { authorization: devTokens.app }, body: '{nope' }),
-    );
+    const res = await emu.handle(new Request(BASE + '/ecom/v1/orders/search', { method: 'POST', headers: { authorization: devTokens.app }, body: '{nope' }));
     expect(res.status).toBe(400);
     expect(emu.requests.at(-1)).toMatchObject({ route: 'searchOrders', body: undefined });
   });
@@ -238,9 +236,7 @@ describe('orders', () => {
     expect(second.metadata).toMatchObject({ count: 1, hasNext: false });
     expect(second.metadata.cursors.next).toBeUndefined();
 
-    const sorted = await json(
-      await emu.handle(post('/ecom/v1/orders/search', { search: { sort: [{ fieldName: 'number', order: 'ASC' }] } }, devTokens.app)),
-    );
+    const sorted = await json(await emu.handle(post('/ecom/v1/orders/search', { search: { sort: [{ fieldName: 'number', order: 'ASC' }] } }, devTokens.app)));
     expect(sorted.orders.map((o: any) => o.id)).toEqual(['o-1', 'o-2', 'o-3', 'o-4', 'o-5', 'o-6', 'o-7', 'o-8', 'o-9']);
 
     const nf = await json(
@@ -311,7 +307,9 @@ describe('products', () => {
     expect(plain.variantsInfo.variants[0].revenueDetails).toBeUndefined();
     expect(plain.plainDescription).toBeUndefined();
 
-    const merchant = (await json(await emu.handle(get('/stores/v3/products/p-001?productId=p-001&fields=MERCHANT_DATA&fields=PLAIN_DESCRIPTION', devTokens.app)))).product;
+    const merchant = (
+      await json(await emu.handle(get('/stores/v3/products/p-001?productId=p-001&fields=MERCHANT_DATA&fields=PLAIN_DESCRIPTION', devTokens.app)))
+    ).product;
     expect(merchant.costRange.minValue.amount).toMatch(/^\d+\.\d\d$/);
     expect(merchant.variantsInfo.variants[0].revenueDetails.profitMargin).toEqual(expect.any(Number));
     expect(merchant.plainDescription).toContain('Linen Tote Bag');
@@ -381,7 +379,10 @@ describe('products', () => {
   it('queryProducts also accepts plain query params', async () => {
     const res = await json(
       await emu.handle(
-        get(`/stores/v3/products/query?query.cursorPaging.limit=3&query.filter=${encodeURIComponent('{"name":{"$startsWith":"cedar"}}')}&fields=MERCHANT_DATA`, devTokens.app),
+        get(
+          `/stores/v3/products/query?query.cursorPaging.limit=3&query.filter=${encodeURIComponent('{"name":{"$startsWith":"cedar"}}')}&fields=MERCHANT_DATA`,
+          devTokens.app,
+        ),
       ),
     );
     expect(res.products.map((p: any) => p.name)).toEqual(['Cedar Tote Bag', 'Cedar Mug', 'Cedar Notebook']);

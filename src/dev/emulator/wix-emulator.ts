@@ -32,29 +32,11 @@ import { WixHttpError, applicationErrorBody, jsonResponse } from './errors';
 import { FilterError, matchesFilter, normalizeSort, sortItems, validateFilter, type WixSort } from './filter';
 import { base64UrlDecode, cursorPage, decodeCursor, offsetPage, parseLimit, parseOffset } from './paging';
 import { seedOrders, seedProducts, type WixOrder, type WixProductV3 } from './seed';
-import {
-  APP_ID,
-  DEV_APP_SECRET,
-  INSTANCE_ID,
-  bareToken,
-  devTokenIdentities,
-  devTokens,
-  tokenInfoFor,
-  type DevTokenIdentity,
-} from './tokens';
+import { APP_ID, DEV_APP_SECRET, INSTANCE_ID, bareToken, devTokenIdentities, devTokens, tokenInfoFor, type DevTokenIdentity } from './tokens';
 
 export const WIX_API_HOST = 'www.wixapis.com';
 
-export type RouteName =
-  | 'token-info'
-  | 'token'
-  | 'getOrder'
-  | 'searchOrders'
-  | 'cancelOrder'
-  | 'getProduct'
-  | 'queryProducts'
-  | 'updateProduct'
-  | 'unknown';
+export type RouteName = 'token-info' | 'token' | 'getOrder' | 'searchOrders' | 'cancelOrder' | 'getProduct' | 'queryProducts' | 'updateProduct' | 'unknown';
 
 export interface RecordedRequest {
   /** 1-based arrival number (also the `x-wix-request-id` suffix of the response) */
@@ -216,11 +198,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 
 function hang(signal: AbortSignal | undefined): Promise<never> {
   return new Promise((_, reject) => {
-    signal?.addEventListener(
-      'abort',
-      () => reject(signal.reason ?? new DOMException('The operation was aborted.', 'AbortError')),
-      { once: true },
-    );
+    signal?.addEventListener('abort', () => reject(signal.reason ?? new DOMException('The operation was aborted.', 'AbortError')), { once: true });
   });
 }
 
@@ -249,7 +227,9 @@ function asFilterError(e: unknown, prefix: string): never {
  */
 function pageQuery(
   request: { filter: unknown; sort: unknown; cursor: unknown; offset: number },
-  prefix: string, cursorField: string, ignoreFilters: boolean,
+  prefix: string,
+  cursorField: string,
+  ignoreFilters: boolean,
 ): { filter: unknown; sort: WixSort[]; sortSpec: unknown; offset: number } {
   let { filter, sort: sortSpec, offset } = request;
   if (typeof request.cursor === 'string' && request.cursor !== '') {
@@ -303,9 +283,7 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
 
   function requireApp(caller: Caller, permission: string): void {
     if (!caller.isApp) {
-      throw WixHttpError.permissionDenied(
-        `${caller.identity.subjectType} identity is not permitted to call this method (requires ${permission})`,
-      );
+      throw WixHttpError.permissionDenied(`${caller.identity.subjectType} identity is not permitted to call this method (requires ${permission})`);
     }
   }
 
@@ -372,10 +350,14 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
     if (!isPlainObject(paging)) throw WixHttpError.validation('search.cursorPaging', 'must be an object', 'TYPE');
     const limit = parseLimit(paging.limit, 'search.cursorPaging.limit', 50, 100);
 
-    let { filter, sort, sortSpec, offset } = pageQuery(
+    const query = pageQuery(
       { filter: search.filter, sort: search.sort, cursor: paging.cursor, offset: 0 },
-      'search', 'search.cursorPaging.cursor', Boolean(options.ignoreFilters),
+      'search',
+      'search.cursorPaging.cursor',
+      Boolean(options.ignoreFilters),
     );
+    const { filter, sortSpec, offset } = query;
+    let { sort } = query;
     if (sort.length === 0) sort = [{ fieldName: 'createdDate', order: 'DESC' }];
 
     let items = data.orders;
@@ -495,11 +477,14 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
 
     const { filter, sort, sortSpec, offset } = pageQuery(
       {
-        filter: query.filter, sort: query.sort,
+        filter: query.filter,
+        sort: query.sort,
         cursor: hasOffsetPaging ? undefined : paging.cursor,
         offset: hasOffsetPaging ? parseOffset(paging.offset, 'query.paging.offset') : 0,
       },
-      'query', 'query.cursorPaging.cursor', Boolean(options.ignoreFilters),
+      'query',
+      'query.cursorPaging.cursor',
+      Boolean(options.ignoreFilters),
     );
 
     let items = caller.isApp ? data.products : data.products.filter((p) => p.visible);

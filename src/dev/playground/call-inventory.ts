@@ -41,11 +41,17 @@ export function exampleArgs(call: string, subjectId: string | null): unknown[] {
   const ownOrder = own[0]?.id ?? 'o-1';
   const ownUnfulfilled = own.find((o) => o.fulfillmentStatus === 'NOT_FULFILLED')?.id ?? ownOrder;
   switch (call) {
-    case 'ecom.orders.getOrder': return [ownOrder];
-    case 'ecom.orders.searchOrders': return [{ cursorPaging: { limit: 10 } }];
-    case 'ecom.orders.cancelOrder': return [ownUnfulfilled, { sendOrderCanceledEmail: false, customMessage: 'Cancelled from the playground' }];
-    case 'stores.productsV3.getProduct': return ['p-001'];
-    case 'stores.productsV3.queryProducts': return [{ cursorPaging: { limit: 10 } }];
-    default: return [];
+    case 'ecom.orders.getOrder':
+      return [ownOrder];
+    case 'ecom.orders.searchOrders':
+      return [{ cursorPaging: { limit: 10 } }];
+    case 'ecom.orders.cancelOrder':
+      return [ownUnfulfilled, { sendOrderCanceledEmail: false, customMessage: 'Cancelled from the playground' }];
+    case 'stores.productsV3.getProduct':
+      return ['p-001'];
+    case 'stores.productsV3.queryProducts':
+      return [{ cursorPaging: { limit: 10 } }];
+    default:
+      return [];
   }
 }

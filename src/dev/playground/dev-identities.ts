@@ -18,7 +18,12 @@ const ordersOf = (memberId: string) => SEED_ORDER_TABLE.filter((o) => o.memberId
 export const devIdentities: readonly DevIdentity[] = [
   { key: 'visitor', label: 'Visitor (v-1)', token: devTokens.visitor, subjectType: 'VISITOR', subjectId: 'v-1', orders: [] },
   ...(['m-1', 'm-2', 'm-3'] as const).map((id) => ({
-    key: id, label: `Member ${id}`, token: devTokens.members[id], subjectType: 'MEMBER' as const, subjectId: id, orders: ordersOf(id),
+    key: id,
+    label: `Member ${id}`,
+    token: devTokens.members[id],
+    subjectType: 'MEMBER' as const,
+    subjectId: id,
+    orders: ordersOf(id),
   })),
   { key: 'user', label: 'Wix user (u-1, dashboard)', token: devTokens.user, subjectType: 'USER', subjectId: 'u-1', orders: [] },
   { key: 'expired', label: 'Expired member token (m-1)', token: devTokens.inactive, subjectType: 'MEMBER', subjectId: 'm-1', orders: [] },

@@ -105,13 +105,17 @@ function render(response, body, decision) {
   $('out-caller').textContent = decision?.caller ? `${decision.caller.subjectType} ${decision.caller.id}` : '—';
   $('out-request-id').textContent = response.headers.get('x-request-id') ?? '—';
   const obligations = decision?.described ?? [];
-  $('out-obligations').replaceChildren(...(obligations.length ? obligations : ['none']).map((text) => Object.assign(document.createElement('li'), { textContent: text })));
+  $('out-obligations').replaceChildren(
+    ...(obligations.length ? obligations : ['none']).map((text) => Object.assign(document.createElement('li'), { textContent: text })),
+  );
   const items = response.ok ? itemsOf(body?.result) : undefined;
   $('out-items-title').hidden = $('out-items').hidden = !items;
-  $('out-items').replaceChildren(...(items ?? []).map((item) => {
-    const label = item?.name ?? (item?.number ? `Order ${item.number}` : undefined) ?? item?._id ?? JSON.stringify(item);
-    return Object.assign(document.createElement('li'), { textContent: item?._id && label !== item._id ? `${label} (${item._id})` : String(label) });
-  }));
+  $('out-items').replaceChildren(
+    ...(items ?? []).map((item) => {
+      const label = item?.name ?? (item?.number ? `Order ${item.number}` : undefined) ?? item?._id ?? JSON.stringify(item);
+      return Object.assign(document.createElement('li'), { textContent: item?._id && label !== item._id ? `${label} (${item._id})` : String(label) });
+    }),
+  );
   $('out-body').textContent = typeof body === 'string' ? body : JSON.stringify(body, null, 2);
 }
 
@@ -137,7 +141,11 @@ async function send(event) {
     const response = await fetch('/functions/elevate', { method: 'POST', headers, body: JSON.stringify({ ...target(), args }) });
     const text = await response.text();
     let body;
-    try { body = JSON.parse(text); } catch { body = text; }
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
     const requestId = response.headers.get('x-request-id');
     const found = requestId ? await fetch(`/_dev/decisions/${encodeURIComponent(requestId)}`, { cache: 'no-store' }) : undefined;
     render(response, body, found?.ok ? await found.json() : undefined);
@@ -154,13 +162,27 @@ async function start() {
   fillIdentities();
   fillCalls();
   fillArgs();
-  $('identity').addEventListener('change', () => { fillCalls(); fillArgs(); });
-  $('call').addEventListener('change', () => { $('custom-call').hidden = $('call').value !== CUSTOM; fillArgs(); });
+  $('identity').addEventListener('change', () => {
+    fillCalls();
+    fillArgs();
+  });
+  $('call').addEventListener('change', () => {
+    $('custom-call').hidden = $('call').value !== CUSTOM;
+    fillArgs();
+  });
   $('reset-args').addEventListener('click', fillArgs);
   $('call-form').addEventListener('submit', send);
-  $('args').addEventListener('keydown', (e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) send(e); });
+  $('args').addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) send(e);
+  });
   // A policy reload changes what is granted: refresh when the page comes back into view.
-  window.addEventListener('focus', () => loadInfo().then(() => { fillCalls(); }).catch(() => {}));
+  window.addEventListener('focus', () =>
+    loadInfo()
+      .then(() => {
+        fillCalls();
+      })
+      .catch(() => {}),
+  );
   document.body.dataset.ready = 'true';
 }
 

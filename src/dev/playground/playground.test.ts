@@ -22,7 +22,15 @@ describe.skipIf(!haveChromium)('the playground in headless Chromium', () => {
     server = await startLocalServer({ port: 0, quiet: true });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     await page.goto(`${server.url}/`);
@@ -69,7 +77,7 @@ describe.skipIf(!haveChromium)('the playground in headless Chromium', () => {
     expect(await text('#out-reason')).toBe('no rule grants this call');
   });
 
-  it('shows the deciding rule of a rule-decided denial (member m-1 asking for m-2\'s order o-4)', async () => {
+  it("shows the deciding rule of a rule-decided denial (member m-1 asking for m-2's order o-4)", async () => {
     await sendAs('m-1', 'ecom.orders.getOrder', ['o-4']);
     expect(await text('#out-status')).toBe('403 FORBIDDEN');
     expect(await text('#out-decision')).toBe('deny');

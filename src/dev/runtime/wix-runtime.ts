@@ -20,7 +20,10 @@ export interface WixRuntime {
   runAs<T>(callerToken: string | undefined, fn: () => T): T;
 }
 
-interface RequestScope { callerToken: string | undefined; runtime: WixRuntimeOptions }
+interface RequestScope {
+  callerToken: string | undefined;
+  runtime: WixRuntimeOptions;
+}
 
 // The SDK reads one global context, so there is one pair of clients per process; each request's
 // scope says which runtime (fetch, app token) and which caller it belongs to. Several runtimes

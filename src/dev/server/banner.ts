@@ -12,8 +12,7 @@ export function startBanner(url: string, policy: { dir: string; rules: number; d
     `  policy      ${policy.dir}/ (${policy.rules} rule(s), digest ${policy.digest.slice(0, 19)}…), reloaded when it changes`,
     '',
     'Dev tokens (send one as the Authorization header):',
-    ...devIdentities.filter((i) => i.token).map((i) =>
-      `  ${i.label.padEnd(28)} ${i.token}${i.orders.length ? `   orders ${i.orders.join(', ')}` : ''}`),
+    ...devIdentities.filter((i) => i.token).map((i) => `  ${i.label.padEnd(28)} ${i.token}${i.orders.length ? `   orders ${i.orders.join(', ')}` : ''}`),
     '',
     'Try it (a member reads their own order; use "o-4", another member\'s, to see a 403):',
     `  curl -s -X POST ${endpoint} -H 'Authorization: ${m1.token}' -d '{"module":"ecom.orders","method":"getOrder","args":["o-1"]}'`,

@@ -7,13 +7,24 @@ import { createDecisionStore } from './decision-store';
 import { formatDecision } from './format-decision';
 
 const entry = (requestId: string, extra: Partial<DecisionEntry> = {}): DecisionEntry => ({
-  time: '2025-03-01T09:00:00.000Z', requestId, decision: 'deny', status: 403, code: 'FORBIDDEN',
-  caller: { subjectType: 'MEMBER', id: 'm-1' }, call: 'ecom.orders.getOrder', rule: 'member-reads-own-order',
-  reason: 'resource conditions do not hold', obligations: [{ type: 'resource-check', passed: false }], durationMs: 4, ...extra,
+  time: '2025-03-01T09:00:00.000Z',
+  requestId,
+  decision: 'deny',
+  status: 403,
+  code: 'FORBIDDEN',
+  caller: { subjectType: 'MEMBER', id: 'm-1' },
+  call: 'ecom.orders.getOrder',
+  rule: 'member-reads-own-order',
+  reason: 'resource conditions do not hold',
+  obligations: [{ type: 'resource-check', passed: false }],
+  durationMs: 4,
+  ...extra,
 });
 
 describe('decision lines', () => {
-  afterEach(() => { vi.restoreAllMocks(); });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
 
   it('recognises only decision-log entries', () => {
     expect(parseDecisionLine(JSON.stringify(entry('r-1')))).toMatchObject({ requestId: 'r-1', rule: 'member-reads-own-order' });
@@ -23,15 +34,18 @@ describe('decision lines', () => {
     expect(parseDecisionLine('{"broken')).toBeUndefined();
   });
 
-  it('routes a request\'s decision lines to its server and lets every other line through', () => {
+  it("routes a request's decision lines to its server and lets every other line through", () => {
     const printed = vi.spyOn(console, 'log').mockImplementation(() => {});
     const undo = installDecisionConsole();
     const seen: DecisionEntry[] = [];
     try {
-      withDecisionListener((e) => seen.push(e), () => {
-        console.log(JSON.stringify(entry('r-1')));
-        console.log('a plain line');
-      });
+      withDecisionListener(
+        (e) => seen.push(e),
+        () => {
+          console.log(JSON.stringify(entry('r-1')));
+          console.log('a plain line');
+        },
+      );
       console.log(JSON.stringify(entry('r-2'))); // outside any request: untouched
     } finally {
       undo();

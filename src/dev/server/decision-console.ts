@@ -15,7 +15,11 @@ let installed = 0;
 export function parseDecisionLine(line: string): DecisionEntry | undefined {
   if (!line.startsWith('{"')) return undefined;
   let value: unknown;
-  try { value = JSON.parse(line); } catch { return undefined; }
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
   const e = value as Partial<DecisionEntry> | null;
   if (!e || typeof e !== 'object') return undefined;
   if (typeof e.requestId !== 'string' || typeof e.status !== 'number' || !Array.isArray(e.obligations)) return undefined;
@@ -37,7 +41,10 @@ export function installDecisionConsole(): () => void {
       const listener = scope.getStore();
       if (listener && args.length === 1 && typeof args[0] === 'string') {
         const entry = parseDecisionLine(args[0]);
-        if (entry) { listener(entry); return; }
+        if (entry) {
+          listener(entry);
+          return;
+        }
       }
       log.apply(console, args);
     };

@@ -17,6 +17,8 @@ export function createDecisionStore(max = 1000): DecisionStore {
       while (entries.size > max) entries.delete(entries.keys().next().value!);
     },
     get: (requestId) => entries.get(requestId),
-    get size() { return entries.size; },
+    get size() {
+      return entries.size;
+    },
   };
 }

@@ -6,15 +6,24 @@ const paint = (color: boolean, code: number, text: string) => (color ? `\u001b[$
 
 export function describeObligation(o: Obligation): string {
   switch (o.type) {
-    case 'filter': return `forced filter ${JSON.stringify(o.filter)}`;
-    case 'filter-skipped': return `filter not forced (${o.reason})`;
-    case 'cap': return o.enforced.length ? `page size set to ${o.cap} (${o.enforced.join(', ')})` : `page cap ${o.cap} (asked size within it)`;
-    case 'items-dropped': return `${o.count} item(s) dropped`;
-    case 'fields-removed': return `removed ${o.paths.join(', ')}${o.items !== undefined ? ` from ${o.items} item(s)` : ''}`;
-    case 'preload': return `preloaded ${o.call}: ${o.passed ? 'passed' : 'failed'}`;
-    case 'resource-check': return `resource check ${o.passed ? 'passed' : 'failed'}`;
-    case 'presets': return `preset ${o.paths.join(', ')}`;
-    default: return JSON.stringify(o);
+    case 'filter':
+      return `forced filter ${JSON.stringify(o.filter)}`;
+    case 'filter-skipped':
+      return `filter not forced (${o.reason})`;
+    case 'cap':
+      return o.enforced.length ? `page size set to ${o.cap} (${o.enforced.join(', ')})` : `page cap ${o.cap} (asked size within it)`;
+    case 'items-dropped':
+      return `${o.count} item(s) dropped`;
+    case 'fields-removed':
+      return `removed ${o.paths.join(', ')}${o.items !== undefined ? ` from ${o.items} item(s)` : ''}`;
+    case 'preload':
+      return `preloaded ${o.call}: ${o.passed ? 'passed' : 'failed'}`;
+    case 'resource-check':
+      return `resource check ${o.passed ? 'passed' : 'failed'}`;
+    case 'presets':
+      return `preset ${o.paths.join(', ')}`;
+    default:
+      return JSON.stringify(o);
   }
 }
 

@@ -3,7 +3,7 @@
 // policy, or editing gateway code, re-evaluates api.ts and what it imports: a fresh gateway.
 import { resolve } from 'node:path';
 import { createServer, type Plugin, type ViteDevServer } from 'vite';
-import { verifyPolicyModule, type LoadedPolicy, type PolicyModule } from '../../gateway/policy-module';
+import { verifyPolicyModule, type PolicyModule } from '../../gateway/policy-module';
 import { APP_ID } from '../emulator/tokens';
 
 export type PostHandler = (request: Request) => Promise<Response>;
@@ -12,7 +12,7 @@ export interface GatewayLoader {
   /** api.ts's POST, re-loaded first if gateway code changed since. */
   post(): Promise<PostHandler>;
   /** Serves `moduleText` as src/generated/policy.ts; keeps the previous module if the new one fails to load or verify. */
-  usePolicyModule(moduleText: string | undefined): Promise<LoadedPolicy>;
+  usePolicyModule(moduleText: string | undefined): Promise<PolicyModule>;
   close(): Promise<void>;
 }
 
@@ -55,7 +55,7 @@ export async function createGatewayLoader(options: { root: string; onCodeChange?
 
   async function reload(): Promise<PostHandler> {
     vite.moduleGraph.invalidateAll();
-    const api = await vite.ssrLoadModule(apiPath) as { POST?: PostHandler };
+    const api = (await vite.ssrLoadModule(apiPath)) as { POST?: PostHandler };
     if (typeof api.POST !== 'function') throw new Error(`${API_MODULE} exports no POST handler`);
     post = api.POST;
     stale = false;
@@ -71,7 +71,7 @@ export async function createGatewayLoader(options: { root: string; onCodeChange?
       moduleText = text;
       try {
         vite.moduleGraph.invalidateAll();
-        const loaded = await verifyPolicyModule(async () => await vite.ssrLoadModule(generatedPath) as PolicyModule);
+        const loaded = await verifyPolicyModule(async () => (await vite.ssrLoadModule(generatedPath)) as PolicyModule);
         await reload();
         return loaded;
       } catch (error) {

@@ -26,10 +26,19 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) { console.error(`${signal} again: exiting now`); process.exit(1); }
+    if (stopping) {
+      console.error(`${signal} again: exiting now`);
+      process.exit(1);
+    }
     stopping = true;
     console.error(`\n${signal}: stopping the local server…`);
-    server.close().then(() => process.exit(0), (error: unknown) => { console.error(error); process.exit(1); });
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

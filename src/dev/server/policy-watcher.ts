@@ -1,7 +1,9 @@
 // Watches the policy folder; one callback per burst of changes (editors write a file in several steps).
 import { watch, type FSWatcher } from 'node:fs';
 
-export interface PolicyWatcher { close(): void }
+export interface PolicyWatcher {
+  close(): void;
+}
 
 export function watchPolicies(dir: string, onChange: (file: string) => void, debounceMs = 150): PolicyWatcher {
   let timer: NodeJS.Timeout | undefined;
@@ -11,7 +13,9 @@ export function watchPolicies(dir: string, onChange: (file: string) => void, deb
     clearTimeout(timer);
     timer = setTimeout(() => onChange(last), debounceMs);
   });
-  watcher.on('error', () => { /* the folder went away; the last good policy keeps serving */ });
+  watcher.on('error', () => {
+    /* the folder went away; the last good policy keeps serving */
+  });
   return {
     close() {
       clearTimeout(timer);

@@ -28,11 +28,12 @@ describe('startLocalServer', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const call = (token: string | undefined, body: unknown) => fetch(`${server.url}/functions/elevate`, {
-    method: 'POST',
-    headers: token ? { Authorization: token } : {},
-    body: JSON.stringify(body),
-  });
+  const call = (token: string | undefined, body: unknown) =>
+    fetch(`${server.url}/functions/elevate`, {
+      method: 'POST',
+      headers: token ? { Authorization: token } : {},
+      body: JSON.stringify(body),
+    });
   const getOrder = (token: string | undefined, id: string) => call(token, { module: 'ecom.orders', method: 'getOrder', args: [id] });
   const playground = async () => (await fetch(`${server.url}/_dev/playground`)).json() as Promise<any>;
   async function until(check: () => Promise<boolean>, what: string) {
@@ -48,36 +49,42 @@ describe('startLocalServer', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
-  it('answers the printed curl: a member\'s own order is 200', async () => {
+  it("answers the printed curl: a member's own order is 200", async () => {
     const response = await getOrder(devTokens.members['m-1'], 'o-1');
     expect(response.status).toBe(200);
-    const body = await response.json() as any;
+    const body = (await response.json()) as any;
     expect(body.result).toMatchObject({ _id: 'o-1', buyerInfo: { memberId: 'm-1' } });
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
   });
 
-  it('refuses another member\'s order with 403, and a call without a token with 401 UNAUTHENTICATED', async () => {
+  it("refuses another member's order with 403, and a call without a token with 401 UNAUTHENTICATED", async () => {
     const other = await getOrder(devTokens.members['m-1'], 'o-4');
     expect(other.status).toBe(403);
-    expect((await other.json() as any).error.code).toBe('FORBIDDEN');
+    expect(((await other.json()) as any).error.code).toBe('FORBIDDEN');
     const anonymous = await getOrder(undefined, 'o-1');
     expect(anonymous.status).toBe(401);
-    expect((await anonymous.json() as any).error.code).toBe('UNAUTHENTICATED');
+    expect(((await anonymous.json()) as any).error.code).toBe('UNAUTHENTICATED');
   });
 
   it('keeps each decision for the playground under /_dev/decisions/<requestId>, never in the reply', async () => {
     const response = await getOrder(devTokens.members['m-1'], 'o-4');
     const requestId = response.headers.get('x-request-id')!;
-    const reply = await response.json() as any;
+    const reply = (await response.json()) as any;
     expect(Object.keys(reply.error).sort()).toEqual(['code', 'message', 'requestId']);
-    const decision = await (await fetch(`${server.url}/_dev/decisions/${requestId}`)).json() as any;
+    const decision = (await (await fetch(`${server.url}/_dev/decisions/${requestId}`)).json()) as any;
     expect(decision).toMatchObject({
-      requestId, decision: 'deny', status: 403, rule: 'member-reads-own-order', reason: 'resource conditions do not hold',
-      caller: { subjectType: 'MEMBER', id: 'm-1' }, call: 'ecom.orders.getOrder', described: ['resource check failed'],
+      requestId,
+      decision: 'deny',
+      status: 403,
+      rule: 'member-reads-own-order',
+      reason: 'resource conditions do not hold',
+      caller: { subjectType: 'MEMBER', id: 'm-1' },
+      call: 'ecom.orders.getOrder',
+      described: ['resource check failed'],
     });
     expect(JSON.stringify(decision)).not.toContain(devTokens.members['m-1']);
     const visitor = await getOrder(devTokens.visitor, 'o-1');
-    const denied = await (await fetch(`${server.url}/_dev/decisions/${visitor.headers.get('x-request-id')}`)).json() as any;
+    const denied = (await (await fetch(`${server.url}/_dev/decisions/${visitor.headers.get('x-request-id')}`)).json()) as any;
     expect(denied).toMatchObject({ decision: 'deny', reason: 'no rule grants this call' });
     expect(denied.rule).toBeUndefined();
     expect((await fetch(`${server.url}/_dev/decisions/00000000-0000-4000-8000-000000000000`)).status).toBe(404);

@@ -69,7 +69,8 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
 const PAGE_HEADERS = {
   'cache-control': 'no-store',
   'x-content-type-options': 'nosniff',
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'referrer-policy': 'no-referrer',
 };
 
@@ -89,8 +90,12 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const writesGenerated = policiesDir === resolve(ROOT, 'policies') && options.writeGenerated === true;
   const shownDir = relative(process.cwd(), policiesDir) || '.';
   const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-  const out = (text: string) => { if (!quiet) process.stdout.write(`${text}\n`); };
-  const warn = (text: string) => { if (!quiet) process.stderr.write(`${text}\n`); };
+  const out = (text: string) => {
+    if (!quiet) process.stdout.write(`${text}\n`);
+  };
+  const warn = (text: string) => {
+    if (!quiet) process.stderr.write(`${text}\n`);
+  };
   if (!existsSync(policiesDir)) throw new Error(`startLocalServer: the policy folder ${policiesDir} does not exist`);
 
   // Wix, emulated: the SDK's REST calls go to the emulator through the runtime's clients; token-info
@@ -107,7 +112,15 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   };
 
   const cleanups: (() => Promise<void> | void)[] = [() => msw.close(), uninstallConsole];
-  const cleanUp = async () => { for (const c of cleanups.splice(0).reverse()) { try { await c(); } catch { /* keep closing */ } } };
+  const cleanUp = async () => {
+    for (const c of cleanups.splice(0).reverse()) {
+      try {
+        await c();
+      } catch {
+        /* keep closing */
+      }
+    }
+  };
 
   const state: PolicyState = { policy: undefined, digest: undefined, loadedAt: undefined, errors: [] };
   let server: Server;
@@ -152,21 +165,28 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         const loaded = await loader.usePolicyModule(undefined);
         Object.assign(state, { policy: loaded.policy, digest: loaded.digest, loadedAt: new Date().toISOString() });
       } catch (error) {
-        warn(`${GENERATED_MODULE} does not load either (${(error as GatewayError).reason ?? (error as Error).message}): every call answers 503 POLICY_UNAVAILABLE`);
+        warn(
+          `${GENERATED_MODULE} does not load either (${(error as GatewayError).reason ?? (error as Error).message}): every call answers 503 POLICY_UNAVAILABLE`,
+        );
       }
     }
 
     let reloading = Promise.resolve();
     const watcher = watchPolicies(policiesDir, (file) => {
-      reloading = reloading.then(async () => {
-        const before = state.digest;
-        const ok = await applyPolicy();
-        if (!ok) warn(`policy change (${file}) not applied: still serving the last good policy (digest ${before?.slice(0, 19) ?? 'none'}…)`);
-        else if (state.digest === before) out(`policy change (${file}): same compiled policy, nothing to reload`);
-        else out(`policy reloaded (${file}): ${state.policy!.rules.length} rule(s), digest ${state.digest!.slice(0, 19)}…`);
-      }).catch((error) => warn(`policy reload failed: ${(error as Error).message}`));
+      reloading = reloading
+        .then(async () => {
+          const before = state.digest;
+          const ok = await applyPolicy();
+          if (!ok) warn(`policy change (${file}) not applied: still serving the last good policy (digest ${before?.slice(0, 19) ?? 'none'}…)`);
+          else if (state.digest === before) out(`policy change (${file}): same compiled policy, nothing to reload`);
+          else out(`policy reloaded (${file}): ${state.policy!.rules.length} rule(s), digest ${state.digest!.slice(0, 19)}…`);
+        })
+        .catch((error) => warn(`policy reload failed: ${(error as Error).message}`));
     });
-    cleanups.push(() => watcher.close(), () => reloading);
+    cleanups.push(
+      () => watcher.close(),
+      () => reloading,
+    );
 
     const playgroundInfo = () => {
       const inventory = state.policy ? playgroundInventory(state.policy) : { permitted: {}, allCalls: [] };
@@ -181,14 +201,25 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     const route = async (req: IncomingMessage, res: ServerResponse, origin: string): Promise<void> => {
       const url = new URL(req.url ?? '/', origin);
       if (url.pathname === ENDPOINT) {
-        if (req.method === 'OPTIONS') { res.writeHead(204, CORS); res.end(); return; }
-        if (req.method !== 'POST') { res.writeHead(405, { allow: 'POST, OPTIONS', ...CORS }); res.end(); return; }
+        if (req.method === 'OPTIONS') {
+          res.writeHead(204, CORS);
+          res.end();
+          return;
+        }
+        if (req.method !== 'POST') {
+          res.writeHead(405, { allow: 'POST, OPTIONS', ...CORS });
+          res.end();
+          return;
+        }
         const post = await loader.post();
         const response = await withDecisionListener(onDecision, () => runtime.serve(toWebRequest(req, origin), post));
         await sendWebResponse(res, response, CORS);
         return;
       }
-      if (req.method !== 'GET' && req.method !== 'HEAD') { sendJson(res, 405, { error: 'method not allowed' }, { allow: 'GET' }); return; }
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        sendJson(res, 405, { error: 'method not allowed' }, { allow: 'GET' });
+        return;
+      }
       const asset = STATIC_FILES[url.pathname];
       if (asset) {
         const body = readFileSync(resolve(PLAYGROUND_DIR, asset.file));
@@ -196,7 +227,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         res.end(req.method === 'HEAD' ? undefined : body);
         return;
       }
-      if (url.pathname === '/_dev/playground') { sendJson(res, 200, playgroundInfo()); return; }
+      if (url.pathname === '/_dev/playground') {
+        sendJson(res, 200, playgroundInfo());
+        return;
+      }
       const decision = /^\/_dev\/decisions\/([^/]+)$/.exec(url.pathname);
       if (decision) {
         const id = decision[1]!;
@@ -219,7 +253,9 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     await new Promise<void>((resolveListen, rejectListen) => {
       server.once('error', (error: NodeJS.ErrnoException) => {
         if (error.code === 'EADDRINUSE') {
-          const busy = new Error(`port ${port} on ${host} is already in use: stop what uses it, or set PORT to another port (PORT=0 picks a free one)`) as NodeJS.ErrnoException;
+          const busy = new Error(
+            `port ${port} on ${host} is already in use: stop what uses it, or set PORT to another port (PORT=0 picks a free one)`,
+          ) as NodeJS.ErrnoException;
           busy.code = 'EADDRINUSE';
           rejectListen(busy);
         } else rejectListen(error);
@@ -229,7 +265,13 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     const address = server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
     origin = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
-    cleanups.push(() => new Promise<void>((done) => { server.close(() => done()); server.closeAllConnections(); }));
+    cleanups.push(
+      () =>
+        new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeAllConnections();
+        }),
+    );
 
     out(startBanner(origin, { dir: shownDir, rules: state.policy?.rules.length ?? 0, digest: state.digest ?? 'none' }));
     let closing: Promise<void> | undefined;

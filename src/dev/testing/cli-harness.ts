@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { main } from '../../cli/main';
 
-export interface CliRun { code: number; stdout: string; stderr: string; out: string }
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  out: string;
+}
 
 export async function runCli(argv: string[]): Promise<CliRun> {
   const stdout: string[] = [];
@@ -13,9 +18,16 @@ export async function runCli(argv: string[]): Promise<CliRun> {
   const log = console.log;
   const error = console.error;
   const write = process.stdout.write.bind(process.stdout);
-  console.log = (...a: unknown[]) => { stdout.push(a.map(String).join(' ')); };
-  console.error = (...a: unknown[]) => { stderr.push(a.map(String).join(' ')); };
-  process.stdout.write = ((chunk: string | Uint8Array) => { stdout.push(String(chunk)); return true; }) as typeof process.stdout.write;
+  console.log = (...a: unknown[]) => {
+    stdout.push(a.map(String).join(' '));
+  };
+  console.error = (...a: unknown[]) => {
+    stderr.push(a.map(String).join(' '));
+  };
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    stdout.push(String(chunk));
+    return true;
+  }) as typeof process.stdout.write;
   try {
     const code = await main(argv);
     return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n'), out: [...stdout, ...stderr].join('\n') };
@@ -45,7 +57,9 @@ export function copyPolicy(): PolicyCopy {
   const file = join(dir, 'policy.yaml');
   const text = () => readFileSync(file, 'utf8');
   return {
-    dir, file, text,
+    dir,
+    file,
+    text,
     edit(from, to) {
       const before = text();
       const after = before.replace(from, to);
@@ -58,6 +72,8 @@ export function copyPolicy(): PolicyCopy {
       if (line < 0) throw new Error(`policy copy: ${needle} not found`);
       return { line: line + 1, column: lines[line]!.indexOf(needle) + 1 };
     },
-    remove() { rmSync(abs, { recursive: true, force: true }); },
+    remove() {
+      rmSync(abs, { recursive: true, force: true });
+    },
   };
 }

@@ -29,14 +29,30 @@ export function validateJsonSchema(schema: Schema, value: unknown, path = '$'): 
         if (!ok) errors.push(`${path}: expected ${types.join('|')}, got ${t}`);
         break;
       }
-      case 'const': if (!equal(value, arg)) errors.push(`${path}: expected ${JSON.stringify(arg)}`); break;
-      case 'enum': if (!(arg as unknown[]).some((x) => equal(x, value))) errors.push(`${path}: ${JSON.stringify(value)} is not one of ${JSON.stringify(arg)}`); break;
-      case 'minimum': if (t === 'number' && (value as number) < (arg as number)) errors.push(`${path}: below ${arg}`); break;
-      case 'maximum': if (t === 'number' && (value as number) > (arg as number)) errors.push(`${path}: above ${arg}`); break;
-      case 'minLength': if (t === 'string' && [...(value as string)].length < (arg as number)) errors.push(`${path}: shorter than ${arg}`); break;
-      case 'pattern': if (t === 'string' && !new RegExp(arg as string, 'u').test(value as string)) errors.push(`${path}: ${JSON.stringify(value)} does not match ${arg}`); break;
-      case 'minItems': if (t === 'array' && (value as unknown[]).length < (arg as number)) errors.push(`${path}: fewer than ${arg} items`); break;
-      case 'items': if (t === 'array') (value as unknown[]).forEach((v, i) => errors.push(...validateJsonSchema(arg as Schema, v, `${path}[${i}]`))); break;
+      case 'const':
+        if (!equal(value, arg)) errors.push(`${path}: expected ${JSON.stringify(arg)}`);
+        break;
+      case 'enum':
+        if (!(arg as unknown[]).some((x) => equal(x, value))) errors.push(`${path}: ${JSON.stringify(value)} is not one of ${JSON.stringify(arg)}`);
+        break;
+      case 'minimum':
+        if (t === 'number' && (value as number) < (arg as number)) errors.push(`${path}: below ${arg}`);
+        break;
+      case 'maximum':
+        if (t === 'number' && (value as number) > (arg as number)) errors.push(`${path}: above ${arg}`);
+        break;
+      case 'minLength':
+        if (t === 'string' && [...(value as string)].length < (arg as number)) errors.push(`${path}: shorter than ${arg}`);
+        break;
+      case 'pattern':
+        if (t === 'string' && !new RegExp(arg as string, 'u').test(value as string)) errors.push(`${path}: ${JSON.stringify(value)} does not match ${arg}`);
+        break;
+      case 'minItems':
+        if (t === 'array' && (value as unknown[]).length < (arg as number)) errors.push(`${path}: fewer than ${arg} items`);
+        break;
+      case 'items':
+        if (t === 'array') (value as unknown[]).forEach((v, i) => errors.push(...validateJsonSchema(arg as Schema, v, `${path}[${i}]`)));
+        break;
       case 'required':
         if (t === 'object') for (const k of arg as string[]) if (!Object.hasOwn(value as object, k)) errors.push(`${path}: missing required "${k}"`);
         break;
@@ -51,7 +67,8 @@ export function validateJsonSchema(schema: Schema, value: unknown, path = '$'): 
         if (t === 'object') {
           const known = Object.keys((schema as { properties?: object }).properties ?? {});
           for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-            if (!known.includes(k)) errors.push(...validateJsonSchema(arg as Schema, v, `${path}.${k}`).map((e) => (arg === false ? `${path}: unknown key "${k}"` : e)));
+            if (!known.includes(k))
+              errors.push(...validateJsonSchema(arg as Schema, v, `${path}.${k}`).map((e) => (arg === false ? `${path}: unknown key "${k}"` : e)));
           }
         }
         break;

@@ -45,15 +45,24 @@ export function createTestBed(options: TestBedOptions = {}) {
     const response = await runtime.serve(request, gateway.handle);
     const text = await response.text();
     let parsed: unknown;
-    try { parsed = JSON.parse(text); } catch { parsed = text; }
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = text;
+    }
     return { status: response.status, body: parsed, headers: response.headers };
   }
 
-  const call = (token: string | undefined, module: string, method: string, args: unknown[] = []) =>
-    send(token, { module, method, args });
+  const call = (token: string | undefined, module: string, method: string, args: unknown[] = []) => send(token, { module, method, args });
 
   return {
-    emulator, runtime, log, gateway, send, call, tokens: devTokens,
+    emulator,
+    runtime,
+    log,
+    gateway,
+    send,
+    call,
+    tokens: devTokens,
     /** Requests that reached Wix's REST APIs (token-info and token exchange left out). */
     upstream: () => emulator.requests.filter((r) => r.route !== 'token-info' && r.route !== 'token'),
     tokenInfoRequests: () => emulator.requests.filter((r) => r.route === 'token-info'),

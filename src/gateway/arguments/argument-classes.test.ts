@@ -12,7 +12,9 @@ const m1 = devTokens.members['m-1'];
 const user = devTokens.user;
 
 let policy: PolicyModule;
-beforeAll(async () => { policy = await fixturePolicy('every-kind-of-call'); });
+beforeAll(async () => {
+  policy = await fixturePolicy('every-kind-of-call');
+});
 const bed = () => createTestBed({ policy });
 const payloadOf = (b: ReturnType<typeof bed>) => b.upstream()[0]!.payload as { query: Record<string, any>; fields?: string[] };
 
@@ -32,7 +34,10 @@ describe('class 1: an options argument cannot replace the query the gateway chec
 
   it('Wix receives the checked query: the forced filter, the cap, and only the options the SDK declares', async () => {
     const b = bed();
-    const reply = await b.call(visitor, 'stores.productsV3', 'queryProducts', [{ filter: { slug: { $startsWith: 'a' } } }, { fields: ['MERCHANT_DATA', 'URL'] }]);
+    const reply = await b.call(visitor, 'stores.productsV3', 'queryProducts', [
+      { filter: { slug: { $startsWith: 'a' } } },
+      { fields: ['MERCHANT_DATA', 'URL'] },
+    ]);
     expect(reply.status).toBe(200);
     expect(b.upstream()).toHaveLength(1);
     expect(payloadOf(b)).toEqual({
@@ -45,7 +50,9 @@ describe('class 1: an options argument cannot replace the query the gateway chec
   it('the SDK receives a copy: the object the client sent is never what is sent on', async () => {
     const b = bed();
     // An own key shadowing Object.prototype would make the SDK throw; the schema never lets it through.
-    const reply = await b.send(visitor, '{"module":"stores.productsV3","method":"queryProducts","args":[{},{"fields":["URL"],"__proto__":{"query":{}}}]}', { raw: true });
+    const reply = await b.send(visitor, '{"module":"stores.productsV3","method":"queryProducts","args":[{},{"fields":["URL"],"__proto__":{"query":{}}}]}', {
+      raw: true,
+    });
     expect(reply.status).toBe(400);
     expect(b.upstream()).toEqual([]);
   });
@@ -62,7 +69,7 @@ describe('class 2: the page cap holds in the paging form the method pages by', (
 
   it.each([
     ['no paging at all', {}],
-    ['a size of 0 (Wix\'s default, 100)', { cursorPaging: { limit: 0 } }],
+    ["a size of 0 (Wix's default, 100)", { cursorPaging: { limit: 0 } }],
     ['a size of null', { cursorPaging: { limit: null } }],
     ['a size above the cap', { cursorPaging: { limit: 100 } }],
   ])('with %s Wix receives cursorPaging.limit at the cap', async (_name, query) => {
@@ -81,29 +88,41 @@ describe('class 2: the page cap holds in the paging form the method pages by', (
     expect(b.upstream()[0]!.body).toEqual({ search: { filter: { 'buyerInfo.memberId': { $eq: 'm-1' } }, cursorPaging: { limit: 10 } } });
   });
 
-  it.each([['a fractional size', 2.5], ['a negative size', -1], ['a size as a string', '5'], ['a size above the SDK\'s maximum', 101]])(
-    '%s is 400 and nothing reaches Wix', async (_name, limit) => {
-      const b = bed();
-      const reply = await b.call(visitor, 'stores.productsV3', 'queryProducts', [{ cursorPaging: { limit } }]);
-      expect(reply.status).toBe(400);
-      expect(reply.body.error.message).toMatch(/^args\.0\.cursorPaging\.limit must be/);
-      expect(b.upstream()).toEqual([]);
-    });
+  it.each([
+    ['a fractional size', 2.5],
+    ['a negative size', -1],
+    ['a size as a string', '5'],
+    ["a size above the SDK's maximum", 101],
+  ])('%s is 400 and nothing reaches Wix', async (_name, limit) => {
+    const b = bed();
+    const reply = await b.call(visitor, 'stores.productsV3', 'queryProducts', [{ cursorPaging: { limit } }]);
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.message).toMatch(/^args\.0\.cursorPaging\.limit must be/);
+    expect(b.upstream()).toEqual([]);
+  });
 });
 
-describe('class 3: only the SDK\'s spelling of a field the spec declares is a field', () => {
+describe("class 3: only the SDK's spelling of a field the spec declares is a field", () => {
   it.each([
     ['proto-style snake case', { filter: { cost_range: { $exists: true } } }, 'args.0.filter: "cost_range" is not a filterable field'],
     ['another case', { filter: { Visible: true } }, 'args.0.filter: "Visible" is not a filterable field'],
     ['the REST name of _id', { filter: { id: 'p-001' } }, 'args.0.filter: "id" is not a filterable field'],
-    ['a field the spec does not declare', { filter: { 'costRange.minValue.amount': { $gt: '1' } } }, 'args.0.filter: "costRange.minValue.amount" is not a filterable field'],
+    [
+      'a field the spec does not declare',
+      { filter: { 'costRange.minValue.amount': { $gt: '1' } } },
+      'args.0.filter: "costRange.minValue.amount" is not a filterable field',
+    ],
     ['a nested object instead of a dotted name', { filter: { options: { _id: { $hasSome: ['x'] } } } }, 'args.0.filter: "options" is not a filterable field'],
     ['an operator the spec does not give the field', { filter: { visible: { $gt: false } } }, 'args.0.filter.visible: unknown field "$gt"'],
     ['an empty operator object', { filter: { slug: {} } }, 'args.0.filter.slug needs an operator'],
     ['inside $and', { filter: { $and: [{ visible: true }, { cost: 1 }] } }, 'args.0.filter.$and.1: "cost" is not a filterable field'],
     ['$nor, which Wix has not', { filter: { $nor: [{ visible: false }] } }, 'args.0.filter: "$nor" is not a filterable field'],
     ['a sort on a field the spec does not declare sortable', { sort: [{ fieldName: 'handle' }] }, 'args.0.sort.0.fieldName must be one of'],
-    ['a sort entry with keys besides fieldName and order', { sort: [{ fieldName: 'slug', order: 'ASC', selectItemsBy: [{ 'costRange.minValue.amount': '1' }] }] }, 'args.0.sort.0: unknown field "selectItemsBy" (accepted: fieldName, order)'],
+    [
+      'a sort entry with keys besides fieldName and order',
+      { sort: [{ fieldName: 'slug', order: 'ASC', selectItemsBy: [{ 'costRange.minValue.amount': '1' }] }] },
+      'args.0.sort.0: unknown field "selectItemsBy" (accepted: fieldName, order)',
+    ],
     ['a sort order that is not ASC or DESC', { sort: [{ fieldName: 'slug', order: 'asc' }] }, 'args.0.sort.0.order must be one of "ASC", "DESC"'],
   ])('%s is 400 naming the path, and nothing reaches Wix', async (_name, query, message) => {
     const b = bed();
@@ -132,9 +151,11 @@ describe('class 3: only the SDK\'s spelling of a field the spec declares is a fi
     expect(b.upstream()).toEqual([]);
   });
 
-  it('the SDK\'s spelling reaches Wix renamed by the SDK, as for any client', async () => {
+  it("the SDK's spelling reaches Wix renamed by the SDK, as for any client", async () => {
     const b = bed();
-    const reply = await b.call(m1, 'ecom.orders', 'searchOrders', [{ filter: { _createdDate: { $gte: '2025-01-01T00:00:00Z' } }, sort: [{ fieldName: '_createdDate', order: 'DESC' }] }]);
+    const reply = await b.call(m1, 'ecom.orders', 'searchOrders', [
+      { filter: { _createdDate: { $gte: '2025-01-01T00:00:00Z' } }, sort: [{ fieldName: '_createdDate', order: 'DESC' }] },
+    ]);
     expect(reply.status).toBe(200);
     expect(b.upstream()[0]!.body).toEqual({
       search: {
@@ -168,8 +189,12 @@ describe('class 4: writable covers every argument position the method has', () =
   it.each([
     ['a field the rule does not list', rename({ name: 'x', visible: false }), 'args.1.visible may not be set by this caller'],
     ['a nested field the rule does not list', rename({ name: 'x', brand: { _id: 'b-1' } }), 'args.1.brand._id may not be set by this caller'],
-    ['an argument beyond the method\'s arity', rename({ name: 'x' }, {}, { fields: ['MERCHANT_DATA'] }), 'args: this method takes at most 3 argument(s) (_id, product, options?)'],
-    ['a key that is not the SDK\'s', rename({ 'name.first': 'x' }), 'args.1: unknown field "name.first"'],
+    [
+      "an argument beyond the method's arity",
+      rename({ name: 'x' }, {}, { fields: ['MERCHANT_DATA'] }),
+      'args: this method takes at most 3 argument(s) (_id, product, options?)',
+    ],
+    ["a key that is not the SDK's", rename({ 'name.first': 'x' }), 'args.1: unknown field "name.first"'],
   ])('%s is 400 and nothing reaches Wix', async (_name, args, message) => {
     const b = bed();
     const reply = await b.call(user, 'stores.productsV3', 'updateProduct', args);

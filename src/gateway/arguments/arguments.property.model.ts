@@ -21,7 +21,11 @@ export const PRODUCT_CAP = 20;
 export const ORDER_CAP = 10;
 
 const RENAMES: Record<string, string> = { _id: 'id', _createdDate: 'createdDate', _updatedDate: 'updatedDate' };
-const renameSegments = (key: string) => key.split('.').map((s) => RENAMES[s] ?? s).join('.');
+const renameSegments = (key: string) =>
+  key
+    .split('.')
+    .map((s) => RENAMES[s] ?? s)
+    .join('.');
 
 /** The SDK's request renames: `_id` → `id` (and the dates) in every key, and in sort field names. */
 export function restSpelling(value: unknown, key = ''): unknown {

@@ -23,7 +23,11 @@ beforeAll(async () => {
   bed = createTestBed({ policy: await fixturePolicy('every-kind-of-call') });
 }, 60_000);
 
-interface Run { status: number; code?: string; requests: ModelRequest[] }
+interface Run {
+  status: number;
+  code?: string;
+  requests: ModelRequest[];
+}
 
 async function run(c: Case): Promise<Run & { data: ModelData }> {
   bed.emulator.reset();
@@ -35,34 +39,41 @@ async function run(c: Case): Promise<Run & { data: ModelData }> {
 }
 
 describe(`arguments against the SDK's types (${RUNS} cases, seed ${SEED})`, () => {
-  it('a mutated argument list is refused before any request; a valid one sends exactly what the model builds', async () => {
-    const tally = { refused: 0, hidden: 0, sent: 0, mutations: new Set<string>(), calls: new Set<string>() };
-    await fc.assert(fc.asyncProperty(argumentCase, async (c) => {
-      const out = await run(c);
-      const label = `${c.call}(${JSON.stringify(c.args).slice(0, 300)})${c.mutation ? ` [${c.mutation}]` : ''}`;
-      if (c.mutation) {
-        tally.refused++;
-        tally.mutations.add(`${c.call}: ${c.mutation}`);
-        expect(out.requests, `${label}: refused, yet Wix was called`).toEqual([]);
-        expect(out.status, label).toBe(400);
-        expect(out.code, label).toBe('INVALID_REQUEST');
-      } else if (c.hidden) {
-        tally.hidden++;
-        expect(out.requests, `${label}: a hidden field, yet Wix was called`).toEqual([]);
-        expect(out.status, label).toBe(403);
-      } else {
-        tally.sent++;
-        tally.calls.add(c.call);
-        expect(out.requests, label).toEqual(expectedRequests(c.call, c.args, out.data));
-        // Valid arguments are never refused by the gateway for their shape.
-        expect(out.status === 400 ? out.code : 'ok', label).toBe('ok');
-      }
-    }), { numRuns: RUNS, seed: SEED, endOnFailure: true });
-    // Not vacuous: every call sent valid arguments, and the mutations were all tried.
-    expect([...tally.calls].sort()).toEqual([...CALLS].sort());
-    expect(tally.sent).toBeGreaterThan(RUNS / 5);
-    expect(tally.refused).toBeGreaterThan(RUNS / 3);
-    expect(tally.hidden).toBeGreaterThan(0);
-    if (RUNS >= 1000) expect(tally.mutations.size).toBeGreaterThan(40);
-  }, Math.max(120_000, RUNS * 100));
+  it(
+    'a mutated argument list is refused before any request; a valid one sends exactly what the model builds',
+    async () => {
+      const tally = { refused: 0, hidden: 0, sent: 0, mutations: new Set<string>(), calls: new Set<string>() };
+      await fc.assert(
+        fc.asyncProperty(argumentCase, async (c) => {
+          const out = await run(c);
+          const label = `${c.call}(${JSON.stringify(c.args).slice(0, 300)})${c.mutation ? ` [${c.mutation}]` : ''}`;
+          if (c.mutation) {
+            tally.refused++;
+            tally.mutations.add(`${c.call}: ${c.mutation}`);
+            expect(out.requests, `${label}: refused, yet Wix was called`).toEqual([]);
+            expect(out.status, label).toBe(400);
+            expect(out.code, label).toBe('INVALID_REQUEST');
+          } else if (c.hidden) {
+            tally.hidden++;
+            expect(out.requests, `${label}: a hidden field, yet Wix was called`).toEqual([]);
+            expect(out.status, label).toBe(403);
+          } else {
+            tally.sent++;
+            tally.calls.add(c.call);
+            expect(out.requests, label).toEqual(expectedRequests(c.call, c.args, out.data));
+            // Valid arguments are never refused by the gateway for their shape.
+            expect(out.status === 400 ? out.code : 'ok', label).toBe('ok');
+          }
+        }),
+        { numRuns: RUNS, seed: SEED, endOnFailure: true },
+      );
+      // Not vacuous: every call sent valid arguments, and the mutations were all tried.
+      expect([...tally.calls].sort()).toEqual([...CALLS].sort());
+      expect(tally.sent).toBeGreaterThan(RUNS / 5);
+      expect(tally.refused).toBeGreaterThan(RUNS / 3);
+      expect(tally.hidden).toBeGreaterThan(0);
+      if (RUNS >= 1000) expect(tally.mutations.size).toBeGreaterThan(40);
+    },
+    Math.max(120_000, RUNS * 100),
+  );
 });

@@ -15,10 +15,21 @@ const signature: Signature = {
     Query: {
       type: 'object',
       properties: {
-        cursorPaging: { type: 'object', properties: { limit: { type: 'number', integer: true, minimum: 0, maximum: 100, nullable: true }, cursor: { type: 'string', nullable: true } } },
+        cursorPaging: {
+          type: 'object',
+          properties: { limit: { type: 'number', integer: true, minimum: 0, maximum: 100, nullable: true }, cursor: { type: 'string', nullable: true } },
+        },
         paging: { type: 'object', properties: { limit: { type: 'number', integer: true, minimum: 0 } } },
         filter: { $ref: 'Filter', nullable: true },
-        sort: { type: 'array', maxItems: 2, items: { type: 'object', required: ['fieldName'], properties: { fieldName: { type: 'string', enum: ['slug', '_createdDate'], field: true }, order: { type: 'string', enum: ['ASC', 'DESC'] } } } },
+        sort: {
+          type: 'array',
+          maxItems: 2,
+          items: {
+            type: 'object',
+            required: ['fieldName'],
+            properties: { fieldName: { type: 'string', enum: ['slug', '_createdDate'], field: true }, order: { type: 'string', enum: ['ASC', 'DESC'] } },
+          },
+        },
       },
       oneOf: [['cursorPaging', 'paging']],
     },
@@ -62,16 +73,41 @@ function refusal(args: unknown[]): string {
 describe('admitted, and copied', () => {
   it.each([
     ['the smallest call', [{}]],
-    ['paging, filter and sort', [{ cursorPaging: { limit: 5, cursor: null }, filter: { slug: 'a', $or: [{ slug: { $in: ['b'] } }, { $not: { slug: 'c' } }] }, sort: [{ fieldName: 'slug', order: 'ASC' }] }]],
+    [
+      'paging, filter and sort',
+      [
+        {
+          cursorPaging: { limit: 5, cursor: null },
+          filter: { slug: 'a', $or: [{ slug: { $in: ['b'] } }, { $not: { slug: 'c' } }] },
+          sort: [{ fieldName: 'slug', order: 'ASC' }],
+        },
+      ],
+    ],
     ['options, null options', [{}, null]],
-    ['every option form', [{}, { fields: ['URL'], note: 'abc', flag: false, tags: { a: 1 }, extra: { any: ['json', 1, null] }, countFilter: { 'a.b': { $in: [1, 'x'] }, c: true, $and: [{ d: { $exists: false } }] } }]],
+    [
+      'every option form',
+      [
+        {},
+        {
+          fields: ['URL'],
+          note: 'abc',
+          flag: false,
+          tags: { a: 1 },
+          extra: { any: ['json', 1, null] },
+          countFilter: { 'a.b': { $in: [1, 'x'] }, c: true, $and: [{ d: { $exists: false } }] },
+        },
+      ],
+    ],
     ['a date-time', [{ filter: { _createdDate: { $gt: '2025-03-01T09:00:00.000Z' } } }]],
   ])('%s', (_name, args) => {
     const { args: copy } = parseArguments(signature, args);
     expect(copy).toEqual(args);
     // A copy: no object the client sent is reused.
     const objects = (v: unknown, out: unknown[] = []): unknown[] => {
-      if (v !== null && typeof v === 'object') { out.push(v); Object.values(v).forEach((x) => objects(x, out)); }
+      if (v !== null && typeof v === 'object') {
+        out.push(v);
+        Object.values(v).forEach((x) => objects(x, out));
+      }
       return out;
     };
     const sent = new Set(objects(args));
@@ -79,7 +115,10 @@ describe('admitted, and copied', () => {
   });
 
   it('reports every field a filter or sort names, with its path', () => {
-    const { fields } = parseArguments(signature, [{ filter: { slug: 'a', $and: [{ _createdDate: { $gt: '2025-01-01T00:00:00Z' } }] }, sort: [{ fieldName: '_createdDate' }] }, { countFilter: { 'x.y': 1 } }]);
+    const { fields } = parseArguments(signature, [
+      { filter: { slug: 'a', $and: [{ _createdDate: { $gt: '2025-01-01T00:00:00Z' } }] }, sort: [{ fieldName: '_createdDate' }] },
+      { countFilter: { 'x.y': 1 } },
+    ]);
     expect(fields).toEqual([
       { path: 'args.0.filter.slug', field: 'slug' },
       { path: 'args.0.filter.$and.0._createdDate', field: '_createdDate' },
@@ -122,14 +161,34 @@ describe('refused, naming the path', () => {
     ['an empty operator object', [{ filter: { slug: {} } }], 'args.0.filter.slug needs an operator'],
     ['a wrong operand type', [{ filter: { slug: { $in: 'a' } } }], 'args.0.filter.slug.$in must be an array'],
     ['a bare value of the wrong type', [{ filter: { slug: 1 } }], 'args.0.filter.slug must be a string or an object'],
-    ['a date that is not ISO-8601', [{ filter: { _createdDate: { $gt: 'yesterday' } } }], 'args.0.filter._createdDate.$gt must be an ISO-8601 date-time string'],
-    ['an impossible date', [{ filter: { _createdDate: { $gt: '2025-13-45T99:00:00Z' } } }], 'args.0.filter._createdDate.$gt must be an ISO-8601 date-time string'],
-    ['a bad filter deep in $or', [{ filter: { $or: [{ slug: 'a' }, { $not: { nope: 1 } }] } }], 'args.0.filter.$or.1.$not: "nope" is not a filterable field of this method'],
+    [
+      'a date that is not ISO-8601',
+      [{ filter: { _createdDate: { $gt: 'yesterday' } } }],
+      'args.0.filter._createdDate.$gt must be an ISO-8601 date-time string',
+    ],
+    [
+      'an impossible date',
+      [{ filter: { _createdDate: { $gt: '2025-13-45T99:00:00Z' } } }],
+      'args.0.filter._createdDate.$gt must be an ISO-8601 date-time string',
+    ],
+    [
+      'a bad filter deep in $or',
+      [{ filter: { $or: [{ slug: 'a' }, { $not: { nope: 1 } }] } }],
+      'args.0.filter.$or.1.$not: "nope" is not a filterable field of this method',
+    ],
     ['an open filter field that is not a dotted name', [{}, { countFilter: { 'a b': 1 } }], 'args.1.countFilter: "a b" is not a field name'],
     ['an open filter operator off the list', [{}, { countFilter: { a: { $where: 'x' } } }], 'args.1.countFilter.a: operator "$where" is not accepted'],
-    ['an open filter operand that is an object', [{}, { countFilter: { a: { $eq: { $ne: 1 } } } }], 'args.1.countFilter.a.$eq must be a string, number or boolean'],
+    [
+      'an open filter operand that is an object',
+      [{}, { countFilter: { a: { $eq: { $ne: 1 } } } }],
+      'args.1.countFilter.a.$eq must be a string, number or boolean',
+    ],
     ['an open filter $in of objects', [{}, { countFilter: { a: { $in: [{}] } } }], 'args.1.countFilter.a.$in must be an array of strings, numbers or booleans'],
-    ['an open filter condition that is null', [{}, { countFilter: { a: null } }], 'args.1.countFilter.a must be a string, number, boolean or an object of operators'],
+    [
+      'an open filter condition that is null',
+      [{}, { countFilter: { a: null } }],
+      'args.1.countFilter.a must be a string, number, boolean or an object of operators',
+    ],
     ['an open filter prototype key', [{}, JSON.parse('{"countFilter":{"constructor":1}}')], 'args.1.countFilter: "constructor" is not a field name'],
   ])('%s', (_name, args, message) => {
     expect(refusal(args)).toContain(message);

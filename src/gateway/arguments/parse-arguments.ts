@@ -4,8 +4,14 @@
 // sorts. What the SDK later receives is this copy, never an object the client sent. A refusal
 // names the path, never the value.
 import {
-  ALL_FIELDS, FILTER_LOGIC, OPEN_FIELD_PATH, OPEN_FILTER_OPERATORS, resolveSchema,
-  type ArgumentSchema, type ObjectSchema, type Signature,
+  ALL_FIELDS,
+  FILTER_LOGIC,
+  OPEN_FIELD_PATH,
+  OPEN_FILTER_OPERATORS,
+  resolveSchema,
+  type ArgumentSchema,
+  type ObjectSchema,
+  type Signature,
 } from '../../sdk/argument-schema';
 import { invalid } from '../errors';
 import { jsonKind as kindOf, type JsonKind as Kind } from '../../conditions/json-value';
@@ -41,12 +47,19 @@ function describe(schema: ArgumentSchema, defs: Record<string, ArgumentSchema>):
     case 'string':
       if (s.enum) return s.enum.length <= LISTED ? `one of ${s.enum.map((v) => JSON.stringify(v)).join(', ')}` : 'one of the values the SDK declares';
       return s.format === 'date-time' ? 'an ISO-8601 date-time string' : 'a string';
-    case 'number': return s.const !== undefined ? String(s.const) : s.integer ? 'a whole number' : 'a number';
-    case 'boolean': return s.const !== undefined ? String(s.const) : 'a boolean';
-    case 'array': return 'an array';
-    case 'object': case 'filter': return 'an object';
-    case 'json': return 'a JSON value';
-    default: return 'nothing';
+    case 'number':
+      return s.const !== undefined ? String(s.const) : s.integer ? 'a whole number' : 'a number';
+    case 'boolean':
+      return s.const !== undefined ? String(s.const) : 'a boolean';
+    case 'array':
+      return 'an array';
+    case 'object':
+    case 'filter':
+      return 'an object';
+    case 'json':
+      return 'a JSON value';
+    default:
+      return 'nothing';
   }
 }
 

@@ -12,10 +12,17 @@ function toTree(paths: string[]): Tree {
     let node = root;
     const segments = path.split('.');
     segments.forEach((s, i) => {
-      if (i === segments.length - 1) { node.set(s, true); return; }
+      if (i === segments.length - 1) {
+        node.set(s, true);
+        return;
+      }
       const next = node.get(s);
       if (next === true) return;
-      if (!next) { const t: Tree = new Map(); node.set(s, t); node = t; } else node = next;
+      if (!next) {
+        const t: Tree = new Map();
+        node.set(s, t);
+        node = t;
+      } else node = next;
     });
   }
   return root;
@@ -29,11 +36,20 @@ function project(value: unknown, tree: Tree, mode: 'allow' | 'deny', base: strin
     const here = base ? `${base}.${key}` : key;
     const node = tree.get(key);
     if (mode === 'deny') {
-      if (node === true) { removed.add(here); continue; }
+      if (node === true) {
+        removed.add(here);
+        continue;
+      }
       out[key] = node ? project(v, node, mode, here, removed) : v;
     } else {
-      if (node === true) { out[key] = v; continue; }
-      if (!node) { removed.add(here); continue; }
+      if (node === true) {
+        out[key] = v;
+        continue;
+      }
+      if (!node) {
+        removed.add(here);
+        continue;
+      }
       const inner = project(v, node, mode, here, removed);
       if (inner !== undefined) out[key] = inner;
     }
@@ -62,9 +78,11 @@ export interface FieldMask {
 // Compared loosely on purpose (stricter for deny, never wider than a backend could read): `_id`
 // is `id`, case and surrounding blanks are ignored, and empty or array-index segments are dropped
 // (`variantsInfo.variants.0.revenueDetails` is inside `variantsInfo.variants.revenueDetails`).
-const bare = (path: string) => path.split('.')
-  .map((s) => s.trim().replace(/^_+/, '').toLowerCase())
-  .filter((s) => s !== '' && !/^\d+$/.test(s));
+const bare = (path: string) =>
+  path
+    .split('.')
+    .map((s) => s.trim().replace(/^_+/, '').toLowerCase())
+    .filter((s) => s !== '' && !/^\d+$/.test(s));
 
 /** A path is readable under one rule when nothing it reveals is removed by that rule. */
 function permitsUnder(rule: FieldRule, path: string): boolean {

@@ -24,7 +24,5 @@ export function forcedFilter(resources: (Conditions | undefined)[], caller: Call
 /** Joins the forced filter to the client's (already checked) one: never wider than the forced one. */
 export function narrowFilter(query: Record<string, unknown>, forced: Filter): void {
   const client = query.filter;
-  query.filter = client === undefined || client === null || (isPlainObject(client) && Object.keys(client).length === 0)
-    ? forced
-    : { $and: [client, forced] };
+  query.filter = client === undefined || client === null || (isPlainObject(client) && Object.keys(client).length === 0) ? forced : { $and: [client, forced] };
 }

@@ -92,12 +92,16 @@ export function createCursorSigner(options: CursorSignerOptions = {}): CursorSig
   if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) throw new RangeError('cursors: ttlSeconds must be a positive number');
   const now = options.now ?? Date.now;
   const secret = options.secret;
-  const secrets = secret === undefined ? [] : typeof secret === 'string' ? [secret] : [secret.current, ...(secret.previous !== undefined ? [secret.previous] : [])];
+  const secrets =
+    secret === undefined ? [] : typeof secret === 'string' ? [secret] : [secret.current, ...(secret.previous !== undefined ? [secret.previous] : [])];
   if (secrets.some((s) => typeof s !== 'string' || s.length < 16)) throw new RangeError('cursors: a secret must be a string of at least 16 characters');
   let keys: Promise<CryptoKey[]> | undefined;
   const getKeys = () => {
-    keys ??= Promise.all((secrets.length ? secrets.map((s) => encoder.encode(s)) : [crypto.getRandomValues(new Uint8Array(32))])
-      .map((raw) => crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])));
+    keys ??= Promise.all(
+      (secrets.length ? secrets.map((s) => encoder.encode(s)) : [crypto.getRandomValues(new Uint8Array(32))]).map((raw) =>
+        crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']),
+      ),
+    );
     return keys;
   };
   const message = (payload: string, caller: Caller, call: string) =>
@@ -124,7 +128,9 @@ export function createCursorSigner(options: CursorSignerOptions = {}): CursorSig
     },
 
     async sign(wixCursor, caller, call, listing) {
-      const payload = base64url(encoder.encode(JSON.stringify({ c: wixCursor, a: listing.firstArgs, r: listing.rules, x: listing.expiresAt ?? Math.floor(now() / 1000) + ttlSeconds })));
+      const payload = base64url(
+        encoder.encode(JSON.stringify({ c: wixCursor, a: listing.firstArgs, r: listing.rules, x: listing.expiresAt ?? Math.floor(now() / 1000) + ttlSeconds })),
+      );
       const [current] = await getKeys();
       return `${PREFIX}${payload}.${await signature(current!, payload, caller, call)}`;
     },
@@ -140,8 +146,19 @@ export function createCursorSigner(options: CursorSignerOptions = {}): CursorSig
       // Signed by this gateway, so the payload is its own writing; it is still read defensively.
       const bytes = fromBase64url(payload);
       let body: unknown;
-      try { body = bytes && JSON.parse(decoder.decode(bytes)); } catch { body = undefined; }
-      if (!isPlainObject(body) || typeof body.c !== 'string' || body.c === '' || !Array.isArray(body.a) || typeof body.r !== 'string' || typeof body.x !== 'number') {
+      try {
+        body = bytes && JSON.parse(decoder.decode(bytes));
+      } catch {
+        body = undefined;
+      }
+      if (
+        !isPlainObject(body) ||
+        typeof body.c !== 'string' ||
+        body.c === '' ||
+        !Array.isArray(body.a) ||
+        typeof body.r !== 'string' ||
+        typeof body.x !== 'number'
+      ) {
         throw invalid(CURSOR_REFUSED);
       }
       if (body.x * 1000 <= now()) throw invalid(CURSOR_EXPIRED);
@@ -155,7 +172,10 @@ export async function signCursorsIn(paging: unknown, sign: (wixCursor: string) =
   if (!isPlainObject(paging) || !isPlainObject(paging.cursors)) return paging;
   const cursors: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(paging.cursors)) {
-    if (typeof value !== 'string' || value === '') { cursors[name] = value; continue; }
+    if (typeof value !== 'string' || value === '') {
+      cursors[name] = value;
+      continue;
+    }
     const signed = await sign(value);
     if (signed !== undefined) cursors[name] = signed;
   }

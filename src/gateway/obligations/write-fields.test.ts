@@ -5,11 +5,21 @@ import { GatewayError } from '../errors';
 import { checkWritable } from './write-fields';
 
 const rule = (writable?: string[]): CompiledRule => ({
-  id: 'r', description: 'test', effect: 'allow', roles: ['x'], call: 'a.b.c', source: { file: 'f', line: 1, column: 1 },
+  id: 'r',
+  description: 'test',
+  effect: 'allow',
+  roles: ['x'],
+  call: 'a.b.c',
+  source: { file: 'f', line: 1, column: 1 },
   ...(writable ? { writable } : {}),
 });
 const refusal = (rules: CompiledRule[], args: unknown[], pathArgs: string[] = ['0']) => {
-  try { checkWritable(rules, args, pathArgs); } catch (e) { expect(e).toBeInstanceOf(GatewayError); return (e as GatewayError).message; }
+  try {
+    checkWritable(rules, args, pathArgs);
+  } catch (e) {
+    expect(e).toBeInstanceOf(GatewayError);
+    return (e as GatewayError).message;
+  }
   return undefined;
 };
 
@@ -37,7 +47,7 @@ describe('checkWritable', () => {
     expect(refusal([rule(['args.1.name'])], [{ _id: 'p-1', extra: 1 }], ['0._id'])).toBe('args.0.extra may not be set by this caller');
   });
 
-  it('several rules: any rule\'s list admits a key; a rule without a list admits everything', () => {
+  it("several rules: any rule's list admits a key; a rule without a list admits everything", () => {
     expect(refusal([rule(['args.1.a']), rule(['args.1.b'])], ['p', { a: 1, b: 2 }])).toBeUndefined();
     expect(refusal([rule(['args.1.a']), rule()], ['p', { z: 1 }, { y: 2 }])).toBeUndefined();
   });

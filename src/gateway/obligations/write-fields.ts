@@ -11,8 +11,7 @@ const PROTOTYPE_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
 const shown = (segments: string[]) => segments.map((s) => (s.length > 64 ? `${s.slice(0, 64)}…` : s)).join('.');
 
 /** Whether `allowed` (segments) is `path` or one of its parents; segments compare whole. */
-const covers = (allowed: string[], path: string[]) =>
-  allowed.length <= path.length && allowed.every((s, i) => s === path[i] && !PROTOTYPE_KEYS.has(s));
+const covers = (allowed: string[], path: string[]) => allowed.length <= path.length && allowed.every((s, i) => s === path[i] && !PROTOTYPE_KEYS.has(s));
 
 /**
  * `writable` lists the only paths a client may set, across every argument position of the method
@@ -32,7 +31,9 @@ export function checkWritable(rules: CompiledRule[], args: unknown[], pathArgs: 
     }
     throw invalid(`${shown(path)} may not be set by this caller`);
   };
-  args.forEach((arg, i) => { if (arg !== undefined) visit(arg, ['args', String(i)]); });
+  args.forEach((arg, i) => {
+    if (arg !== undefined) visit(arg, ['args', String(i)]);
+  });
 }
 
 function setPath(args: unknown[], path: string, value: unknown): void {

@@ -34,16 +34,22 @@ describe('the approved permitted-call inventory', () => {
   it('turns a new grant, a lost grant and a changed condition into one diff line each', async () => {
     const shipped = readFileSync('policies/policy.yaml', 'utf8');
     const approved = await inventoryOf(shipped);
-    const changed = await inventoryOf(shipped
-      .replace('allow: ecom.orders.searchOrders\n', 'allow: ecom.orders.searchOrders\n    when: { args.0.filter: { $exists: true } }\n')
-      .replace(/\n  - id: visitor-views-product[\s\S]*?revenueDetails\]\n/, '\n')
-      .concat('\n  - id: visitor-reads-order\n    description: Too much.\n    roles: [visitor]\n    allow: ecom.orders.getOrder\n    resource: { buyerInfo.visitorId: "${caller.id}" }\n    fields: { allow: [_id, status] }\n'));
-    expect(formatInventoryDiff(diffInventory(approved, changed)).split('\n')).toEqual([
-      '- member stores.productsV3.getProduct (rule visitor-views-product)',
-      '+ member ecom.orders.getOrder (rule visitor-reads-order)',
-      '~ member ecom.orders.searchOrders (rule member-searches-own-orders): when null → {"args.0.filter":{"$exists":true}}',
-      '- visitor stores.productsV3.getProduct (rule visitor-views-product)',
-      '+ visitor ecom.orders.getOrder (rule visitor-reads-order)',
-    ].sort((a, b) => (a.slice(2) < b.slice(2) ? -1 : 1)));
+    const changed = await inventoryOf(
+      shipped
+        .replace('allow: ecom.orders.searchOrders\n', 'allow: ecom.orders.searchOrders\n    when: { args.0.filter: { $exists: true } }\n')
+        .replace(/\n  - id: visitor-views-product[\s\S]*?revenueDetails\]\n/, '\n')
+        .concat(
+          '\n  - id: visitor-reads-order\n    description: Too much.\n    roles: [visitor]\n    allow: ecom.orders.getOrder\n    resource: { buyerInfo.visitorId: "${caller.id}" }\n    fields: { allow: [_id, status] }\n',
+        ),
+    );
+    expect(formatInventoryDiff(diffInventory(approved, changed)).split('\n')).toEqual(
+      [
+        '- member stores.productsV3.getProduct (rule visitor-views-product)',
+        '+ member ecom.orders.getOrder (rule visitor-reads-order)',
+        '~ member ecom.orders.searchOrders (rule member-searches-own-orders): when null → {"args.0.filter":{"$exists":true}}',
+        '- visitor stores.productsV3.getProduct (rule visitor-views-product)',
+        '+ visitor ecom.orders.getOrder (rule visitor-reads-order)',
+      ].sort((a, b) => (a.slice(2) < b.slice(2) ? -1 : 1)),
+    );
   });
 });

@@ -51,7 +51,10 @@ export function permittedCalls(policy: CompiledPolicy, accepted: Diagnostic[] = 
         .map((d) => ({ rule: d.id, when: d.when ?? {} }));
       const risks = [...new Set(accepted.filter((d) => d.rule === rule.id).map((d) => d.code))].sort();
       out.push({
-        role, call: rule.call, rule: rule.id, description: rule.description,
+        role,
+        call: rule.call,
+        rule: rule.id,
+        description: rule.description,
         when: rule.when ?? null,
         resource: rule.resource ?? null,
         fields: rule.fields ?? null,
@@ -76,17 +79,25 @@ const cell = (value: unknown) => text(value).replace(/\|/g, '\\|').replace(/\n/g
 /** The inventory as a Markdown table, one row per permitted call. */
 export function inventoryMarkdown(entries: PermittedCall[]): string {
   const columns: [string, (e: PermittedCall) => unknown][] = [
-    ['role', (e) => e.role], ['call', (e) => `\`${e.call}\``], ['rule', (e) => e.rule],
-    ['description', (e) => e.description], ['when', (e) => e.when], ['resource', (e) => e.resource],
-    ['fields', (e) => e.fields], ['cap', (e) => e.cap], ['rate limit', (e) => e.rateLimit],
-    ['writes / preload / presets', (e) => [e.writable && `writable ${e.writable.join(', ')}`, e.preload && `preload ${e.preload}`, e.presets && `presets ${JSON.stringify(e.presets)}`].filter(Boolean).join('; ') || null],
+    ['role', (e) => e.role],
+    ['call', (e) => `\`${e.call}\``],
+    ['rule', (e) => e.rule],
+    ['description', (e) => e.description],
+    ['when', (e) => e.when],
+    ['resource', (e) => e.resource],
+    ['fields', (e) => e.fields],
+    ['cap', (e) => e.cap],
+    ['rate limit', (e) => e.rateLimit],
+    [
+      'writes / preload / presets',
+      (e) =>
+        [e.writable && `writable ${e.writable.join(', ')}`, e.preload && `preload ${e.preload}`, e.presets && `presets ${JSON.stringify(e.presets)}`]
+          .filter(Boolean)
+          .join('; ') || null,
+    ],
     ['denied when', (e) => e.deniedWhen?.map((d) => `${d.rule}: ${JSON.stringify(d.when)}`).join('; ') ?? null],
     ['justification', (e) => (e.justification ? `${e.justification}${e.acceptedRisks ? ` (accepts ${e.acceptedRisks.join(', ')})` : ''}` : null)],
   ];
   const rows = entries.map((e) => `| ${columns.map(([, get]) => cell(get(e))).join(' | ')} |`);
-  return [
-    `| ${columns.map(([name]) => name).join(' | ')} |`,
-    `|${columns.map(() => '---').join('|')}|`,
-    ...rows,
-  ].join('\n');
+  return [`| ${columns.map(([name]) => name).join(' | ')} |`, `|${columns.map(() => '---').join('|')}|`, ...rows].join('\n');
 }

@@ -13,7 +13,10 @@ export function parseCallerSpec(text: string): CallerSpec {
   const subjectType = SUBJECT_TYPES.find((s) => s === type.toUpperCase());
   if (!subjectType) {
     const known = SUBJECT_TYPES.map((s) => s.toLowerCase());
-    return { ok: false, message: `"${text}" names no subject type: use one of ${known.join(', ')}, optionally with an id (member:m-1)${didYouMean(type.toLowerCase(), known)}` };
+    return {
+      ok: false,
+      message: `"${text}" names no subject type: use one of ${known.join(', ')}, optionally with an id (member:m-1)${didYouMean(type.toLowerCase(), known)}`,
+    };
   }
   if (cut >= 0 && !/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,199}$/.test(id)) {
     return { ok: false, message: `"${text}": the id after ":" must be a plain id (letters, digits, "-", "_", ".", "@")` };

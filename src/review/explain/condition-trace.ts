@@ -60,8 +60,13 @@ export function traceConditions(conditions: Conditions, value: unknown, caller: 
       const single = isOperatorObject(spec) ? { [key]: { [operator]: written } } : { [key]: spec };
       const expected = interpolate(written, caller as unknown as Record<string, unknown>);
       parts.push({
-        path: key, operator, written, expected: expected === undefined ? null : expected,
-        actual: missing ? undefined : actual, missing, holds: holds(single, doc),
+        path: key,
+        operator,
+        written,
+        expected: expected === undefined ? null : expected,
+        actual: missing ? undefined : actual,
+        missing,
+        holds: holds(single, doc),
       });
     }
   }
@@ -76,7 +81,9 @@ export function formatTrace(trace: ConditionTrace, indent = '      '): string[] 
   for (const p of trace.parts) {
     if ('path' in p) {
       const placeholder = typeof p.written === 'string' && p.written.includes('${') ? ` (${p.written})` : '';
-      lines.push(`${indent}${p.holds ? '✓' : '✗'} ${p.path} ${p.operator} ${JSON.stringify(p.expected)}${placeholder}: actual ${p.missing ? '(missing)' : show(p.actual)}`);
+      lines.push(
+        `${indent}${p.holds ? '✓' : '✗'} ${p.path} ${p.operator} ${JSON.stringify(p.expected)}${placeholder}: actual ${p.missing ? '(missing)' : show(p.actual)}`,
+      );
     } else {
       lines.push(`${indent}${p.holds ? '✓' : '✗'} ${p.operator}:`);
       p.branches.forEach((b, i) => {

@@ -65,7 +65,9 @@ describe('explainCall', () => {
 
   it('traces each field condition with path, operator, expected and actual', async () => {
     const { policy } = await policyFromYaml(yaml);
-    const e = explainCall(policy, callerFor(policy, 'MEMBER', 'm-1'), 'ecom.orders.searchOrders', [{ cursorPaging: { limit: 50 }, filter: { status: 'APPROVED' } }]);
+    const e = explainCall(policy, callerFor(policy, 'MEMBER', 'm-1'), 'ecom.orders.searchOrders', [
+      { cursorPaging: { limit: 50 }, filter: { status: 'APPROVED' } },
+    ]);
     const rule = e.considered.find((c) => c.rule === 'member-searches-small-pages')!;
     expect(rule.when!.holds).toBe(false);
     expect(rule.when!.parts[0]).toMatchObject({ path: 'args.0.cursorPaging.limit', operator: '$lte', expected: 20, actual: 50, holds: false });
@@ -82,18 +84,32 @@ describe('explainCall', () => {
     expect(e.decision.effect).toBe('allow');
     expect(e.obligations).toMatchObject({ kind: 'list', filter: { 'buyerInfo.memberId': { $eq: 'm-1' } }, cap: 50, fields: null });
     expect(e.resource).toMatchObject({ passes: false });
-    expect(e.resource!.perRule[0]!.trace!.parts[0]).toMatchObject({ path: 'buyerInfo.memberId', written: '${caller.id}', expected: 'm-1', actual: 'm-2', holds: false });
+    expect(e.resource!.perRule[0]!.trace!.parts[0]).toMatchObject({
+      path: 'buyerInfo.memberId',
+      written: '${caller.id}',
+      expected: 'm-1',
+      actual: 'm-2',
+      holds: false,
+    });
 
-    const product = explainCall(policy, callerFor(policy, 'VISITOR', 'v-1'), 'stores.productsV3.getProduct', ['p-001'],
-      { _id: 'p-001', visible: true, costRange: { minValue: { amount: '1' } }, variantsInfo: { variants: [{ revenueDetails: {} }] } });
+    const product = explainCall(policy, callerFor(policy, 'VISITOR', 'v-1'), 'stores.productsV3.getProduct', ['p-001'], {
+      _id: 'p-001',
+      visible: true,
+      costRange: { minValue: { amount: '1' } },
+      variantsInfo: { variants: [{ revenueDetails: {} }] },
+    });
     expect(product.resource).toMatchObject({ passes: true, fieldsRemoved: ['costRange', 'variantsInfo.variants.revenueDetails'] });
 
     const cancel = explainCall(policy, member, 'ecom.orders.cancelOrder', ['o-1', { restockAllItems: true }]);
-    expect(cancel.obligations).toMatchObject({ kind: 'write-one', preload: { 'member-cancels-own-unfulfilled-order': 'ecom.orders.getOrder' }, rateLimit: { 'member-cancels-own-unfulfilled-order': '5/minute' } });
+    expect(cancel.obligations).toMatchObject({
+      kind: 'write-one',
+      preload: { 'member-cancels-own-unfulfilled-order': 'ecom.orders.getOrder' },
+      rateLimit: { 'member-cancels-own-unfulfilled-order': '5/minute' },
+    });
     expect(cancel.argumentsRefused).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
   });
 
-  it('applies the argument schemas the gateway applies, with the gateway\'s message', async () => {
+  it("applies the argument schemas the gateway applies, with the gateway's message", async () => {
     const { policy } = await fixturePolicy('every-kind-of-call');
     const visitor = callerFor(policy, 'VISITOR', 'v-1');
     const smuggled = explainCall(policy, visitor, 'stores.productsV3.queryProducts', [{}, { query: { filter: { visible: false } } }]);

@@ -70,7 +70,14 @@ export interface Explanation {
   traceEffect: 'allow' | 'deny';
 }
 
-export function explainCall(policy: CompiledPolicy, caller: Caller, call: string, args: unknown[], sample?: unknown, engine = new PolicyEngine(policy)): Explanation {
+export function explainCall(
+  policy: CompiledPolicy,
+  caller: Caller,
+  call: string,
+  args: unknown[],
+  sample?: unknown,
+  engine = new PolicyEngine(policy),
+): Explanation {
   const held = new Set(caller.roles);
   const considered: ConsideredRule[] = policy.rules
     .filter((r) => (r.effect === 'allow' ? r.call === call : matchesCallPattern(r.call, call)))
@@ -113,7 +120,12 @@ function obligationsOf(info: MethodInfo, rules: CompiledRule[], caller: Caller):
   if (restricted) out.resource = Object.fromEntries(rules.map((r) => [r.id, r.resource!]));
   if (info.kind === 'list' && restricted) {
     try {
-      const filter = forcedFilter(rules.map((r) => r.resource), caller, queryShape(info.signature, info.list!.queryArg).filter, { complete: true });
+      const filter = forcedFilter(
+        rules.map((r) => r.resource),
+        caller,
+        queryShape(info.signature, info.list!.queryArg).filter,
+        { complete: true },
+      );
       if (filter) out.filter = filter;
       else out.filterNote = 'the conditions have no Wix filter equivalent: every returned item is re-checked instead';
     } catch (e) {
@@ -126,7 +138,9 @@ function obligationsOf(info: MethodInfo, rules: CompiledRule[], caller: Caller):
   if (rules.every((r) => r.writable)) out.writable = rules.flatMap((r) => r.writable!);
   const presets = rules.filter((r) => r.presets);
   if (presets.length) {
-    out.presets = Object.fromEntries(presets.flatMap((r) => Object.entries(r.presets!).map(([p, v]) => [p, interpolate(v, caller as unknown as Record<string, unknown>) ?? null])));
+    out.presets = Object.fromEntries(
+      presets.flatMap((r) => Object.entries(r.presets!).map(([p, v]) => [p, interpolate(v, caller as unknown as Record<string, unknown>) ?? null])),
+    );
   }
   if (rules.every((r) => r.rateLimit)) out.rateLimit = Object.fromEntries(rules.map((r) => [r.id, r.rateLimit!.text]));
   return out;

@@ -24,7 +24,10 @@ export interface LoadedTestCase {
 
 export function policyTestFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f) && isFile(join(dir, f))).sort().map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f) && isFile(join(dir, f)))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 export async function loadPolicyTests(paths: string[], policy: CompiledPolicy, diagnostics: Diagnostic[], cwd = process.cwd()): Promise<LoadedTestCase[]> {
@@ -32,11 +35,13 @@ export async function loadPolicyTests(paths: string[], policy: CompiledPolicy, d
   for (const path of paths) {
     const file = relative(cwd, path) || path;
     let text: string;
-    try { text = readFileSync(path, 'utf8'); } catch (e) {
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
       diagnostics.push({ severity: 'error', file, line: 1, column: 1, code: 'test/file', message: `cannot read the test file: ${(e as Error).message}` });
       continue;
     }
-    cases.push(...await loadOne(text, file, policy, diagnostics));
+    cases.push(...(await loadOne(text, file, policy, diagnostics)));
   }
   return cases;
 }
@@ -82,13 +87,23 @@ async function loadOne(text: string, file: string, policy: CompiledPolicy, diagn
       const cut = test.call.lastIndexOf('.');
       const module = test.call.slice(0, cut);
       let hint = '';
-      if (described.reason === 'unknown-module') hint = didYouMean(module, sdkPackages().flatMap((p) => namespacesOf(p).map((n) => n.module)));
+      if (described.reason === 'unknown-module')
+        hint = didYouMean(
+          module,
+          sdkPackages().flatMap((p) => namespacesOf(p).map((n) => n.module)),
+        );
       if (described.reason === 'unknown-method') hint = didYouMean(test.call.slice(cut + 1), await restMethodsOf(module));
       error(at('call'), `sdk/${described.reason}`, `${described.message}${hint}`);
     }
-    if (test.rule !== undefined && !ruleIds.includes(test.rule)) error(at('rule'), 'test/unknown-rule', `no rule "${test.rule}" in the policy${didYouMean(test.rule, ruleIds)}`);
+    if (test.rule !== undefined && !ruleIds.includes(test.rule))
+      error(at('rule'), 'test/unknown-rule', `no rule "${test.rule}" in the policy${didYouMean(test.rule, ruleIds)}`);
     if (test.expect === 'deny' && (test.fields || test.count !== undefined)) {
-      error(at(test.fields ? 'fields' : 'count'), 'test/deny-expectation', `"${test.fields ? 'fields' : 'count'}" only applies to cases that expect allow`, true);
+      error(
+        at(test.fields ? 'fields' : 'count'),
+        'test/deny-expectation',
+        `"${test.fields ? 'fields' : 'count'}" only applies to cases that expect allow`,
+        true,
+      );
     }
     if (described.ok) {
       const list = described.info.kind === 'list';

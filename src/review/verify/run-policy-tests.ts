@@ -34,7 +34,10 @@ export function valuesAt(value: unknown, path: string): unknown[] {
   for (const segment of path.split('.')) {
     const next: unknown[] = [];
     const visit = (v: unknown) => {
-      if (Array.isArray(v)) { v.forEach(visit); return; }
+      if (Array.isArray(v)) {
+        v.forEach(visit);
+        return;
+      }
       if (isPlainObject(v) && Object.hasOwn(v, segment) && v[segment] !== undefined) next.push(v[segment]);
     };
     current.forEach(visit);
@@ -88,8 +91,15 @@ export async function runPolicyTest(policy: CompiledPolicy, c: LoadedTestCase, e
     } else {
       try {
         result = await enforce({
-          policy, engine, sdkMethods: sampleSdk(policy, c), caller, info: policy.methods[test.call]!,
-          rules: decision.rules, args, obligations, cursors: createCursorSigner(),
+          policy,
+          engine,
+          sdkMethods: sampleSdk(policy, c),
+          caller,
+          info: policy.methods[test.call]!,
+          rules: decision.rules,
+          args,
+          obligations,
+          cursors: createCursorSigner(),
         });
         outcome = 'allow';
         rule = decision.decidingRule.id;
@@ -116,11 +126,13 @@ export async function runPolicyTest(policy: CompiledPolicy, c: LoadedTestCase, e
       }
       for (const path of test.fields?.present ?? []) {
         const lacking = objects.filter((o) => valuesAt(o, path).length === 0).length;
-        if (lacking) problems.push(`expected field "${path}" present, but ${objects.length > 1 ? `${lacking} of ${objects.length} items lack` : 'the result lacks'} it`);
+        if (lacking)
+          problems.push(`expected field "${path}" present, but ${objects.length > 1 ? `${lacking} of ${objects.length} items lack` : 'the result lacks'} it`);
       }
       for (const path of test.fields?.absent ?? []) {
         const having = objects.filter((o) => valuesAt(o, path).length > 0).length;
-        if (having) problems.push(`expected field "${path}" absent, but ${objects.length > 1 ? `${having} of ${objects.length} items have` : 'the result has'} it`);
+        if (having)
+          problems.push(`expected field "${path}" absent, but ${objects.length > 1 ? `${having} of ${objects.length} items have` : 'the result has'} it`);
       }
     }
   }

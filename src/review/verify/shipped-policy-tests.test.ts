@@ -24,8 +24,14 @@ describe('policies/tests/*.yaml', async () => {
 
   it('cover every allow rule with an allow case and a denied case', () => {
     for (const rule of policy!.rules.filter((r) => r.effect === 'allow')) {
-      expect(cases.some((c) => c.test.expect === 'allow' && c.test.rule === rule.id), `no allow case names rule ${rule.id}`).toBe(true);
-      expect(cases.some((c) => c.test.expect === 'deny' && c.test.call === rule.call), `no deny case calls ${rule.call}`).toBe(true);
+      expect(
+        cases.some((c) => c.test.expect === 'allow' && c.test.rule === rule.id),
+        `no allow case names rule ${rule.id}`,
+      ).toBe(true);
+      expect(
+        cases.some((c) => c.test.expect === 'deny' && c.test.call === rule.call),
+        `no deny case calls ${rule.call}`,
+      ).toBe(true);
     }
   });
 });

@@ -14,20 +14,33 @@ describe('src/backend/api/elevate/api.ts', () => {
     emulator.reset();
     vi.stubGlobal('fetch', emulator.fetch);
     logged = [];
-    vi.spyOn(console, 'log').mockImplementation((line: unknown) => { logged.push(String(line)); });
+    vi.spyOn(console, 'log').mockImplementation((line: unknown) => {
+      logged.push(String(line));
+    });
   });
-  afterEach(() => { vi.unstubAllGlobals(); vi.restoreAllMocks(); });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
 
-  const post = (token: string | undefined, body: unknown) => runtime.serve(new Request('https://app.example/functions/elevate', {
-    method: 'POST',
-    headers: token ? { authorization: token } : {},
-    body: JSON.stringify(body),
-  }), POST);
+  const post = (token: string | undefined, body: unknown) =>
+    runtime.serve(
+      new Request('https://app.example/functions/elevate', {
+        method: 'POST',
+        headers: token ? { authorization: token } : {},
+        body: JSON.stringify(body),
+      }),
+      POST,
+    );
 
   it('answers a permitted visitor call and writes one decision-log line without the token', async () => {
-    const response = await post(devTokens.visitor, { module: 'stores.productsV3', method: 'queryProducts', args: [{ filter: { visible: true }, cursorPaging: { limit: 10 } }] });
+    const response = await post(devTokens.visitor, {
+      module: 'stores.productsV3',
+      method: 'queryProducts',
+      args: [{ filter: { visible: true }, cursorPaging: { limit: 10 } }],
+    });
     expect(response.status).toBe(200);
-    const body = await response.json() as { result: { products: unknown[] } };
+    const body = (await response.json()) as { result: { products: unknown[] } };
     expect(body.result.products).toHaveLength(10);
     expect(emulator.requests.filter((r) => r.route === 'token-info').map((r) => r.body)).toEqual([{ token: devTokens.visitor }]);
     expect(logged).toHaveLength(1);

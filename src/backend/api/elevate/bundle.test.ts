@@ -6,9 +6,15 @@ import { build } from 'esbuild';
 export async function bundleApi() {
   const result = await build({
     entryPoints: ['src/backend/api/elevate/api.ts'],
-    bundle: true, minify: true, format: 'esm', platform: 'neutral',
-    mainFields: ['module', 'main'], conditions: ['import'], external: ['node:async_hooks'],
-    write: false, logLevel: 'silent',
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    conditions: ['import'],
+    external: ['node:async_hooks'],
+    write: false,
+    logLevel: 'silent',
   });
   return result.outputFiles[0]!.text;
 }

@@ -32,13 +32,17 @@ const OrdersPage: FC = () => {
     }
   }, []);
 
-  useEffect(() => { void load(); }, [load]);
+  useEffect(() => {
+    void load();
+  }, [load]);
 
   return (
     <main style={{ padding: 24, fontFamily: 'system-ui, sans-serif' }}>
       <h1>Orders</h1>
       <p>The latest {PAGE_SIZE} orders, read through the elevation gateway.</p>
-      <button type="button" onClick={() => void load()} disabled={loading}>Reload</button>
+      <button type="button" onClick={() => void load()} disabled={loading}>
+        Reload
+      </button>
       <div aria-live="polite">
         {loading && <p>Loading…</p>}
         {error && <p role="alert">{error}</p>}
@@ -47,7 +51,13 @@ const OrdersPage: FC = () => {
       {orders.length > 0 && (
         <table>
           <thead>
-            <tr><th scope="col">Number</th><th scope="col">Created</th><th scope="col">Buyer</th><th scope="col">Fulfillment</th><th scope="col">Total</th></tr>
+            <tr>
+              <th scope="col">Number</th>
+              <th scope="col">Created</th>
+              <th scope="col">Buyer</th>
+              <th scope="col">Fulfillment</th>
+              <th scope="col">Total</th>
+            </tr>
           </thead>
           <tbody>
             {orders.map((order) => (

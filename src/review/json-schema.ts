@@ -1,8 +1,8 @@
 // The JSON Schemas editors use to validate and complete policy and policy-test YAML, generated from
 // the zod schemas (the one source of truth). `elevate schema` writes them; a test fails when stale.
 import { z } from 'zod';
-import { policyFileSchema } from './schema';
-import { policyTestFileSchema } from '../review/verify/test-file-schema';
+import { policyFileSchema } from '../policy/schema';
+import { policyTestFileSchema } from './verify/test-file-schema';
 
 export const DEFAULT_POLICY_SCHEMA = 'schema/policy.schema.json';
 export const DEFAULT_TESTS_SCHEMA = 'schema/policy-tests.schema.json';
@@ -20,6 +20,9 @@ export function policyJsonSchema(): string {
 }
 
 export function policyTestsJsonSchema(): string {
-  return render(policyTestFileSchema, 'Elevation gateway policy tests (policies/tests/*.yaml)',
-    SCHEMA_MARK.replace('src/policy/schema.ts', 'src/review/verify/test-file-schema.ts'));
+  return render(
+    policyTestFileSchema,
+    'Elevation gateway policy tests (policies/tests/*.yaml)',
+    SCHEMA_MARK.replace('src/policy/schema.ts', 'src/review/verify/test-file-schema.ts'),
+  );
 }

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { validateJsonSchema } from '../dev/testing/json-schema-check';
-import { policyFiles } from './load';
-import { policyTestFiles } from '../review/verify/load-policy-tests';
+import { policyFiles } from '../policy/load';
+import { policyTestFiles } from './verify/load-policy-tests';
 import { DEFAULT_POLICY_SCHEMA, DEFAULT_TESTS_SCHEMA, SCHEMA_MARK, policyJsonSchema, policyTestsJsonSchema } from './json-schema';
 import { runCli } from '../dev/testing/cli-harness';
 
@@ -41,13 +41,15 @@ describe('schema/*.schema.json', () => {
     broken.rules[2].allow = 'getOrder';
     broken.version = 2;
     const errors = validateJsonSchema(policySchema, broken);
-    expect(errors).toEqual(expect.arrayContaining([
-      expect.stringContaining('$.version: expected 1'),
-      expect.stringContaining('$.roles.visitor.subjects[0]: "GUEST" is not one of'),
-      '$.rules[0]: unknown key "colour"',
-      '$.rules[1].cap: above 1000',
-      expect.stringContaining('$.rules[2].allow: "getOrder" does not match'),
-    ]));
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('$.version: expected 1'),
+        expect.stringContaining('$.roles.visitor.subjects[0]: "GUEST" is not one of'),
+        '$.rules[0]: unknown key "colour"',
+        '$.rules[1].cap: above 1000',
+        expect.stringContaining('$.rules[2].allow: "getOrder" does not match'),
+      ]),
+    );
   });
 
   it('elevate schema --out - prints the policy schema', async () => {
