@@ -1,11 +1,12 @@
-// The only place the gateway calls an SDK function, and it always does so through auth.elevate.
-// Every call races a timer: the SDK takes no abort signal, so a timed-out write may still happen.
-import { auth } from '@wix/essentials';
+// The only place the gateway calls an SDK function, and it always does so elevated, through the
+// gateway's elevation strategy (elevation.ts). Every call races a timer: the SDK takes no abort
+// signal, so a timed-out write may still happen.
 import type { MethodInfo } from '../sdk/method-info';
 import { GatewayError, internal } from './errors';
 import type { UpstreamSummary } from '../contract/envelopes';
+import type { Elevation, SdkFunction } from './elevation';
 
-export type SdkFunction = (...args: any[]) => unknown;
+export type { SdkFunction } from './elevation';
 
 /** Wix's status and application error code, and nothing else of Wix's error. */
 export function upstreamOf(error: unknown): UpstreamSummary | undefined {
@@ -17,19 +18,7 @@ export function upstreamOf(error: unknown): UpstreamSummary | undefined {
   return typeof code === 'string' && /^[A-Z0-9_]{1,80}$/.test(code) ? { status, code } : { status };
 }
 
-// auth.elevate returns a wrapper that resolves the elevated client at call time, so one wrapper
-// per SDK function serves every request.
-const elevatedCache = new WeakMap<SdkFunction, SdkFunction>();
-function elevated(fn: SdkFunction): SdkFunction {
-  let wrapper = elevatedCache.get(fn);
-  if (!wrapper) {
-    wrapper = auth.elevate(fn as never) as unknown as SdkFunction;
-    elevatedCache.set(fn, wrapper);
-  }
-  return wrapper;
-}
-
-export async function dispatch(fn: SdkFunction, info: MethodInfo, args: unknown[], timeoutMs: number): Promise<unknown> {
+export async function dispatch(elevation: Elevation, fn: SdkFunction, info: MethodInfo, args: unknown[], timeoutMs: number): Promise<unknown> {
   // Query methods with a builder overload always get their data overload: (query, options).
   const callArgs = info.queryOverload ? [args[0] ?? {}, args[1] ?? {}, ...args.slice(2)] : args;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -48,7 +37,7 @@ export async function dispatch(fn: SdkFunction, info: MethodInfo, args: unknown[
     );
   });
   try {
-    const call = elevated(fn);
+    const call = elevation.elevate(fn);
     const result = await Promise.race([call(...callArgs), timeout]);
     if (result !== null && typeof result === 'object' && typeof (result as { find?: unknown }).find === 'function' && !Array.isArray(result)) {
       throw internal('the SDK returned a query builder');

@@ -10,6 +10,7 @@ import type { Caller } from './caller';
 import type { PolicyEngine } from './decide';
 import type { Obligation } from './decision-log';
 import { dispatch, type SdkFunction } from './dispatch';
+import type { Elevation } from './elevation';
 import { forbidden, GatewayError, internal, invalid } from './errors';
 import { parseArguments, type FieldMention } from './arguments/parse-arguments';
 import { ALL_FIELDS } from '../sdk/argument-schema';
@@ -35,6 +36,8 @@ export interface EnforcementContext {
   args: unknown[];
   obligations: Obligation[];
   cursors: CursorSigner;
+  /** How SDK functions run as the app (Wix-hosted: `auth.elevate`). */
+  elevation: Elevation;
   /** A request that continues a listing (its cursor opened; `args` are then the first page's). */
   continued?: ContinuedListing;
   /**
@@ -89,7 +92,7 @@ async function toWix(ctx: EnforcementContext, call: string, info: MethodInfo, ar
     reachedWix.add(ctx);
     await ctx.beforeWix?.();
   }
-  return dispatch(fn, info, args, timeoutMs);
+  return dispatch(ctx.elevation, fn, info, args, timeoutMs);
 }
 
 function maskOne(ctx: EnforcementContext, value: unknown): unknown {

@@ -9,8 +9,9 @@ import { enforce } from './enforce';
 import { forbidden, GatewayError, internal, invalid } from './errors';
 import { verifyPolicyModule, type PolicyModule } from './policy-module';
 import { memoryRateLimitStore, type RateLimitStore } from './rate-limit';
-import { createCursorSigner, type CursorSecret } from './obligations/signed-cursor';
+import { createCursorSigner, type CursorSecret, type CursorSecretProvider } from './obligations/signed-cursor';
 import { continuedListing } from './continued-listing';
+import { wixHostedElevation, type Elevation } from './elevation';
 import { checkShape, parseJsonBody, readBodyText } from './request-limits';
 import { callRequestSchema, describeWireIssue, jsonResponse } from './wire';
 import { MAX_NAME_LENGTH, METHOD_NAME, MODULE_NAME, type ErrorReply } from '../contract/envelopes';
@@ -32,12 +33,15 @@ export interface GatewayOptions {
   /**
    * Signs the cursors the gateway hands out. Give every isolate of an app the same secret (e.g.
    * from the app's secrets) so a cursor continues wherever the next page is served; without one,
-   * each isolate signs with its own random key. To rotate, pass `{ current, previous }`: cursors
+   * each isolate signs with its own random key. The secret, or an async provider that reads it
+   * (asked again every 5 minutes). To rotate, give `{ current, previous }`: cursors
    * the previous key signed still continue until they expire.
    */
-  cursorSecret?: CursorSecret;
+  cursorSecret?: CursorSecret | CursorSecretProvider;
   /** How long a cursor continues its listing, in seconds (default 3600). */
   cursorTtlSeconds?: number;
+  /** How SDK functions run as the app (default: Wix-hosted, `auth.elevate`). */
+  elevation?: Elevation;
 }
 
 export interface Gateway {
@@ -51,6 +55,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     );
   }
   const now = options.now ?? Date.now;
+  const elevation = options.elevation ?? wixHostedElevation();
   const log = options.decisionLog ?? consoleSink;
   const rateLimits = options.rateLimits ?? memoryRateLimitStore();
   const cursors = createCursorSigner({
@@ -120,10 +125,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       const limited = decision.rules.every((r) => r.rateLimit);
       const beforeWix = !limited
         ? undefined
-        : () => {
+        : async () => {
             let retryAfter = Infinity;
             for (const r of decision.rules) {
-              const hit = rateLimits.hit(`${r.id}\u0000${caller.subjectType}\u0000${caller.id}`, r.rateLimit!.count, r.rateLimit!.windowSeconds, now());
+              const hit = await rateLimits.hit(`${r.id}\u0000${caller.subjectType}\u0000${caller.id}`, r.rateLimit!.count, r.rateLimit!.windowSeconds, now());
               if (hit.allowed) {
                 entry.rule = r.id;
                 return;
@@ -144,6 +149,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         args,
         obligations,
         cursors,
+        elevation,
         ...(continued ? { continued } : {}),
         ...(beforeWix ? { beforeWix } : {}),
       });

@@ -100,51 +100,51 @@ describe("rateLimit: 5/minute on members' cancelOrder", () => {
 });
 
 describe('the in-memory store', () => {
-  it('counts fixed windows per key', () => {
+  it('counts fixed windows per key', async () => {
     const store = memoryRateLimitStore();
-    expect(store.hit('a', 2, 60, 0).allowed).toBe(true);
-    expect(store.hit('a', 2, 60, 1_000).allowed).toBe(true);
-    expect(store.hit('a', 2, 60, 2_000)).toEqual({ allowed: false, retryAfterSeconds: 58 });
-    expect(store.hit('b', 2, 60, 2_000).allowed).toBe(true);
-    expect(store.hit('a', 2, 60, 60_000).allowed).toBe(true);
+    expect((await store.hit('a', 2, 60, 0)).allowed).toBe(true);
+    expect((await store.hit('a', 2, 60, 1_000)).allowed).toBe(true);
+    expect(await store.hit('a', 2, 60, 2_000)).toEqual({ allowed: false, retryAfterSeconds: 58 });
+    expect((await store.hit('b', 2, 60, 2_000)).allowed).toBe(true);
+    expect((await store.hit('a', 2, 60, 60_000)).allowed).toBe(true);
   });
 
-  it('stays bounded: expired windows go first, then the oldest live one (which resets that caller)', () => {
+  it('stays bounded: expired windows go first, then the oldest live one (which resets that caller)', async () => {
     const store = memoryRateLimitStore(2);
-    store.hit('expired', 1, 1, 0);
-    store.hit('live', 1, 60, 0);
-    expect(store.hit('live', 1, 60, 500).allowed).toBe(false);
-    store.hit('newcomer', 1, 60, 2_000); // full: the expired window makes room
-    expect(store.hit('live', 1, 60, 2_000).allowed).toBe(false);
-    store.hit('another', 1, 60, 3_000); // full of live windows: the oldest goes
+    await store.hit('expired', 1, 1, 0);
+    await store.hit('live', 1, 60, 0);
+    expect((await store.hit('live', 1, 60, 500)).allowed).toBe(false);
+    await store.hit('newcomer', 1, 60, 2_000); // full: the expired window makes room
+    expect((await store.hit('live', 1, 60, 2_000)).allowed).toBe(false);
+    await store.hit('another', 1, 60, 3_000); // full of live windows: the oldest goes
     // The price of a bounded in-memory store, stated in SECURITY.md: an evicted caller starts over.
-    expect(store.hit('live', 1, 60, 3_000).allowed).toBe(true);
+    expect((await store.hit('live', 1, 60, 3_000)).allowed).toBe(true);
   });
 });
 
 describe('the in-memory store when it is full', () => {
-  it("drops windows that ran out by their own length, not the new key's", () => {
+  it("drops windows that ran out by their own length, not the new key's", async () => {
     const store = memoryRateLimitStore(2);
-    store.hit('daily', 1, 86_400, 0);
-    store.hit('other', 1, 86_400, 1000);
-    store.hit('new', 1, 1, 5000); // full: nothing has expired, so the stalest live window goes
-    expect(store.hit('other', 1, 86_400, 6000).allowed).toBe(false);
+    await store.hit('daily', 1, 86_400, 0);
+    await store.hit('other', 1, 86_400, 1000);
+    await store.hit('new', 1, 1, 5000); // full: nothing has expired, so the stalest live window goes
+    expect((await store.hit('other', 1, 86_400, 6000)).allowed).toBe(false);
   });
 
-  it('keeps a live long window and drops an expired short one', () => {
+  it('keeps a live long window and drops an expired short one', async () => {
     const store = memoryRateLimitStore(2);
-    store.hit('live-daily', 1, 86_400, 0);
-    store.hit('expired-1s', 1, 1, 0);
-    store.hit('new', 1, 86_400, 5000);
-    expect(store.hit('live-daily', 1, 86_400, 6000).allowed).toBe(false);
+    await store.hit('live-daily', 1, 86_400, 0);
+    await store.hit('expired-1s', 1, 1, 0);
+    await store.hit('new', 1, 86_400, 5000);
+    expect((await store.hit('live-daily', 1, 86_400, 6000)).allowed).toBe(false);
   });
 
-  it('a renewed window counts as recent', () => {
+  it('a renewed window counts as recent', async () => {
     const store = memoryRateLimitStore(2);
-    store.hit('a', 1, 1, 0);
-    store.hit('b', 1, 60, 500);
-    store.hit('a', 1, 1, 2000); // a's window renewed: now b is the stalest
-    store.hit('c', 1, 60, 2100);
-    expect(store.hit('a', 1, 1, 2200).allowed).toBe(false);
+    await store.hit('a', 1, 1, 0);
+    await store.hit('b', 1, 60, 500);
+    await store.hit('a', 1, 1, 2000); // a's window renewed: now b is the stalest
+    await store.hit('c', 1, 60, 2100);
+    expect((await store.hit('a', 1, 1, 2200)).allowed).toBe(false);
   });
 });

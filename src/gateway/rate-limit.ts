@@ -1,16 +1,25 @@
 // Rate limits per caller and rule (`rateLimit: 10/minute`). The default store keeps fixed windows
 // in memory: per isolate, so an app served by many isolates needs a shared store behind the same
 // interface.
+export interface RateLimitHit {
+  allowed: boolean;
+  retryAfterSeconds: number;
+}
+
+/**
+ * Counts hits per key in fixed windows. Asynchronous, so a shared store (Redis, say) fits behind
+ * it; a store that fails or cannot answer must reject, and the call is then refused, never unlimited.
+ */
 export interface RateLimitStore {
   /** Counts one hit; answers whether it fits and, if not, how long until the window resets. */
-  hit(key: string, limit: number, windowSeconds: number, now: number): { allowed: boolean; retryAfterSeconds: number };
+  hit(key: string, limit: number, windowSeconds: number, now: number): Promise<RateLimitHit>;
 }
 
 export function memoryRateLimitStore(maxKeys = 10_000): RateLimitStore {
   // Map order is "least recently renewed first": a renewed window is re-inserted at the end.
   const windows = new Map<string, { start: number; span: number; count: number }>();
   return {
-    hit(key, limit, windowSeconds, now) {
+    async hit(key, limit, windowSeconds, now) {
       const span = windowSeconds * 1000;
       let w = windows.get(key);
       if (!w || now - w.start >= span) {

@@ -14,7 +14,7 @@
 import type { CompiledRule } from '../../contract/compiled-policy';
 import { isPlainObject } from '../../conditions/json-value';
 import type { Caller } from '../caller';
-import { invalid } from '../errors';
+import { internal, invalid } from '../errors';
 
 const PREFIX = 'gw2.';
 /** The longest cursor the gateway hands out or accepts (the SDK's own `@maxLength` of a cursor). */
@@ -25,12 +25,19 @@ export const DEFAULT_CURSOR_TTL_SECONDS = 3600;
 /** A signing secret, or the current one and the one it replaced (still accepted, never used to sign). */
 export type CursorSecret = string | { current: string; previous?: string };
 
+/** Reads the secret from where the app keeps it (Wix's Secrets Manager, the environment, …). */
+export type CursorSecretProvider = () => Promise<CursorSecret>;
+
+/** How long a secret read from a provider is used before it is read again (a rotation shows within this). */
+export const CURSOR_SECRET_REFRESH_MS = 5 * 60_000;
+
 export interface CursorSignerOptions {
   /**
-   * Shared by every isolate of the app, so a cursor issued by one opens in another. Without one,
+   * Shared by every isolate of the app, so a cursor issued by one opens in another: the secret
+   * itself, or a provider that reads it (asked again every CURSOR_SECRET_REFRESH_MS). Without one,
    * each isolate signs with a random key of its own (elsewhere the client starts the listing again).
    */
-  secret?: CursorSecret;
+  secret?: CursorSecret | CursorSecretProvider;
   /** How long a cursor continues its listing (default 3600). */
   ttlSeconds?: number;
   now?: () => number;
@@ -91,18 +98,38 @@ export function createCursorSigner(options: CursorSignerOptions = {}): CursorSig
   const ttlSeconds = options.ttlSeconds ?? DEFAULT_CURSOR_TTL_SECONDS;
   if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) throw new RangeError('cursors: ttlSeconds must be a positive number');
   const now = options.now ?? Date.now;
-  const secret = options.secret;
-  const secrets =
-    secret === undefined ? [] : typeof secret === 'string' ? [secret] : [secret.current, ...(secret.previous !== undefined ? [secret.previous] : [])];
-  if (secrets.some((s) => typeof s !== 'string' || s.length < 16)) throw new RangeError('cursors: a secret must be a string of at least 16 characters');
-  let keys: Promise<CryptoKey[]> | undefined;
-  const getKeys = () => {
-    keys ??= Promise.all(
+  const source = options.secret;
+  const secretsOf = (secret: CursorSecret | undefined): string[] => {
+    const list =
+      secret === undefined ? [] : typeof secret === 'string' ? [secret] : [secret.current, ...(secret.previous !== undefined ? [secret.previous] : [])];
+    if (list.some((s) => typeof s !== 'string' || s.length < 16)) throw new RangeError('cursors: a secret must be a string of at least 16 characters');
+    return list;
+  };
+  const importKeys = (secrets: string[]) =>
+    Promise.all(
       (secrets.length ? secrets.map((s) => encoder.encode(s)) : [crypto.getRandomValues(new Uint8Array(32))]).map((raw) =>
         crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']),
       ),
     );
-    return keys;
+  if (typeof source !== 'function') secretsOf(source); // a bad static secret is refused at once
+  let keys: { value: Promise<CryptoKey[]>; until: number } | undefined;
+  const getKeys = (): Promise<CryptoKey[]> => {
+    if (keys && now() < keys.until) return keys.value;
+    const value =
+      typeof source === 'function'
+        ? source().then(
+            (secret) => importKeys(secretsOf(secret)),
+            () => {
+              throw internal('the cursor key could not be read');
+            },
+          )
+        : importKeys(secretsOf(source));
+    // A failed read is not kept: the next request asks again.
+    value.catch(() => {
+      if (keys?.value === value) keys = undefined;
+    });
+    keys = { value, until: typeof source === 'function' ? now() + CURSOR_SECRET_REFRESH_MS : Infinity };
+    return value;
   };
   const message = (payload: string, caller: Caller, call: string) =>
     encoder.encode(`gw2\u0000${caller.subjectType}\u0000${caller.id}\u0000${caller.instanceId ?? ''}\u0000${call}\u0000${payload}`);

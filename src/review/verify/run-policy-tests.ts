@@ -100,6 +100,8 @@ export async function runPolicyTest(policy: CompiledPolicy, c: LoadedTestCase, e
           args,
           obligations,
           cursors: createCursorSigner(),
+          // The stand-ins answer with the case's data; there is nothing to elevate.
+          elevation: { elevate: (fn) => fn },
         });
         outcome = 'allow';
         rule = decision.decidingRule.id;
