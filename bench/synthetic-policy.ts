@@ -8,7 +8,7 @@
 import { SUBJECT_TYPES, type CompiledPolicy, type CompiledRule, type DecisionPolicy, type SubjectType } from '../src/contract/compiled-policy';
 import type { MethodDescription } from '../src/sdk/method-info';
 import { describeCall, restMethodsOf } from '../src/sdk/catalogue';
-import type { Caller } from '../src/gateway/caller';
+import type { Caller } from '../src/contract/caller';
 import { mulberry32 } from '../src/dev/prng';
 
 export const NAMESPACES = [

@@ -4,7 +4,7 @@ import { formatDiagnostic } from '../policy/diagnostics';
 import { didYouMean } from '../policy/suggest';
 import { callerFor, parseCallerSpec } from '../review/explain/caller-spec';
 import { explainCall, type Explanation } from '../review/explain/explain';
-import { formatTrace } from '../review/explain/condition-trace';
+import { formatTrace } from '../conditions/condition-trace';
 import { describeCall, restMethodsOf, namespacesOf, sdkPackages } from '../sdk/catalogue';
 import { paint, usageError, type Paint } from './output';
 import { readCommandLine } from './command-line';
@@ -102,7 +102,7 @@ export async function runExplain(argv: string[]): Promise<number> {
     ...(values.site ? { siteId: values.site } : {}),
     ...(values.instance ? { instanceId: values.instance } : {}),
   });
-  const explanation = explainCall(built.policy, caller, call, parsedArgs.value, sample);
+  const explanation = await explainCall(built.policy, caller, call, parsedArgs.value, sample);
   if (values.json) console.log(JSON.stringify(explanation, null, 2));
   else console.log(formatExplanation(explanation, paint()));
   return 0;
@@ -166,12 +166,14 @@ export function formatExplanation(e: Explanation, p: Paint): string {
     );
     if (o.writable) out.push(`  writable: ${o.writable.join(', ')} (any other key is refused)`);
     if (o.presets) out.push(`  presets: ${JSON.stringify(o.presets)}`);
+    for (const [key, value] of Object.entries(o.extensions ?? {})) out.push(`  ${key}: ${JSON.stringify(value)}`);
     if (o.rateLimit)
       out.push(
         `  rate limit: ${Object.entries(o.rateLimit)
           .map(([rule, r]) => `${r} (${rule})`)
           .join(', ')} per caller`,
       );
+    out.push(`  timeout: ${o.timeoutMs} ms for each request to Wix`);
   }
   if (e.resource) {
     out.push('', `${p.bold('sample resource')}: ${e.resource.passes ? p.green('passes') : p.red('fails')} the resource conditions`);
@@ -184,14 +186,6 @@ export function formatExplanation(e: Explanation, p: Paint): string {
       out.push(...formatTrace(r.trace, '    '));
     }
     if (e.resource.passes) out.push(`  fields removed: ${e.resource.fieldsRemoved.length ? e.resource.fieldsRemoved.join(', ') : '(none)'}`);
-  }
-  if (e.traceEffect !== e.decision.effect) {
-    out.push(
-      '',
-      p.red(
-        `note: the condition trace says ${e.traceEffect}, the engine ${e.decision.effect}; the engine's decision is what the gateway does — please report this`,
-      ),
-    );
   }
   out.push(
     '',

@@ -72,6 +72,8 @@ export interface CompiledRule {
   presets?: Record<string, unknown>;
   rateLimit?: RateLimit;
   timeoutMs?: number;
+  /** Values of registered obligation kinds (contract/obligation-kind.ts), by their rule key. */
+  extensions?: Record<string, unknown>;
   /** Why a risk-lint warning is accepted (shown by the audit). */
   justification?: string;
   source: SourcePosition;

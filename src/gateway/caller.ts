@@ -4,20 +4,11 @@
 // active and unexpired, and name a subject. Invalid, inactive, expired or another app's → 401;
 // token-info down or answering something malformed → 503.
 import { SUBJECT_TYPES, type SubjectType } from '../contract/compiled-policy';
+import type { Caller } from '../contract/caller';
 import { GatewayError } from './errors';
 
 export const TOKEN_INFO_URL = 'https://www.wixapis.com/oauth2/token-info';
 const MAX_TOKEN_LENGTH = 8192;
-
-export interface Caller {
-  subjectType: SubjectType;
-  /** The subject id (visitor, member, user or app id); never empty for a subject type the policy grants anything. */
-  id: string;
-  siteId?: string;
-  instanceId?: string;
-  /** Every role the caller holds under the policy, inheritance expanded. */
-  roles: string[];
-}
 
 export interface TokenInfo {
   active: boolean;

@@ -6,7 +6,7 @@
 // arguments, and enforced under the rules the cursor names, or refused.
 import type { MethodInfo } from '../sdk/method-info';
 import { isPlainObject } from '../conditions/json-value';
-import type { Caller } from './caller';
+import type { Caller } from '../contract/caller';
 import { invalid } from './errors';
 import type { CursorSigner, OpenedCursor } from './obligations/signed-cursor';
 

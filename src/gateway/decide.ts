@@ -7,7 +7,7 @@ import { SUBJECT_TYPES, type CompiledRule, type DecisionPolicy, type SubjectType
 import { strictConditionsMatcher, type Conditions } from '../conditions/strict-matcher';
 import { CALLER } from '../conditions/placeholders';
 import { matchesCallPattern } from '../conditions/call-pattern';
-import type { Caller } from './caller';
+import type { Caller } from '../contract/caller';
 
 /** CASL subject types: the call as requested, and the object it returns or touches. */
 export const KIND: unique symbol = Symbol('kind');
@@ -26,6 +26,25 @@ function underResource(conditions: Conditions): Conditions {
 
 export type Decision =
   { effect: 'allow'; call: string; rules: CompiledRule[]; decidingRule: CompiledRule } | { effect: 'deny'; call: string; rule?: CompiledRule; reason: string };
+
+/** Why a call no rule of the caller's roles names is refused (an unknown call reads the same). */
+export const NO_RULE_GRANTS = 'no rule grants this call';
+
+/** One rule of the call, as the engine weighed it for a caller. */
+export interface RuleTrace {
+  rule: CompiledRule;
+  /** The caller holds one of the rule's roles. */
+  applies: boolean;
+  /** The rule took part: it applies and its `when` held (as the engine's own matcher judged it). */
+  matched: boolean;
+  /** What `when` was matched against. */
+  input: { args: unknown[] };
+}
+
+/** Receives the engine's steps while it decides (explain's trace); the engine never depends on what it does. */
+export interface RuleTracer {
+  rule(trace: RuleTrace): void;
+}
 
 export class PolicyEngine {
   private readonly abilities = new Map<SubjectType, Ability>();
@@ -71,39 +90,61 @@ export class PolicyEngine {
     return ability !== undefined && ability.rulesFor(call, 'Call').some((r) => !r.inverted);
   }
 
-  rule(id: string): CompiledRule | undefined {
-    return this.byId.get(id);
-  }
-
-  /** Decides a call on its arguments: deny rules first, then every allow rule whose `when` holds. */
-  decide(caller: Caller, call: string, args: unknown[]): Decision {
+  /**
+   * Decides a call on its arguments: deny rules first, then every allow rule whose `when` holds.
+   * With a tracer, every rule naming the call is reported, those of roles the caller lacks too,
+   * and the first matching deny rule still decides.
+   */
+  decide(caller: Caller, call: string, args: unknown[], tracer?: RuleTracer): Decision {
     const ability = this.abilityFor(caller.subjectType);
     if (!ability) return { effect: 'deny', call, reason: 'no rules for this subject type' };
     const doc = { [KIND]: 'Call', [CALLER]: caller, args } as Doc;
     const matched: CompiledRule[] = [];
+    let denied: Decision | undefined;
+    const weighed = tracer ? new Set<string>() : undefined;
     for (const rule of ability.rulesFor(call, 'Call')) {
-      if (!rule.matchesConditions(doc)) continue;
+      const holds = rule.matchesConditions(doc);
       const compiled = this.byId.get(rule.reason!);
       if (!compiled) continue;
-      if (rule.inverted) return { effect: 'deny', call, rule: compiled, reason: `deny rule "${compiled.id}"` };
+      if (tracer) {
+        weighed!.add(compiled.id);
+        tracer.rule({ rule: compiled, applies: true, matched: holds, input: { args } });
+      }
+      if (!holds) continue;
+      if (rule.inverted) {
+        denied ??= { effect: 'deny', call, rule: compiled, reason: `deny rule "${compiled.id}"` };
+        if (!tracer) return denied;
+        continue;
+      }
       matched.push(compiled);
     }
+    if (tracer) this.traceOthers(call, weighed!, args, tracer);
+    if (denied) return denied;
     if (matched.length === 0) {
       const considered = ability.rulesFor(call, 'Call').length;
-      return { effect: 'deny', call, reason: considered ? "no allow rule's conditions hold" : 'no rule grants this call' };
+      return { effect: 'deny', call, reason: considered ? "no allow rule's conditions hold" : NO_RULE_GRANTS };
     }
     // CASL lists rules highest priority first (last defined); report the first in policy order.
     matched.reverse();
     return { effect: 'allow', call, rules: matched, decidingRule: matched[0]! };
   }
 
-  /** True when the object satisfies the resource conditions of at least one of the allowing rules. */
-  resourcePermitted(caller: Caller, call: string, allowing: CompiledRule[], object: unknown): boolean {
+  /** The rules naming the call that the caller's roles do not hold (traced only). */
+  private traceOthers(call: string, weighed: Set<string>, args: unknown[], tracer: RuleTracer): void {
+    for (const r of this.policy.rules) {
+      if (weighed.has(r.id)) continue;
+      if (r.effect === 'allow' ? r.call !== call : !matchesCallPattern(r.call, call)) continue;
+      tracer.rule({ rule: r, applies: false, matched: false, input: { args } });
+    }
+  }
+
+  /** True when the object satisfies the resource conditions of at least one of the rules named. */
+  resourcePermitted(caller: Caller, call: string, allowing: ReadonlySet<string>, object: unknown): boolean {
     if (object === null || typeof object !== 'object' || Array.isArray(object)) return false;
     const ability = this.abilityFor(caller.subjectType);
     if (!ability) return false;
     // The object is wrapped, not copied: resource conditions are compiled under `resource.`.
     const doc = { [KIND]: 'Resource', [CALLER]: caller, resource: object } as unknown as Doc;
-    return ability.rulesFor(call, 'Resource').some((rule) => allowing.some((r) => r.id === rule.reason) && rule.matchesConditions(doc));
+    return ability.rulesFor(call, 'Resource').some((rule) => allowing.has(rule.reason!) && rule.matchesConditions(doc));
   }
 }

@@ -2,19 +2,20 @@
 // local server, tests, workerd). The pipeline reads top to bottom: wire → caller → decision →
 // enforcement and dispatch → reply and decision log. Nothing escapes as an exception.
 import { DEFAULT_LIMITS } from '../contract/compiled-policy';
-import { identifyCaller, tokenFrom, type Caller, type IdentityCache } from './caller';
-import { PolicyEngine } from './decide';
+import { identifyCaller, tokenFrom, type IdentityCache } from './caller';
 import { consoleSink, type DecisionEntry, type DecisionSink, type Obligation } from './decision-log';
 import { enforce } from './enforce';
+import { createEvaluator, evaluateCall, type PolicyEvaluator } from './evaluate';
 import { forbidden, GatewayError, internal, invalid } from './errors';
 import { verifyPolicyModule, type PolicyModule } from './policy-module';
-import { memoryRateLimitStore, type RateLimitStore } from './rate-limit';
+import { memoryRateLimitStore, takeRateLimit, type RateLimitStore } from './rate-limit';
 import { createCursorSigner, type CursorSecret, type CursorSecretProvider } from './obligations/signed-cursor';
-import { continuedListing } from './continued-listing';
 import { wixHostedElevation, type Elevation } from './elevation';
+import type { Tracer } from './tracer';
 import { checkShape, parseJsonBody, readBodyText } from './request-limits';
 import { callRequestSchema, describeWireIssue, jsonResponse } from './wire';
 import { MAX_NAME_LENGTH, METHOD_NAME, MODULE_NAME, type ErrorReply } from '../contract/envelopes';
+import type { Limits } from '../contract/compiled-policy';
 
 export interface GatewayOptions {
   /**
@@ -42,6 +43,11 @@ export interface GatewayOptions {
   cursorTtlSeconds?: number;
   /** How SDK functions run as the app (default: Wix-hosted, `auth.elevate`). */
   elevation?: Elevation;
+  /**
+   * A tracer for a request (by its id), to see every rule the engine weighed, its decision and
+   * the obligation plan; default none (tracing off costs nothing measurable: `npm run bench`).
+   */
+  tracer?: (requestId: string) => Tracer | undefined;
 }
 
 export interface Gateway {
@@ -69,123 +75,81 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(options.identityCache ? { cache: options.identityCache } : {}),
     now,
   };
-  let loading: Promise<{ loaded: PolicyModule; engine: PolicyEngine }> | undefined;
+  let loading: Promise<{ loaded: PolicyModule; evaluator: PolicyEvaluator }> | undefined;
   const load = () => {
-    loading ??= verifyPolicyModule(options.policy).then((loaded) => ({ loaded, engine: new PolicyEngine(loaded.policy) }));
+    loading ??= verifyPolicyModule(options.policy).then((loaded) => ({ loaded, evaluator: createEvaluator(loaded.policy) }));
     return loading;
   };
+
+  /** The request, read and checked against the wire contract and the policy's limits. */
+  async function readCall(request: Request, limits: Limits): Promise<{ module: string; method: string; args: unknown[] }> {
+    const body = parseJsonBody(await readBodyText(request, limits), limits);
+    checkShape(body, limits);
+    const parsed = callRequestSchema.safeParse(body);
+    if (!parsed.success) throw invalid(describeWireIssue(parsed.error));
+    const args = parsed.data.args ?? [];
+    if (args.length > limits.args) throw invalid(`args: at most ${limits.args} arguments`);
+    return { module: parsed.data.module, method: parsed.data.method, args };
+  }
+
+  /** The pipeline of one request: wire → caller → evaluation → enforcement and dispatch → result. */
+  async function run(request: Request, entry: Entry, requestId: string): Promise<unknown> {
+    if (request.method !== 'POST') throw invalid('use POST with a JSON body { module, method, args }');
+    const { loaded, evaluator } = await load();
+    const { policy, sdkMethods } = loaded;
+    const token = tokenFrom(request); // no token: 401 before reading anything else
+    const { module, method, args } = await readCall(request, policy.limits ?? DEFAULT_LIMITS);
+    const call = `${module}.${method}`;
+    entry.call = call.slice(0, 2 * MAX_NAME_LENGTH + 1);
+
+    const caller = await identifyCaller(token, policy.subjectRoles, identity);
+    entry.caller = { subjectType: caller.subjectType, id: caller.id };
+
+    // A malformed name is just another unknown call (403), so replies never tell names apart.
+    const wellFormed = MODULE_NAME.test(module) && METHOD_NAME.test(method);
+    const tracer = options.tracer?.(requestId);
+    const evaluation = await evaluateCall(evaluator, caller, wellFormed ? call : undefined, args, {
+      cursors,
+      available: (c) => Object.hasOwn(sdkMethods, c),
+      ...(tracer ? { tracer } : {}),
+    });
+    if (evaluation.effect === 'deny') {
+      entry.decision = 'deny';
+      if (evaluation.decision.rule) entry.rule = evaluation.decision.rule.id;
+      throw forbidden(evaluation.decision.reason);
+    }
+    const { decision, plan } = evaluation;
+    entry.rule = decision.decidingRule.id;
+    entry.decision = 'allow';
+    // The rate limit counts requests that reach Wix: it is taken right before the first one (a
+    // preload included), so a call refused earlier (a bad argument, say) costs nothing.
+    const limits = plan.rateLimit;
+    return enforce({
+      policy,
+      engine: evaluator.engine,
+      sdkMethods,
+      caller,
+      info: policy.methods[decision.call]!,
+      plan,
+      args: evaluation.args,
+      obligations: entry.obligations,
+      cursors,
+      elevation,
+      ...(evaluation.continued ? { continued: evaluation.continued } : {}),
+      ...(limits ? { beforeWix: async () => void (entry.rule = await takeRateLimit(limits, rateLimits, caller, now())) } : {}),
+    });
+  }
 
   async function handle(request: Request): Promise<Response> {
     const started = now();
     const requestId = crypto.randomUUID();
-    const obligations: Obligation[] = [];
-    const entry: Omit<DecisionEntry, 'time' | 'durationMs' | 'status'> = { requestId, decision: 'error', obligations };
+    const entry: Entry = { requestId, decision: 'error', obligations: [] };
     let response: Response;
     try {
-      if (request.method !== 'POST') throw invalid('use POST with a JSON body { module, method, args }');
-      const { loaded, engine } = await load();
-      const { policy, sdkMethods } = loaded;
-      const limits = policy.limits ?? DEFAULT_LIMITS;
-
-      const token = tokenFrom(request); // no token: 401 before reading anything else
-      const body = parseJsonBody(await readBodyText(request, limits), limits);
-      checkShape(body, limits);
-      const parsed = callRequestSchema.safeParse(body);
-      if (!parsed.success) throw invalid(describeWireIssue(parsed.error));
-      let args = parsed.data.args ?? [];
-      if (args.length > limits.args) throw invalid(`args: at most ${limits.args} arguments`);
-      const { module, method } = parsed.data;
-      const call = `${module}.${method}`;
-      entry.call = call.slice(0, 2 * MAX_NAME_LENGTH + 1);
-
-      const caller: Caller = await identifyCaller(token, policy.subjectRoles, identity);
-      entry.caller = { subjectType: caller.subjectType, id: caller.id };
-
-      // Only calls the policy names exist here, looked up by own property; a malformed name is
-      // just another unknown call (403), so replies never tell names apart.
-      const wellFormed = MODULE_NAME.test(module) && METHOD_NAME.test(method);
-      const info = wellFormed && Object.hasOwn(policy.methods, call) ? policy.methods[call] : undefined;
-      if (!info || !Object.hasOwn(sdkMethods, call)) throw forbidden('no rule grants this call');
-
-      // A continued listing is decided on its first page's arguments, which its cursor holds; a
-      // caller no rule grants the call is refused first, so a cursor never tells calls apart.
-      if (!engine.grantsAny(caller, call)) throw forbidden('no rule grants this call');
-      const continued = await continuedListing(info, args, caller, cursors);
-      if (continued) args = continued.args;
-      const decision = engine.decide(caller, call, args);
-      if (decision.effect === 'deny') {
-        entry.decision = 'deny';
-        if (decision.rule) entry.rule = decision.rule.id;
-        throw forbidden(decision.reason);
-      }
-      entry.rule = decision.decidingRule.id;
-
-      // The rate limit counts requests that reach Wix: it is taken right before the first one
-      // (a preload included), so a call refused earlier (a bad argument, say) costs nothing.
-      const limited = decision.rules.every((r) => r.rateLimit);
-      const beforeWix = !limited
-        ? undefined
-        : async () => {
-            let retryAfter = Infinity;
-            for (const r of decision.rules) {
-              const hit = await rateLimits.hit(`${r.id}\u0000${caller.subjectType}\u0000${caller.id}`, r.rateLimit!.count, r.rateLimit!.windowSeconds, now());
-              if (hit.allowed) {
-                entry.rule = r.id;
-                return;
-              }
-              retryAfter = Math.min(retryAfter, hit.retryAfterSeconds);
-            }
-            throw new GatewayError('RATE_LIMITED', `Too many calls; retry in ${retryAfter} s.`, { retryAfterSeconds: retryAfter }, 'rate limit');
-          };
-
-      entry.decision = 'allow';
-      const result = await enforce({
-        policy,
-        engine,
-        sdkMethods,
-        caller,
-        info,
-        rules: decision.rules,
-        args,
-        obligations,
-        cursors,
-        elevation,
-        ...(continued ? { continued } : {}),
-        ...(beforeWix ? { beforeWix } : {}),
-      });
-      let text: string;
-      try {
-        text = JSON.stringify({ result: result === undefined ? null : result });
-      } catch {
-        throw internal('the result is not JSON');
-      }
-      response = new Response(text, {
-        status: 200,
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          'cache-control': 'no-store',
-          'x-content-type-options': 'nosniff',
-          'x-request-id': requestId,
-        },
-      });
-      entry.code = undefined;
+      const result = await run(request, entry, requestId);
+      response = success(result, requestId);
     } catch (error) {
-      const e = error instanceof GatewayError ? error : internal('unexpected internal error');
-      // Refusals are 'deny': by the policy (403, 429) or, once the policy allowed the call, by its
-      // obligations (a 400 for an argument the rule does not accept). An allowed call that failed
-      // upstream stays 'allow' (the policy's decision); anything else is 'error'.
-      const refusedAfterAllow = entry.decision === 'allow' && e.status < 500;
-      if (e.code === 'FORBIDDEN' || e.code === 'RATE_LIMITED' || refusedAfterAllow) entry.decision = 'deny';
-      else if (entry.decision !== 'allow') entry.decision = 'error';
-      entry.code = e.code;
-      // An obligation's 400 names the argument path it refused, never its value.
-      if (e.reason) entry.reason = e.reason;
-      else if (refusedAfterAllow) entry.reason = e.message;
-      const reply: ErrorReply = { error: { code: e.code, message: e.message, requestId } };
-      if (e.extra.upstream) reply.error.upstream = e.extra.upstream;
-      const headers: Record<string, string> = {};
-      if (e.extra.retryAfterSeconds !== undefined) headers['retry-after'] = String(e.extra.retryAfterSeconds);
-      response = jsonResponse(e.status, reply, requestId, headers);
+      response = failure(error, entry, requestId);
     }
     try {
       const { code, ...rest } = entry as DecisionEntry;
@@ -203,4 +167,44 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   return { handle };
+}
+
+type Entry = Omit<DecisionEntry, 'time' | 'durationMs' | 'status'> & { obligations: Obligation[] };
+
+function success(result: unknown, requestId: string): Response {
+  let text: string;
+  try {
+    text = JSON.stringify({ result: result === undefined ? null : result });
+  } catch {
+    throw internal('the result is not JSON');
+  }
+  return new Response(text, {
+    status: 200,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'x-request-id': requestId,
+    },
+  });
+}
+
+/** The error reply, and the decision entry finished to say what happened. */
+function failure(error: unknown, entry: Entry, requestId: string): Response {
+  const e = error instanceof GatewayError ? error : internal('unexpected internal error');
+  // Refusals are 'deny': by the policy (403, 429) or, once the policy allowed the call, by its
+  // obligations (a 400 for an argument the rule does not accept). An allowed call that failed
+  // upstream stays 'allow' (the policy's decision); anything else is 'error'.
+  const refusedAfterAllow = entry.decision === 'allow' && e.status < 500;
+  if (e.code === 'FORBIDDEN' || e.code === 'RATE_LIMITED' || refusedAfterAllow) entry.decision = 'deny';
+  else if (entry.decision !== 'allow') entry.decision = 'error';
+  entry.code = e.code;
+  // An obligation's 400 names the argument path it refused, never its value.
+  if (e.reason) entry.reason = e.reason;
+  else if (refusedAfterAllow) entry.reason = e.message;
+  const reply: ErrorReply = { error: { code: e.code, message: e.message, requestId } };
+  if (e.extra.upstream) reply.error.upstream = e.extra.upstream;
+  const headers: Record<string, string> = {};
+  if (e.extra.retryAfterSeconds !== undefined) headers['retry-after'] = String(e.extra.retryAfterSeconds);
+  return jsonResponse(e.status, reply, requestId, headers);
 }

@@ -4,6 +4,8 @@ import { POLICY_FORMAT, type CompiledPolicy } from '../contract/compiled-policy'
 import { policyDigest } from '../contract/policy-digest';
 import type { SdkFunction } from './dispatch';
 import { GatewayError } from './errors';
+import { obligationKind } from '../contract/obligation-kind';
+import * as z from 'zod/mini';
 
 export interface PolicyModule {
   policy: CompiledPolicy;
@@ -33,6 +35,14 @@ export async function verifyPolicyModule(load: () => Promise<PolicyModule>): Pro
   for (const call of Object.keys(mod.policy.methods)) {
     if (!Object.hasOwn(mod.sdkMethods, call) || typeof mod.sdkMethods[call] !== 'function') {
       throw unavailable(`the policy names ${call} but the module does not import it`);
+    }
+  }
+  // A rule's registered obligation must be enforced by this backend, as compiled: never skipped.
+  for (const rule of mod.policy.rules) {
+    for (const [key, value] of Object.entries(rule.extensions ?? {})) {
+      const kind = obligationKind(key);
+      if (!kind) throw unavailable(`rule ${rule.id} sets obligation "${key}", which this backend does not register`);
+      if (!z.safeParse(kind.schema, value).success) throw unavailable(`rule ${rule.id}: obligation "${key}" does not match its schema`);
     }
   }
   return mod;

@@ -1,6 +1,8 @@
 // Rate limits per caller and rule (`rateLimit: 10/minute`). The default store keeps fixed windows
 // in memory: per isolate, so an app served by many isolates needs a shared store behind the same
 // interface.
+import { GatewayError } from './errors';
+
 export interface RateLimitHit {
   allowed: boolean;
   retryAfterSeconds: number;
@@ -37,4 +39,23 @@ export function memoryRateLimitStore(maxKeys = 10_000): RateLimitStore {
       return { allowed: true, retryAfterSeconds: 0 };
     },
   };
+}
+
+/**
+ * The plan's rate limits as one check: the call goes through when one of its rules has budget left
+ * for this caller (that rule is then the one the decision log names); otherwise a 429.
+ */
+export async function takeRateLimit(
+  limits: readonly { rule: string; limit: { count: number; windowSeconds: number } }[],
+  store: RateLimitStore,
+  caller: { subjectType: string; id: string },
+  now: number,
+): Promise<string> {
+  let retryAfter = Infinity;
+  for (const { rule, limit } of limits) {
+    const hit = await store.hit(`${rule}\u0000${caller.subjectType}\u0000${caller.id}`, limit.count, limit.windowSeconds, now);
+    if (hit.allowed) return rule;
+    retryAfter = Math.min(retryAfter, hit.retryAfterSeconds);
+  }
+  throw new GatewayError('RATE_LIMITED', `Too many calls; retry in ${retryAfter} s.`, { retryAfterSeconds: retryAfter }, 'rate limit');
 }

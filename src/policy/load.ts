@@ -155,7 +155,7 @@ export function parsePolicyText(text: string, file: string, diagnostics: Diagnos
   if (doc.errors.length > 0) return loaded;
   const value = documentValue(loaded, diagnostics);
   if (!value.ok) return loaded;
-  const parsed = policyFileSchema.safeParse(value.value);
+  const parsed = policyFileSchema().safeParse(value.value);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const path = issue.path as (string | number)[];

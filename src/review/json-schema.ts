@@ -16,7 +16,7 @@ function render(schema: z.ZodType, title: string, comment: string): string {
 }
 
 export function policyJsonSchema(): string {
-  return render(policyFileSchema, 'Elevation gateway policy (policies/*.yaml)', SCHEMA_MARK);
+  return render(policyFileSchema(), 'Elevation gateway policy (policies/*.yaml)', SCHEMA_MARK);
 }
 
 export function policyTestsJsonSchema(): string {

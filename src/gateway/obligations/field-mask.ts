@@ -1,7 +1,8 @@
 // Field rules: which fields of a result (or of every item of a list) a caller receives. Paths are
 // dotted and pass through arrays (`variantsInfo.variants.revenueDetails` applies to every variant).
-// With several allowing rules a field is returned when any of them returns it (CASL's union).
-import type { CompiledRule, FieldRule } from '../../contract/compiled-policy';
+// Given several field rules (the obligation plan's, one per allowing rule), a field is returned
+// when any of them returns it (CASL's union).
+import type { FieldRule } from '../../contract/compiled-policy';
 import { isPlainObject } from '../../conditions/json-value';
 
 type Tree = Map<string, Tree | true>;
@@ -103,12 +104,11 @@ function compiled(rule: FieldRule) {
   return c;
 }
 
-/** The mask of the allowing rules, or undefined when one of them returns whole objects. */
-export function fieldMaskFor(rules: CompiledRule[]): FieldMask | undefined {
-  if (rules.some((r) => !r.fields)) return undefined;
-  const masks = rules.map((r) => compiled(r.fields!));
+/** The mask of several field rules: a field is returned when any of them returns it. */
+export function fieldMask(fieldRules: readonly FieldRule[]): FieldMask {
+  const masks = fieldRules.map(compiled);
   return {
-    permits: (path) => rules.some((r) => permitsUnder(r.fields!, path)),
+    permits: (path) => fieldRules.some((r) => permitsUnder(r, path)),
     apply(value) {
       let merged: unknown;
       let removed: Set<string> | undefined;

@@ -6,7 +6,7 @@ import { isPlainObject } from '../../conditions/json-value';
 import { combinedFilter, UnresolvedPlaceholder, type Pushed } from '../../conditions/wix-filter';
 import type { Conditions } from '../../conditions/strict-matcher';
 import type { QueryShape } from '../../sdk/query-shape';
-import type { Caller } from '../caller';
+import type { Caller } from '../../contract/caller';
 import { forbidden } from '../errors';
 
 type Filter = Record<string, unknown>;

@@ -13,7 +13,7 @@
 // Keys rotate: the previous key still opens the cursors it signed, which expire within one lifetime.
 import type { CompiledRule } from '../../contract/compiled-policy';
 import { isPlainObject } from '../../conditions/json-value';
-import type { Caller } from '../caller';
+import type { Caller } from '../../contract/caller';
 import { internal, invalid } from '../errors';
 
 const PREFIX = 'gw2.';
@@ -61,7 +61,7 @@ export interface CursorSigner {
   /** The listing a cursor this gateway issued to this caller for this call continues; else a 400. */
   open(cursor: string, caller: Caller, call: string): Promise<OpenedCursor>;
   /** A fingerprint of rules, as cursors carry it. */
-  fingerprint(rules: CompiledRule[]): Promise<string>;
+  fingerprint(rules: readonly CompiledRule[]): Promise<string>;
 }
 
 const encoder = new TextEncoder();

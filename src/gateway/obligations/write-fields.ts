@@ -1,11 +1,10 @@
 // Mass-assignment guard and presets. `writable` lists the argument paths a client may set; any
 // other key, in any argument, is refused. `presets` force argument values from the caller,
 // whatever the client sent (as Hasura's column presets do).
-import type { CompiledRule } from '../../contract/compiled-policy';
 import { interpolate } from '../../conditions/placeholders';
 import { isPlainObject, strictEqual } from '../../conditions/json-value';
-import type { Caller } from '../caller';
-import { GatewayError, invalid } from '../errors';
+import type { Caller } from '../../contract/caller';
+import { forbidden, invalid } from '../errors';
 
 const PROTOTYPE_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
 const shown = (segments: string[]) => segments.map((s) => (s.length > 64 ? `${s.slice(0, 64)}…` : s)).join('.');
@@ -15,12 +14,10 @@ const covers = (allowed: string[], path: string[]) => allowed.length <= path.len
 
 /**
  * `writable` lists the only paths a client may set, across every argument position of the method
- * (the id the call addresses aside). With several allowing rules a key is writable when any of
- * them lets it be written; a rule without `writable` does not restrict writes at all.
+ * (the id the call addresses aside); the obligation plan gives the union of the allowing rules'.
  */
-export function checkWritable(rules: CompiledRule[], args: unknown[], pathArgs: readonly string[]): void {
-  if (rules.some((r) => !r.writable)) return;
-  const allowed = rules.flatMap((r) => r.writable!).map((p) => p.split('.'));
+export function checkWritable(writable: readonly string[], args: unknown[], pathArgs: readonly string[]): void {
+  const allowed = writable.map((p) => p.split('.'));
   const selectors = pathArgs.map((p) => ['args', ...p.split('.')]);
   const visit = (value: unknown, path: string[]) => {
     if (selectors.some((s) => s.length === path.length && s.every((x, i) => x === path[i]))) return;
@@ -49,19 +46,21 @@ function setPath(args: unknown[], path: string, value: unknown): void {
   target[segments[segments.length - 1]!] = value;
 }
 
-/** Applies the presets of every allowing rule; two rules forcing different values is a refusal. */
-export function applyPresets(rules: CompiledRule[], args: unknown[], caller: Caller): string[] {
+/** The presets' values for this caller; two rules forcing different values is a refusal. */
+export function resolvePresets(presets: readonly { path: string; value: unknown }[], caller: Caller): Map<string, unknown> {
   const forced = new Map<string, unknown>();
-  for (const rule of rules) {
-    for (const [path, raw] of Object.entries(rule.presets ?? {})) {
-      const value = interpolate(raw, caller as unknown as Record<string, unknown>);
-      if (value === undefined) throw new GatewayError('FORBIDDEN', 'The policy does not permit this call.', {}, `preset ${path} has no value for this caller`);
-      if (forced.has(path) && !strictEqual(forced.get(path), value)) {
-        throw new GatewayError('FORBIDDEN', 'The policy does not permit this call.', {}, `rules disagree on preset ${path}`);
-      }
-      forced.set(path, value);
-    }
+  for (const { path, value: raw } of presets) {
+    const value = interpolate(raw, caller as unknown as Record<string, unknown>);
+    if (value === undefined) throw forbidden(`preset ${path} has no value for this caller`);
+    if (forced.has(path) && !strictEqual(forced.get(path), value)) throw forbidden(`rules disagree on preset ${path}`);
+    forced.set(path, value);
   }
+  return forced;
+}
+
+/** Applies the plan's presets to the admitted arguments; returns the paths set. */
+export function applyPresets(presets: readonly { path: string; value: unknown }[], args: unknown[], caller: Caller): string[] {
+  const forced = resolvePresets(presets, caller);
   for (const [path, value] of forced) setPath(args, path, value);
   return [...forced.keys()];
 }

@@ -4,6 +4,7 @@
 import type { CompiledPolicy, CompiledRule } from '../../contract/compiled-policy';
 import type { Diagnostic } from '../../policy/diagnostics';
 import { matchesCallPattern } from '../../conditions/call-pattern';
+import { planObligations, type BuiltInObligation, type ObligationPlan } from '../../gateway/obligation-plan';
 
 export const APPROVED_INVENTORY = 'policies/permitted-calls.approved.json';
 
@@ -25,6 +26,34 @@ export interface PermittedCall {
   deniedWhen: { rule: string; when: Record<string, unknown> }[] | null;
   /** Risk-lint codes this rule's justification accepts. */
   acceptedRisks: string[] | null;
+  /** Registered obligation kinds the rule sets, as each describes itself (absent when none). */
+  extensions?: Record<string, unknown>;
+}
+
+type Granted = Pick<PermittedCall, 'resource' | 'fields' | 'cap' | 'rateLimit' | 'preload' | 'writable' | 'presets'>;
+
+/**
+ * What each built-in obligation of a rule's own plan contributes to its inventory entry
+ * (exhaustive: a new kind must say). The timeout is how long, not what: no column.
+ */
+const COLUMNS = {
+  resource: (plan) => ({ resource: plan.resource ? Object.values(plan.resource.byRule)[0]! : null }),
+  preload: (plan) => ({ preload: plan.preload?.[0]?.call ?? null }),
+  fields: (plan) => ({ fields: plan.fields ? Object.values(plan.fields.byRule)[0]! : null }),
+  cap: (plan) => ({ cap: plan.cap ?? null }),
+  writable: (plan) => ({ writable: plan.writable ? [...plan.writable] : null }),
+  presets: (plan) => ({ presets: plan.presets ? Object.fromEntries(plan.presets.map((p) => [p.path, p.value])) : null }),
+  rateLimit: (plan) => ({ rateLimit: plan.rateLimit?.[0]?.limit.text ?? null }),
+  timeout: () => ({}),
+} satisfies Record<BuiltInObligation, (plan: ObligationPlan) => Partial<Granted>>;
+
+/** A rule's obligations as the inventory lists them: the plan of that rule alone. */
+function grantedBy(policy: CompiledPolicy, rule: CompiledRule): Granted & Pick<PermittedCall, 'extensions'> {
+  const info = policy.methods[rule.call];
+  const plan = planObligations([rule], info ?? { call: rule.call, kind: 'read' }, policy);
+  const out = Object.assign({}, ...Object.values(COLUMNS).map((column) => column(plan))) as Granted & Pick<PermittedCall, 'extensions'>;
+  if (plan.extensions.length) out.extensions = Object.fromEntries(plan.extensions.map((e) => [e.kind.key, e.kind.describe(e.planned)]));
+  return out;
 }
 
 /** Every role `role` holds: itself and what it inherits, transitively. */
@@ -50,22 +79,24 @@ export function permittedCalls(policy: CompiledPolicy, accepted: Diagnostic[] = 
         .filter((d) => d.effect === 'deny' && applies(d) && matchesCallPattern(d.call, rule.call))
         .map((d) => ({ rule: d.id, when: d.when ?? {} }));
       const risks = [...new Set(accepted.filter((d) => d.rule === rule.id).map((d) => d.code))].sort();
+      const { extensions, ...granted } = grantedBy(policy, rule);
       out.push({
         role,
         call: rule.call,
         rule: rule.id,
         description: rule.description,
         when: rule.when ?? null,
-        resource: rule.resource ?? null,
-        fields: rule.fields ?? null,
-        cap: rule.cap ?? null,
-        rateLimit: rule.rateLimit?.text ?? null,
+        resource: granted.resource,
+        fields: granted.fields,
+        cap: granted.cap,
+        rateLimit: granted.rateLimit,
         justification: rule.justification ?? null,
-        preload: rule.preload ?? null,
-        writable: rule.writable ?? null,
-        presets: rule.presets ?? null,
+        preload: granted.preload,
+        writable: granted.writable,
+        presets: granted.presets,
         deniedWhen: denies.length ? denies : null,
         acceptedRisks: risks.length ? risks : null,
+        ...(extensions ? { extensions } : {}),
       });
     }
   }
@@ -98,6 +129,7 @@ export function inventoryMarkdown(entries: PermittedCall[]): string {
     ['denied when', (e) => e.deniedWhen?.map((d) => `${d.rule}: ${JSON.stringify(d.when)}`).join('; ') ?? null],
     ['justification', (e) => (e.justification ? `${e.justification}${e.acceptedRisks ? ` (accepts ${e.acceptedRisks.join(', ')})` : ''}` : null)],
   ];
+  if (entries.some((e) => e.extensions)) columns.push(['registered obligations', (e) => e.extensions ?? null]);
   const rows = entries.map((e) => `| ${columns.map(([, get]) => cell(get(e))).join(' | ')} |`);
   return [`| ${columns.map(([name]) => name).join(' | ')} |`, `|${columns.map(() => '---').join('|')}|`, ...rows].join('\n');
 }

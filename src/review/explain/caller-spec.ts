@@ -2,7 +2,7 @@
 // CLI's `--as` and policy tests' `as:` take it. Roles come from the policy, as at run time.
 import { SUBJECT_TYPES, type CompiledPolicy, type SubjectType } from '../../contract/compiled-policy';
 import { didYouMean } from '../../policy/suggest';
-import type { Caller } from '../../gateway/caller';
+import type { Caller } from '../../contract/caller';
 
 export type CallerSpec = { ok: true; subjectType: SubjectType; id: string } | { ok: false; message: string };
 

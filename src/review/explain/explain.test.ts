@@ -1,7 +1,9 @@
-// The explanation's own condition trace must reach the verdict the real PolicyEngine reaches.
+// Explain is the gateway's own evaluation with a tracer: its decision is the engine's, and the
+// condition trace it prints for each rule agrees with what the engine's matcher decided.
 import { describe, expect, it } from 'vitest';
 import { fixturePolicy, policyFromYaml } from '../../dev/testing/policy-fixture';
 import { PolicyEngine } from '../../gateway/decide';
+import { createEvaluator } from '../../gateway/evaluate';
 import * as generated from '../../generated/policy';
 import { callerFor } from './caller-spec';
 import { explainCall } from './explain';
@@ -38,6 +40,7 @@ describe('explainCall', () => {
   it('agrees with PolicyEngine on allows, failed conditions, deny rules, missing roles and unknown calls', async () => {
     const { policy } = await policyFromYaml(yaml);
     const engine = new PolicyEngine(policy);
+    const evaluator = createEvaluator(policy);
     const member = callerFor(policy, 'MEMBER', 'm-1');
     const visitor = callerFor(policy, 'VISITOR', 'v-1');
     const cases: [typeof member, string, unknown[]][] = [
@@ -53,19 +56,28 @@ describe('explainCall', () => {
       [member, 'ecom.orders.cancelOrder', ['o-1', {}]],
       [callerFor(policy, 'APP', 'a'), 'ecom.orders.getOrder', ['o-1']],
     ];
-    const verdicts = cases.map(([caller, call, args]) => {
-      const e = explainCall(policy, caller, call, args, undefined, engine);
+    const verdicts: string[] = [];
+    for (const [caller, call, args] of cases) {
+      const e = await explainCall(policy, caller, call, args, undefined, evaluator);
       const engineSays = Object.hasOwn(policy.methods, call) ? engine.decide(caller, call, args).effect : 'deny';
       expect(e.decision.effect).toBe(engineSays);
-      expect(e.traceEffect, `${call} ${JSON.stringify(args)}`).toBe(engineSays);
-      return e.decision.effect;
-    });
+      // The trace's verdict, from its matched rules, is the engine's; each rule's condition trace agrees with the engine's matcher.
+      const traceEffect =
+        Object.hasOwn(policy.methods, call) &&
+        e.considered.some((c) => c.effect === 'allow' && c.matched) &&
+        !e.considered.some((c) => c.effect === 'deny' && c.matched)
+          ? 'allow'
+          : 'deny';
+      expect(traceEffect, `${call} ${JSON.stringify(args)}`).toBe(engineSays);
+      for (const c of e.considered) expect(c.heldRoles.length > 0 && (c.when?.holds ?? true), c.rule).toBe(c.matched);
+      verdicts.push(e.decision.effect);
+    }
     expect(verdicts).toEqual(['allow', 'allow', 'deny', 'deny', 'deny', 'deny', 'allow', 'deny', 'allow', 'deny', 'deny']);
   });
 
   it('traces each field condition with path, operator, expected and actual', async () => {
     const { policy } = await policyFromYaml(yaml);
-    const e = explainCall(policy, callerFor(policy, 'MEMBER', 'm-1'), 'ecom.orders.searchOrders', [
+    const e = await explainCall(policy, callerFor(policy, 'MEMBER', 'm-1'), 'ecom.orders.searchOrders', [
       { cursorPaging: { limit: 50 }, filter: { status: 'APPROVED' } },
     ]);
     const rule = e.considered.find((c) => c.rule === 'member-searches-small-pages')!;
@@ -77,10 +89,10 @@ describe('explainCall', () => {
     expect(e.obligations).toBeUndefined();
   });
 
-  it('reports the obligations of the shipped member order search and checks a sample resource', () => {
+  it('reports the obligations of the shipped member order search and checks a sample resource', async () => {
     const policy = generated.policy;
     const member = callerFor(policy, 'MEMBER', 'm-1');
-    const e = explainCall(policy, member, 'ecom.orders.searchOrders', [{}], { _id: 'o-4', buyerInfo: { memberId: 'm-2' } });
+    const e = await explainCall(policy, member, 'ecom.orders.searchOrders', [{}], { _id: 'o-4', buyerInfo: { memberId: 'm-2' } });
     expect(e.decision.effect).toBe('allow');
     expect(e.obligations).toMatchObject({ kind: 'list', filter: { 'buyerInfo.memberId': { $eq: 'm-1' } }, cap: 50, fields: null });
     expect(e.resource).toMatchObject({ passes: false });
@@ -92,7 +104,7 @@ describe('explainCall', () => {
       holds: false,
     });
 
-    const product = explainCall(policy, callerFor(policy, 'VISITOR', 'v-1'), 'stores.productsV3.getProduct', ['p-001'], {
+    const product = await explainCall(policy, callerFor(policy, 'VISITOR', 'v-1'), 'stores.productsV3.getProduct', ['p-001'], {
       _id: 'p-001',
       visible: true,
       costRange: { minValue: { amount: '1' } },
@@ -100,7 +112,7 @@ describe('explainCall', () => {
     });
     expect(product.resource).toMatchObject({ passes: true, fieldsRemoved: ['costRange', 'variantsInfo.variants.revenueDetails'] });
 
-    const cancel = explainCall(policy, member, 'ecom.orders.cancelOrder', ['o-1', { restockAllItems: true }]);
+    const cancel = await explainCall(policy, member, 'ecom.orders.cancelOrder', ['o-1', { restockAllItems: true }]);
     expect(cancel.obligations).toMatchObject({
       kind: 'write-one',
       preload: { 'member-cancels-own-unfulfilled-order': 'ecom.orders.getOrder' },
@@ -112,10 +124,10 @@ describe('explainCall', () => {
   it("applies the argument schemas the gateway applies, with the gateway's message", async () => {
     const { policy } = await fixturePolicy('every-kind-of-call');
     const visitor = callerFor(policy, 'VISITOR', 'v-1');
-    const smuggled = explainCall(policy, visitor, 'stores.productsV3.queryProducts', [{}, { query: { filter: { visible: false } } }]);
+    const smuggled = await explainCall(policy, visitor, 'stores.productsV3.queryProducts', [{}, { query: { filter: { visible: false } } }]);
     expect(smuggled.decision.effect).toBe('allow');
     expect(smuggled.argumentsRefused).toEqual({ status: 400, code: 'INVALID_REQUEST', message: 'args.1: unknown field "query" (accepted: fields)' });
-    const fine = explainCall(policy, visitor, 'stores.productsV3.queryProducts', [{ filter: { slug: 'a' } }, { fields: ['URL'] }]);
+    const fine = await explainCall(policy, visitor, 'stores.productsV3.queryProducts', [{ filter: { slug: 'a' } }, { fields: ['URL'] }]);
     expect(fine.argumentsRefused).toBeUndefined();
     expect(fine.obligations).toMatchObject({ filter: { visible: { $eq: true } }, cap: 20 });
   });

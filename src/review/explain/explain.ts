@@ -1,18 +1,22 @@
 // `elevate explain`: the decision the gateway would make for a caller, a call and its arguments,
-// and why. The decision comes from the real PolicyEngine; the condition traces, the obligations
-// and the sample-resource check reuse the gateway's own obligation code. Offline: no Wix call.
-import type { CompiledPolicy, CompiledRule, FieldRule } from '../../contract/compiled-policy';
+// and why. It is the gateway's own evaluation (evaluateCall) with a recording tracer: the rules
+// considered are the ones the engine weighed, the obligations are the plan the gateway would
+// execute, the argument check and the sample-resource check are the gateway's own code.
+// Offline: no Wix call.
+import type { CompiledPolicy, FieldRule } from '../../contract/compiled-policy';
+import type { Caller } from '../../contract/caller';
 import type { MethodInfo } from '../../sdk/method-info';
-import { matchesCallPattern } from '../../conditions/call-pattern';
-import { interpolate } from '../../conditions/placeholders';
-import { PolicyEngine, type Decision } from '../../gateway/decide';
-import type { Caller } from '../../gateway/caller';
+import type { Decision } from '../../gateway/decide';
+import { createEvaluator, evaluateCall, type PolicyEvaluator } from '../../gateway/evaluate';
+import type { BuiltInObligation, ObligationPlan } from '../../gateway/obligation-plan';
+import { recordingTracer } from '../../gateway/tracer';
 import { forcedFilter } from '../../gateway/obligations/forced-filter';
-import { fieldMaskFor } from '../../gateway/obligations/field-mask';
+import { resolvePresets } from '../../gateway/obligations/write-fields';
+import { deliverObject } from '../../gateway/obligations/object-delivery';
 import { admitArguments } from '../../gateway/enforce';
 import { queryShape } from '../../sdk/query-shape';
 import { GatewayError } from '../../gateway/errors';
-import { traceConditions, type ConditionTrace } from './condition-trace';
+import { traceConditions, type ConditionTrace } from '../../conditions/condition-trace';
 
 export interface ConsideredRule {
   rule: string;
@@ -22,7 +26,7 @@ export interface ConsideredRule {
   /** The caller's roles this rule names (empty: the rule does not apply to this caller). */
   heldRoles: string[];
   when: ConditionTrace | null;
-  /** Whether the rule took part: it applies to the caller and its `when` holds. */
+  /** Whether the rule took part, as the engine judged it: it applies to the caller and its `when` holds. */
   matched: boolean;
 }
 
@@ -42,6 +46,9 @@ export interface Obligations {
   /** Argument values forced, with placeholders resolved for this caller. */
   presets?: Record<string, unknown>;
   rateLimit?: Record<string, string>;
+  timeoutMs: number;
+  /** Registered obligation kinds, as each describes its planned value. */
+  extensions?: Record<string, unknown>;
   /** Arguments that the SDK puts into the URL path and must be plain ids. */
   pathArgs: string[];
 }
@@ -50,7 +57,7 @@ export interface ResourceVerdict {
   /** From PolicyEngine.resourcePermitted: the gateway's own check. */
   passes: boolean;
   perRule: { rule: string; trace: ConditionTrace | null }[];
-  /** Paths the field mask removes from the sample. */
+  /** Paths removed from the sample before the caller would receive it. */
   fieldsRemoved: string[];
   result: unknown;
 }
@@ -60,72 +67,44 @@ export interface Explanation {
   call: string;
   args: unknown[];
   decision: Decision;
-  /** Deny reason when the gateway would refuse before asking the engine. */
+  /** Every rule naming the call, as the engine weighed it, in policy order. */
   considered: ConsideredRule[];
   obligations?: Obligations;
   /** When the decision allows but argument checks would refuse the request. */
   argumentsRefused?: { status: number; code: string; message: string };
   resource?: ResourceVerdict;
-  /** The trace's own verdict, which a test keeps equal to the engine's. */
-  traceEffect: 'allow' | 'deny';
 }
 
-export function explainCall(
-  policy: CompiledPolicy,
-  caller: Caller,
-  call: string,
-  args: unknown[],
-  sample?: unknown,
-  engine = new PolicyEngine(policy),
-): Explanation {
-  const held = new Set(caller.roles);
-  const considered: ConsideredRule[] = policy.rules
-    .filter((r) => (r.effect === 'allow' ? r.call === call : matchesCallPattern(r.call, call)))
-    .map((r) => {
-      const heldRoles = r.roles.filter((x) => held.has(x));
-      const when = r.when ? traceConditions(r.when, { args }, caller) : null;
-      return { rule: r.id, effect: r.effect, call: r.call, roles: r.roles, heldRoles, when, matched: heldRoles.length > 0 && (when?.holds ?? true) };
-    });
+type Printer = (plan: ObligationPlan, caller: Caller, info: MethodInfo) => Partial<Obligations>;
 
-  // As the gateway does: only calls the policy names exist; then the engine decides.
-  const known = Object.hasOwn(policy.methods, call);
-  const decision: Decision = known ? engine.decide(caller, call, structuredClone(args)) : { effect: 'deny', call, reason: 'no rule grants this call' };
-  const anyAllow = considered.some((c) => c.effect === 'allow' && c.matched);
-  const anyDeny = considered.some((c) => c.effect === 'deny' && c.matched);
-  const traceEffect = known && anyAllow && !anyDeny ? 'allow' : 'deny';
-
-  const explanation: Explanation = { caller, call, args, decision, considered, traceEffect };
-  if (decision.effect !== 'allow') return explanation;
-
-  const info = policy.methods[call]!;
-  const rules = decision.rules;
-  explanation.obligations = obligationsOf(info, rules, caller);
-  try {
-    admitArguments(info, rules, args, caller);
-  } catch (e) {
-    if (!(e instanceof GatewayError)) throw e;
-    explanation.argumentsRefused = { status: e.status, code: e.code, message: e.reason ?? e.message };
-  }
-  if (sample !== undefined) explanation.resource = resourceVerdict(engine, caller, call, rules, sample);
-  return explanation;
-}
-
-function obligationsOf(info: MethodInfo, rules: CompiledRule[], caller: Caller): Obligations {
-  const restricted = rules.every((r) => r.resource !== undefined);
-  const out: Obligations = {
-    kind: info.kind,
-    fields: rules.every((r) => r.fields) ? Object.fromEntries(rules.map((r) => [r.id, r.fields!])) : null,
-    pathArgs: info.pathArgs.map((p) => `args.${p}`),
-  };
-  if (restricted) out.resource = Object.fromEntries(rules.map((r) => [r.id, r.resource!]));
-  if (info.kind === 'list' && restricted) {
+/** How explain shows each built-in obligation of the plan (exhaustive: a new kind must say). */
+const PRINTERS = {
+  resource: (plan) => (plan.resource ? { resource: { ...plan.resource.byRule } } : {}),
+  preload: (plan) => (plan.preload ? { preload: Object.fromEntries(plan.preload.flatMap((p) => [...p.rules].map((rule) => [rule, p.call]))) } : {}),
+  fields: (plan) => ({ fields: plan.fields ? { ...plan.fields.byRule } : null }),
+  cap: (plan) => (plan.cap !== undefined ? { cap: plan.cap } : {}),
+  writable: (plan) => (plan.writable ? { writable: [...plan.writable] } : {}),
+  presets: (plan, caller) => {
+    if (!plan.presets) return {};
     try {
-      const filter = forcedFilter(
-        rules.map((r) => r.resource),
-        caller,
-        queryShape(info.signature, info.list!.queryArg).filter,
-        { complete: true },
-      );
+      return { presets: Object.fromEntries(resolvePresets(plan.presets, caller)) };
+    } catch {
+      // A preset without a value for this caller (or two disagreeing) refuses the call: shown as null.
+      return { presets: Object.fromEntries(plan.presets.map((p) => [p.path, null])) };
+    }
+  },
+  rateLimit: (plan) => (plan.rateLimit ? { rateLimit: Object.fromEntries(plan.rateLimit.map((r) => [r.rule, r.limit.text])) } : {}),
+  timeout: (plan) => ({ timeoutMs: plan.timeoutMs }),
+} satisfies Record<BuiltInObligation, Printer>;
+
+/** The plan as explain shows it, with what depends on the caller (the forced filter, presets) resolved. */
+export function describePlan(plan: ObligationPlan, caller: Caller, info: MethodInfo): Obligations {
+  const out: Obligations = { kind: plan.kind, fields: null, timeoutMs: plan.timeoutMs, pathArgs: info.pathArgs.map((p) => `args.${p}`) };
+  for (const print of Object.values(PRINTERS) as Printer[]) Object.assign(out, print(plan, caller, info));
+  if (plan.extensions.length) out.extensions = Object.fromEntries(plan.extensions.map((e) => [e.kind.key, e.kind.describe(e.planned)]));
+  if (info.kind === 'list' && plan.resource) {
+    try {
+      const filter = forcedFilter(Object.values(plan.resource.byRule), caller, queryShape(info.signature, info.list!.queryArg).filter, { complete: true });
       if (filter) out.filter = filter;
       else out.filterNote = 'the conditions have no Wix filter equivalent: every returned item is re-checked instead';
     } catch (e) {
@@ -133,24 +112,54 @@ function obligationsOf(info: MethodInfo, rules: CompiledRule[], caller: Caller):
       out.filterNote = `refused: ${e.reason ?? e.message}`;
     }
   }
-  if (info.kind === 'list' && rules.every((r) => r.cap !== undefined)) out.cap = Math.max(...rules.map((r) => r.cap!));
-  if (info.kind === 'write-one' && restricted) out.preload = Object.fromEntries(rules.map((r) => [r.id, r.preload!]));
-  if (rules.every((r) => r.writable)) out.writable = rules.flatMap((r) => r.writable!);
-  const presets = rules.filter((r) => r.presets);
-  if (presets.length) {
-    out.presets = Object.fromEntries(
-      presets.flatMap((r) => Object.entries(r.presets!).map(([p, v]) => [p, interpolate(v, caller as unknown as Record<string, unknown>) ?? null])),
-    );
-  }
-  if (rules.every((r) => r.rateLimit)) out.rateLimit = Object.fromEntries(rules.map((r) => [r.id, r.rateLimit!.text]));
   return out;
 }
 
-function resourceVerdict(engine: PolicyEngine, caller: Caller, call: string, rules: CompiledRule[], sample: unknown): ResourceVerdict {
-  const restricted = rules.every((r) => r.resource !== undefined);
-  const passes = restricted ? engine.resourcePermitted(caller, call, rules, sample) : true;
-  const perRule = rules.map((r) => ({ rule: r.id, trace: r.resource ? traceConditions(r.resource, sample, caller) : null }));
-  const mask = fieldMaskFor(rules);
-  const masked = mask ? mask.apply(sample) : { value: sample, removed: [] };
-  return { passes, perRule, fieldsRemoved: masked.removed, result: passes ? masked.value : null };
+export async function explainCall(
+  policy: CompiledPolicy,
+  caller: Caller,
+  call: string,
+  args: unknown[],
+  sample?: unknown,
+  evaluator: PolicyEvaluator = createEvaluator(policy),
+): Promise<Explanation> {
+  const tracer = recordingTracer();
+  const evaluation = await evaluateCall(evaluator, caller, call, structuredClone(args), { tracer });
+  const held = new Set(caller.roles);
+  const order = new Map(policy.rules.map((r, i) => [r.id, i]));
+  const considered: ConsideredRule[] = [...tracer.rules]
+    .sort((a, b) => order.get(a.rule.id)! - order.get(b.rule.id)!)
+    .map(({ rule: r, matched, input }) => ({
+      rule: r.id,
+      effect: r.effect,
+      call: r.call,
+      roles: r.roles,
+      heldRoles: r.roles.filter((x) => held.has(x)),
+      when: r.when ? traceConditions(r.when, input, caller) : null,
+      matched,
+    }));
+  const explanation: Explanation = { caller, call, args, decision: evaluation.decision, considered };
+  if (evaluation.effect !== 'allow') return explanation;
+
+  const { plan } = evaluation;
+  const info = policy.methods[call]!;
+  explanation.obligations = describePlan(plan, caller, info);
+  try {
+    admitArguments(info, plan, structuredClone(evaluation.args), caller);
+  } catch (e) {
+    if (!(e instanceof GatewayError)) throw e;
+    explanation.argumentsRefused = { status: e.status, code: e.code, message: e.reason ?? e.message };
+  }
+  if (sample !== undefined) explanation.resource = resourceVerdict(evaluator, caller, plan, sample);
+  return explanation;
+}
+
+function resourceVerdict(evaluator: PolicyEvaluator, caller: Caller, plan: ObligationPlan, sample: unknown): ResourceVerdict {
+  const passes = plan.resource ? evaluator.engine.resourcePermitted(caller, plan.call, plan.resource.rules, sample) : true;
+  const perRule = plan.rules.map((rule) => {
+    const conditions = plan.resource?.byRule[rule];
+    return { rule, trace: conditions ? traceConditions(conditions, sample, caller) : null };
+  });
+  const delivered = deliverObject(plan, structuredClone(sample), caller);
+  return { passes, perRule, fieldsRemoved: delivered.removed, result: passes ? delivered.value : null };
 }

@@ -1,9 +1,10 @@
-// Runs policy tests offline through the gateway's own decision and enforcement code: the real
-// PolicyEngine decides, then `enforce` applies every obligation (argument checks, forced filter,
-// cap, resource re-check, preload, field mask) with the SDK replaced by the test's sample data.
+// Runs policy tests offline through the gateway's own evaluation and enforcement code: the call is
+// evaluated as the gateway evaluates it (evaluateCall: the real PolicyEngine, then the obligation
+// plan), then `enforce` executes the plan (argument checks, forced filter, cap, resource re-check,
+// preload, field mask, registered kinds) with the SDK replaced by the test's sample data.
 import type { CompiledPolicy } from '../../contract/compiled-policy';
 import { isPlainObject } from '../../conditions/json-value';
-import { PolicyEngine } from '../../gateway/decide';
+import { createEvaluator, evaluateCall, type PolicyEvaluator } from '../../gateway/evaluate';
 import type { Obligation } from '../../gateway/decision-log';
 import type { SdkFunction } from '../../gateway/dispatch';
 import { enforce } from '../../gateway/enforce';
@@ -65,7 +66,7 @@ function sampleSdk(policy: CompiledPolicy, c: LoadedTestCase): Record<string, Sd
   return methods;
 }
 
-export async function runPolicyTest(policy: CompiledPolicy, c: LoadedTestCase, engine = new PolicyEngine(policy)): Promise<CaseResult> {
+export async function runPolicyTest(policy: CompiledPolicy, c: LoadedTestCase, evaluator: PolicyEvaluator = createEvaluator(policy)): Promise<CaseResult> {
   const { test } = c;
   const caller = callerFor(policy, c.subjectType, c.callerId, {
     ...(test.site ? { siteId: test.site } : {}),
@@ -78,38 +79,32 @@ export async function runPolicyTest(policy: CompiledPolicy, c: LoadedTestCase, e
   let reason: string | undefined;
   let result: unknown;
 
-  if (!Object.hasOwn(policy.methods, test.call)) {
+  const evaluation = await evaluateCall(evaluator, caller, test.call, structuredClone(test.args));
+  if (evaluation.effect === 'deny') {
     outcome = 'deny';
-    reason = 'no rule grants this call';
+    rule = evaluation.decision.rule?.id;
+    reason = evaluation.decision.reason;
   } else {
-    const args = structuredClone(test.args);
-    const decision = engine.decide(caller, test.call, args);
-    if (decision.effect === 'deny') {
-      outcome = 'deny';
-      rule = decision.rule?.id;
-      reason = decision.reason;
-    } else {
-      try {
-        result = await enforce({
-          policy,
-          engine,
-          sdkMethods: sampleSdk(policy, c),
-          caller,
-          info: policy.methods[test.call]!,
-          rules: decision.rules,
-          args,
-          obligations,
-          cursors: createCursorSigner(),
-          // The stand-ins answer with the case's data; there is nothing to elevate.
-          elevation: { elevate: (fn) => fn },
-        });
-        outcome = 'allow';
-        rule = decision.decidingRule.id;
-      } catch (e) {
-        if (!(e instanceof GatewayError)) throw e;
-        outcome = e.code === 'FORBIDDEN' || e.code === 'INVALID_REQUEST' ? 'deny' : 'error';
-        reason = `${e.status} ${e.code}: ${e.reason ?? e.message}`;
-      }
+    try {
+      result = await enforce({
+        policy,
+        engine: evaluator.engine,
+        sdkMethods: sampleSdk(policy, c),
+        caller,
+        info: policy.methods[test.call]!,
+        plan: evaluation.plan,
+        args: evaluation.args,
+        obligations,
+        cursors: createCursorSigner(),
+        // The stand-ins answer with the case's data; there is nothing to elevate.
+        elevation: { elevate: (fn) => fn },
+      });
+      outcome = 'allow';
+      rule = evaluation.decision.decidingRule.id;
+    } catch (e) {
+      if (!(e instanceof GatewayError)) throw e;
+      outcome = e.code === 'FORBIDDEN' || e.code === 'INVALID_REQUEST' ? 'deny' : 'error';
+      reason = `${e.status} ${e.code}: ${e.reason ?? e.message}`;
     }
   }
 
@@ -142,8 +137,8 @@ export async function runPolicyTest(policy: CompiledPolicy, c: LoadedTestCase, e
 }
 
 export async function runPolicyTests(policy: CompiledPolicy, cases: LoadedTestCase[]): Promise<CaseResult[]> {
-  const engine = new PolicyEngine(policy);
+  const evaluator = createEvaluator(policy);
   const results: CaseResult[] = [];
-  for (const c of cases) results.push(await runPolicyTest(policy, c, engine));
+  for (const c of cases) results.push(await runPolicyTest(policy, c, evaluator));
   return results;
 }

@@ -1,11 +1,11 @@
 // Walks a rule's conditions and says, for every field condition, what was expected, what the
 // document held and whether it held. Each operator is judged by the real strict matcher on its
 // own, so the trace has the gateway's semantics; the verdict itself still comes from PolicyEngine.
-import { compileConditions, type Conditions } from '../../conditions/strict-matcher';
-import { isPlainObject } from '../../conditions/json-value';
-import { CALLER, interpolate } from '../../conditions/placeholders';
-import { MISSING, readPath } from '../../conditions/path';
-import type { Caller } from '../../gateway/caller';
+import { compileConditions, type Conditions } from './strict-matcher';
+import { isPlainObject } from './json-value';
+import { CALLER, interpolate } from './placeholders';
+import { MISSING, readPath } from './path';
+import type { Caller } from '../contract/caller';
 
 export interface FieldTrace {
   path: string;

@@ -1,0 +1,34 @@
+// What a caller receives of an object the call returns (a read's result, each item of a list, a
+// write's result): registered obligation kinds first, on the object as Wix sent it (they may read
+// fields the mask then removes, `_owner` say), then the plan's field mask.
+import { ObligationRefusal } from '../../contract/obligation-kind';
+import type { Caller } from '../../contract/caller';
+import type { ObligationPlan } from '../obligation-plan';
+import { forbidden } from '../errors';
+
+/** Runs a registered kind's hook: its refusal is a 403; anything else it throws is the gateway's failure (500). */
+export function runHook<T>(key: string, hook: () => T): T {
+  try {
+    return hook();
+  } catch (e) {
+    if (e instanceof ObligationRefusal) throw forbidden(`obligation ${key}: ${e.message}`);
+    throw e;
+  }
+}
+
+export function deliverObject(plan: ObligationPlan, object: unknown, caller: Caller): { value: unknown; removed: string[] } {
+  let value = object;
+  const removed = new Set<string>();
+  for (const { kind, planned } of plan.extensions) {
+    if (!kind.onObject) continue;
+    const out = runHook(kind.key, () => kind.onObject!(planned, value, caller));
+    value = out.value;
+    out.removed.forEach((p) => removed.add(p));
+  }
+  if (plan.fields) {
+    const out = plan.fields.mask.apply(value);
+    value = out.value;
+    out.removed.forEach((p) => removed.add(p));
+  }
+  return { value, removed: [...removed].sort() };
+}
