@@ -15,7 +15,7 @@ import { placeholderAttribute, placeholdersIn, CALLER_ATTRIBUTES } from '../cond
 import { locate, type LoadedFile } from './load';
 import { parseRate, type PolicyFile } from './schema';
 import { obligationKinds, type ObligationKind } from '../contract/obligation-kind';
-import type { Diagnostic } from './diagnostics';
+import type { Diagnostic, DiagnosticCode } from './diagnostics';
 import { didYouMean } from './suggest';
 import { matchesCallPattern } from '../conditions/call-pattern';
 import { describeCall, restMethodsOf, namespacesOf, sdkPackages } from '../sdk/catalogue';
@@ -37,7 +37,7 @@ type Position = { file: string; line: number; column: number };
 
 /** What compiling one policy accumulates: its diagnostics, and what later steps need of earlier ones. */
 interface Compilation {
-  error(at: Position, code: string, message: string, rule?: string): void;
+  error(at: Position, code: DiagnosticCode, message: string, rule?: string): void;
   /** Every method the policy names, as the catalogue describes it. */
   described: Record<string, MethodDescription>;
   /** Where each method is first named, for errors about its signature. */
@@ -199,8 +199,9 @@ function checkConditions(value: Conditions, where: Where, key: string, ruleId: s
     compileConditions(value);
   } catch (e) {
     if (e instanceof ConditionSyntaxError) {
-      const path = e.path ? e.path.split('.') : [];
-      c.error(where([key, ...path.slice(0, 1)]), 'condition-syntax', `${key}: ${e.message}${e.path ? ` (at ${e.path})` : ''}`, ruleId);
+      // The condition's own key (field paths are dotted keys, `args.0.filter`), then what is under it.
+      const top = e.path ? Object.keys(value).find((k) => e.path === k || e.path!.startsWith(`${k}.`)) : undefined;
+      c.error(where(top ? [key, top] : [key]), 'condition-syntax', `${key}: ${e.message}${e.path ? ` (at ${e.path})` : ''}`, ruleId);
       return false;
     }
     throw e;
@@ -260,7 +261,7 @@ async function compileRule(r: Rule, where: Where, roles: CompiledPolicy['roles']
 /** What a method's kind allows (once its signature has refined the kind): caps on lists, preloads on writes by id, … */
 function checkKind(r: Rule, refined: MethodInfo, preInfo: MethodInfo | undefined, where: Where, registered: ObligationKind[], c: Compilation): void {
   const call = refined.call;
-  const error = (at: Position, code: string, message: string) => c.error(at, code, message, r.id);
+  const error = (at: Position, code: DiagnosticCode, message: string) => c.error(at, code, message, r.id);
   if (r.cap !== undefined && refined.kind !== 'list') {
     error(where(['cap'], true), 'cap-not-list', `cap applies to list calls (query…/search… with a query and a list of items); ${call} is not one`);
   }

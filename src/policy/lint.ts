@@ -3,7 +3,7 @@
 // shows the justification next to the grant, so the acceptance stays visible to reviewers).
 import type { CompiledPolicy, CompiledRule } from '../contract/compiled-policy';
 import type { MethodInfo } from '../sdk/method-info';
-import type { Diagnostic } from './diagnostics';
+import type { Diagnostic, DiagnosticCode } from './diagnostics';
 import { locate, type LoadedFile } from './load';
 import { queryShape } from '../sdk/query-shape';
 import { conditionsToFilter } from '../conditions/wix-filter';
@@ -41,7 +41,7 @@ function positionOf(rule: CompiledRule, key: string, files: LoadedFile[]): { fil
 
 export function lintPolicy(policy: CompiledPolicy, files: LoadedFile[] = []): LintResult {
   const findings: Diagnostic[] = [];
-  const warn = (rule: CompiledRule, key: string, code: string, message: string) =>
+  const warn = (rule: CompiledRule, key: string, code: DiagnosticCode, message: string) =>
     findings.push({ severity: 'warning', ...positionOf(rule, key, files), code, rule: rule.id, message });
   const publicRoles = heldBy(policy, ['VISITOR', 'MEMBER']);
   const visitorRoles = heldBy(policy, ['VISITOR']);

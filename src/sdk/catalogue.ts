@@ -162,9 +162,10 @@ async function probe(fn: (...args: unknown[]) => unknown, pathParamCount: number
   return { pathArgs, queryOverload, complete: pathArgs.length >= pathParamCount };
 }
 
-export type DescribeResult =
-  | { ok: true; info: MethodDescription }
-  | { ok: false; reason: 'unknown-module' | 'unknown-method' | 'event' | 'enum' | 'not-rest' | 'unprobeable'; message: string };
+/** Why a call cannot be described (the compiler reports it as `sdk/<reason>`). */
+export type CallProblem = 'unknown-module' | 'unknown-method' | 'event' | 'enum' | 'not-rest' | 'unprobeable';
+
+export type DescribeResult = { ok: true; info: MethodDescription } | { ok: false; reason: CallProblem; message: string };
 
 const describeCache = new Map<string, Promise<DescribeResult>>();
 

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { CompiledPolicy, SubjectType } from '../../contract/compiled-policy';
 import type { MethodDescription } from '../../sdk/method-info';
-import type { Diagnostic } from '../../policy/diagnostics';
+import type { Diagnostic, DiagnosticCode } from '../../policy/diagnostics';
 import { documentValue, isFile, locate, positionOf, type LoadedFile } from '../../policy/load';
 import { didYouMean } from '../../policy/suggest';
 import { describeCall, namespacesOf, restMethodsOf, sdkPackages } from '../../sdk/catalogue';
@@ -54,7 +54,7 @@ async function loadOne(text: string, file: string, policy: CompiledPolicy, diagn
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const loaded: LoadedFile = { file, doc, lines };
-  const error = (path: (string | number)[], code: string, message: string, key = false) =>
+  const error = (path: (string | number)[], code: DiagnosticCode, message: string, key = false) =>
     diagnostics.push({ severity: 'error', file, ...locate(loaded, path, key), code, message });
   for (const e of doc.errors) {
     diagnostics.push({ severity: 'error', file, ...positionOf(lines, e.pos[0]), code: 'yaml', message: e.message.split('\n')[0] ?? 'YAML error' });
