@@ -94,7 +94,7 @@ describe('PolicyEngine.decide', () => {
       rule('other-call', { call: 'ecom.orders.getOrder' }),
     ];
     const engine = new PolicyEngine(policy(rules));
-    for (const args of [[{ limit: 1 }], [{ limit: 9 }], [{ limit: 1, archived: true }]]) {
+    for (const args of [[{ limit: 1 }], [{ limit: 9 }], [{ limit: 1, archived: true }]] as { limit: number; archived?: boolean }[][]) {
       const traces: RuleTrace[] = [];
       const traced = engine.decide(member, 'ecom.orders.searchOrders', args, { rule: (t) => traces.push(t) });
       expect(traced).toEqual(engine.decide(member, 'ecom.orders.searchOrders', args));

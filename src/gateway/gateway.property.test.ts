@@ -14,6 +14,12 @@ import { createWixRuntime } from '../dev/runtime/wix-runtime';
 import { createGateway, type Gateway } from './gateway';
 import { silentSink } from './decision-log';
 import type { PolicyModule } from './policy-module';
+import { recordingTracer, type RecordingTracer } from './tracer';
+import type { ObligationPlan } from './obligation-plan';
+import { explainCall } from '../review/explain/explain';
+import { METHOD_NAME, MODULE_NAME } from '../contract/envelopes';
+import { NO_RULE_GRANTS } from './decide';
+import { callerFor } from '../review/explain/caller-spec';
 import { policySpec, sentRequest, CALLS, type SentRequest, type Target, type Who } from './gateway.property.arbitraries';
 import {
   forbiddenPathsIn,
@@ -53,6 +59,8 @@ interface Subject {
   module: PolicyModule;
   targets: Target[];
   gateway: Gateway;
+  /** What the gateway's engine reported for the latest request. */
+  trace: { last?: RecordingTracer };
 }
 const subjects: Subject[] = [];
 
@@ -77,18 +85,20 @@ beforeAll(async () => {
       if (!String(e).includes('unreachable-rule') && !String(e).includes('can never allow')) throw e;
       continue;
     }
+    const trace: Subject['trace'] = {};
     const gateway = createGateway({
       appId: APP_ID,
       policy: async () => module,
       fetch: (input, init) => emulatorNow().fetch(input, init),
       decisionLog: silentSink,
+      tracer: () => (trace.last = recordingTracer()),
     });
     const targets: Target[] = [];
     for (const [who, caller] of Object.entries(CALLERS) as [Who, RefCaller][]) {
       const held = rolesHeld(spec, caller.subjectType);
       for (const r of spec.rules) if (r.allow && r.roles.some((role) => held.has(role))) targets.push({ who, call: r.allow });
     }
-    subjects.push({ spec, module, targets, gateway });
+    subjects.push({ spec, module, targets, gateway, trace });
   }
   expect(subjects.length).toBe(POLICIES);
 }, 120_000);
@@ -129,6 +139,7 @@ const subjectHasNoFieldRules = (rules: { fields?: unknown }[]) => rules.every((r
 
 async function run(subject: Subject, ignoreFilters: boolean, sent: SentRequest): Promise<Outcome> {
   ignoring = ignoreFilters;
+  subject.trace.last = undefined;
   const emulator = emulatorNow();
   emulator.reset();
   const ordersBefore = structuredClone(emulator.data.orders);
@@ -320,6 +331,59 @@ describe(`the gateway against a reference evaluator (${RUNS} cases per property,
         }),
         params(),
       );
+    },
+    TIMEOUT,
+  );
+});
+
+/** A plan without what cannot be compared across two evaluators (the mask's functions, the kinds' objects). */
+const comparable = (plan: ObligationPlan | undefined) =>
+  plan && { ...plan, fields: plan.fields && plan.fields.byRule, extensions: plan.extensions.map((e) => [e.kind.key, e.planned]) };
+
+describe(`explain against the gateway (${RUNS} cases, seed ${SEED})`, () => {
+  it(
+    'reaches the same decision and the same obligation plan, and refuses the same arguments',
+    async () => {
+      const tally = { allow: 0, deny: 0, refusedArguments: 0 };
+      await fc.assert(
+        fc.asyncProperty(caseArb(), async ([p, ignore, sent]) => {
+          const subject = subjects[p]!;
+          const out = await run(subject, ignore, sent);
+          const traced = subject.trace.last;
+          // The gateway refused before evaluating (no token, a malformed body, a foreign cursor): explain has nothing to say.
+          if (!traced || traced.decisions.length === 0) return;
+          const wire = callOf(sent.body)!;
+          const { module, method } = JSON.parse(sent.body) as { module: string; method: string };
+          if (!MODULE_NAME.test(module) || !METHOD_NAME.test(method)) {
+            // A name the wire contract does not admit is no call at all (explain takes only well-formed calls).
+            expect(traced.decisions[0]).toMatchObject({ effect: 'deny', reason: NO_RULE_GRANTS });
+            return;
+          }
+          const who = CALLERS[sent.who]!;
+          const caller = callerFor(subject.module.policy, who.subjectType, who.id);
+          const tracer = recordingTracer();
+          const e = await explainCall(subject.module.policy, caller, wire.call, wire.args, undefined, undefined, tracer);
+          const [gatewayDecision] = traced.decisions;
+          expect(e.decision, `${wire.call} by ${sent.who}`).toEqual(gatewayDecision);
+          expect(comparable(tracer.plans[0])).toEqual(comparable(traced.plans[0]));
+          expect(tracer.rules.map((r) => [r.rule.id, r.applies, r.matched]).sort()).toEqual(traced.rules.map((r) => [r.rule.id, r.applies, r.matched]).sort());
+          tally[e.decision.effect]++;
+          if (e.argumentsRefused) {
+            tally.refusedArguments++;
+            expect(out.status, `${wire.call} ${JSON.stringify(wire.args)}: explain says ${e.argumentsRefused.message}`).toBe(e.argumentsRefused.status);
+            expect(out.upstream).toEqual([]);
+          } else if (e.decision.effect === 'allow') {
+            expect(
+              out.status === 400 && out.upstream.length === 0 && out.body?.error?.code === 'INVALID_REQUEST',
+              `${wire.call} ${JSON.stringify(wire.args)}`,
+            ).toBe(false);
+          }
+        }),
+        params(),
+      );
+      expect(tally.allow).toBeGreaterThan(RUNS / 10);
+      expect(tally.deny).toBeGreaterThan(RUNS / 10);
+      expect(tally.refusedArguments).toBeGreaterThan(0);
     },
     TIMEOUT,
   );

@@ -9,7 +9,7 @@ import type { MethodInfo } from '../../sdk/method-info';
 import type { Decision } from '../../gateway/decide';
 import { createEvaluator, evaluateCall, type PolicyEvaluator } from '../../gateway/evaluate';
 import type { BuiltInObligation, ObligationPlan } from '../../gateway/obligation-plan';
-import { recordingTracer } from '../../gateway/tracer';
+import { recordingTracer, type RecordingTracer } from '../../gateway/tracer';
 import { forcedFilter } from '../../gateway/obligations/forced-filter';
 import { resolvePresets } from '../../gateway/obligations/write-fields';
 import { deliverObject } from '../../gateway/obligations/object-delivery';
@@ -122,8 +122,9 @@ export async function explainCall(
   args: unknown[],
   sample?: unknown,
   evaluator: PolicyEvaluator = createEvaluator(policy),
+  /** Receives the engine's report (a test compares it with the gateway's); default: a fresh one. */
+  tracer: RecordingTracer = recordingTracer(),
 ): Promise<Explanation> {
-  const tracer = recordingTracer();
   const evaluation = await evaluateCall(evaluator, caller, call, structuredClone(args), { tracer });
   const held = new Set(caller.roles);
   const order = new Map(policy.rules.map((r, i) => [r.id, i]));
