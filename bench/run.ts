@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { decisionCost } from './decision-cost';
 import { peers } from './peers';
 import { wholeRequest } from './whole-request';
+import { tracerCost } from './tracer-cost';
 import { identityCacheBench } from './identity-cache';
 import { coldStart } from './cold-start';
 import { load } from './load';
@@ -16,6 +17,7 @@ export const BENCHMARKS: [string, (options: { quick: boolean }) => Promise<Figur
   ['decision cost vs policy size', decisionCost],
   ['peers: Cedar and Casbin on the same policy', peers],
   ['whole request vs a hand-written endpoint', wholeRequest],
+  ['the tracer when off', tracerCost],
   ['identity cache', identityCacheBench],
   ['cold start and bundle size', coldStart],
   ['load on the local server', load],

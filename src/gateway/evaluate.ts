@@ -63,9 +63,8 @@ export async function evaluateCall(
   const decided = continued ? continued.args : args;
   const decision = engine.decide(caller, call, decided, tracer);
   tracer?.decision(decision);
-  const extra = continued ? { continued } : {};
-  if (decision.effect === 'deny') return { effect: 'deny', decision, args: decided, ...extra };
+  if (decision.effect === 'deny') return continued ? { effect: 'deny', decision, args: decided, continued } : { effect: 'deny', decision, args: decided };
   const plan = evaluator.planFor(decision.rules, call);
   tracer?.plan(plan);
-  return { effect: 'allow', decision, plan, args: decided, ...extra };
+  return continued ? { effect: 'allow', decision, plan, args: decided, continued } : { effect: 'allow', decision, plan, args: decided };
 }

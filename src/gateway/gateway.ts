@@ -75,9 +75,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(options.identityCache ? { cache: options.identityCache } : {}),
     now,
   };
-  let loading: Promise<{ loaded: PolicyModule; evaluator: PolicyEvaluator }> | undefined;
+  let loading: Promise<{ loaded: PolicyModule; evaluator: PolicyEvaluator; available: (call: string) => boolean }> | undefined;
   const load = () => {
-    loading ??= verifyPolicyModule(options.policy).then((loaded) => ({ loaded, evaluator: createEvaluator(loaded.policy) }));
+    loading ??= verifyPolicyModule(options.policy).then((loaded) => ({
+      loaded,
+      evaluator: createEvaluator(loaded.policy),
+      available: (call: string) => Object.hasOwn(loaded.sdkMethods, call),
+    }));
     return loading;
   };
 
@@ -95,7 +99,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   /** The pipeline of one request: wire → caller → evaluation → enforcement and dispatch → result. */
   async function run(request: Request, entry: Entry, requestId: string): Promise<unknown> {
     if (request.method !== 'POST') throw invalid('use POST with a JSON body { module, method, args }');
-    const { loaded, evaluator } = await load();
+    const { loaded, evaluator, available } = await load();
     const { policy, sdkMethods } = loaded;
     const token = tokenFrom(request); // no token: 401 before reading anything else
     const { module, method, args } = await readCall(request, policy.limits ?? DEFAULT_LIMITS);
@@ -108,11 +112,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     // A malformed name is just another unknown call (403), so replies never tell names apart.
     const wellFormed = MODULE_NAME.test(module) && METHOD_NAME.test(method);
     const tracer = options.tracer?.(requestId);
-    const evaluation = await evaluateCall(evaluator, caller, wellFormed ? call : undefined, args, {
-      cursors,
-      available: (c) => Object.hasOwn(sdkMethods, c),
-      ...(tracer ? { tracer } : {}),
-    });
+    const evaluation = await evaluateCall(
+      evaluator,
+      caller,
+      wellFormed ? call : undefined,
+      args,
+      tracer ? { cursors, available, tracer } : { cursors, available },
+    );
     if (evaluation.effect === 'deny') {
       entry.decision = 'deny';
       if (evaluation.decision.rule) entry.rule = evaluation.decision.rule.id;
