@@ -1,10 +1,16 @@
 // The installed command, as a reviewer runs it: `node bin/elevate.mjs …` in a child process.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { colourEnabled, paint } from './output';
 
-const elevate = (...args: string[]) =>
-  spawnSync(process.execPath, ['bin/elevate.mjs', ...args], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+const BIN = resolve('bin/elevate.mjs');
+const elevate = (...args: string[]) => elevateIn(process.cwd(), ...args);
+const elevateIn = (cwd: string, ...args: string[]) =>
+  spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
 
 describe('bin/elevate.mjs', () => {
   it('check, explain and audit --check exit 0 on the shipped policy, with no colour off a TTY', () => {
@@ -16,6 +22,35 @@ describe('bin/elevate.mjs', () => {
     expect(explain.status, explain.stderr).toBe(0);
     expect(explain.stdout).toContain('decision: ALLOW');
     expect(elevate('audit', '--check').status).toBe(0);
+  });
+
+  it("registers the project's obligation kinds from src/obligations/index.ts before reading its policy", () => {
+    const project = mkdtempSync(join(tmpdir(), 'elevate-kinds-'));
+    try {
+      mkdirSync(join(project, 'policies'));
+      // A project of its own: its manifest names the SDK packages it uses, installed beside it.
+      writeFileSync(join(project, 'package.json'), JSON.stringify({ type: 'module', dependencies: { '@wix/ecom': '*' } }));
+      symlinkSync(resolve('node_modules'), join(project, 'node_modules'), 'dir');
+      writeFileSync(
+        join(project, 'policies/p.yaml'),
+        'version: 1\nroles:\n  member: { subjects: [MEMBER] }\nrules:\n  - id: r\n    description: d\n    roles: [member]\n    allow: ecom.orders.getOrder\n    resource: { buyerInfo.memberId: "${caller.id}" }\n    auditMark: reviewed\n',
+      );
+      const refused = elevateIn(project, 'audit', '--json');
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain('unknown key "auditMark"');
+      mkdirSync(join(project, 'src/obligations'), { recursive: true });
+      const url = (path: string) => JSON.stringify(pathToFileURL(resolve(path)).href);
+      writeFileSync(
+        join(project, 'src/obligations/index.ts'),
+        `import { z } from ${url('node_modules/zod/index.js')};\nimport { registerObligationKind } from ${url('src/contract/obligation-kind.ts')};\n` +
+          "registerObligationKind({ key: 'auditMark', description: 'a mark', schema: z.string(), combine: (c) => c[0], describe: (p) => ({ mark: p }) });\n",
+      );
+      const audit = elevateIn(project, 'audit', '--json');
+      expect(audit.status, audit.stderr).toBe(0);
+      expect(JSON.parse(audit.stdout)).toMatchObject([{ rule: 'r', extensions: { auditMark: { mark: 'reviewed' } } }]);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 
   it('exits 2 on an unknown command', () => {

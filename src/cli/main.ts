@@ -6,6 +6,9 @@ import { runAudit } from './audit-command';
 import { runExplain } from './explain-command';
 import { runTest } from './test-command';
 import { runSchema } from './schema-command';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export interface Command {
   summary: string;
@@ -44,9 +47,21 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
+    await loadObligationKinds();
+  } catch (error) {
+    console.error(`elevate: src/obligations/index.ts could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+  try {
     return await commands[name]!.run(rest);
   } catch (error) {
     console.error(`elevate ${name}: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
+}
+
+/** The app's obligation kinds (src/obligations/index.ts of the working directory), registered before any policy is read. */
+async function loadObligationKinds(): Promise<void> {
+  const index = resolve('src/obligations/index.ts');
+  if (existsSync(index)) await import(pathToFileURL(index).href);
 }

@@ -2,6 +2,8 @@
 // A thin adapter: the Wix runtime hands us a Request in the caller's context, the core answers.
 import { createGateway } from '../../../gateway/gateway';
 import { createIdentityCache } from '../../../gateway/identity-cache';
+// The app's obligation kinds, registered before the policy that uses them is loaded.
+import '../../../obligations';
 
 const gateway = createGateway({
   // Defined by Wix's runtime for the app's backend: a token issued for another app is refused. Without
