@@ -116,9 +116,11 @@ export function formatExplanation(e: Explanation, p: Paint): string {
     e.decision.effect === 'allow'
       ? e.argumentsRefused
         ? p.red(`DENY (${e.argumentsRefused.status} ${e.argumentsRefused.code})`)
-        : e.resource?.passes === false
-          ? p.red('DENY (the sample resource fails the resource conditions)')
-          : p.green('ALLOW')
+        : e.resource?.refused
+          ? p.red(`DENY (${e.resource.refused.status} ${e.resource.refused.code}: an obligation refuses the sample resource)`)
+          : e.resource?.passes === false
+            ? p.red('DENY (the sample resource fails the resource conditions)')
+            : p.green('ALLOW')
       : p.red('DENY');
   out.push(`${p.bold('decision')}: ${verdict}  ${e.call}(${e.args.map((a) => JSON.stringify(a)).join(', ')}) as ${who}`);
   out.push(`caller roles: ${e.caller.roles.length ? e.caller.roles.join(', ') : '(none: no role names this subject type)'}`);
@@ -185,6 +187,7 @@ export function formatExplanation(e: Explanation, p: Paint): string {
       out.push(`  ${r.rule}: ${r.trace.holds ? 'holds' : 'fails'}`);
       out.push(...formatTrace(r.trace, '    '));
     }
+    if (e.resource.refused) out.push(`  refused: ${e.resource.refused.message}`);
     if (e.resource.passes) out.push(`  fields removed: ${e.resource.fieldsRemoved.length ? e.resource.fieldsRemoved.join(', ') : '(none)'}`);
   }
   out.push(

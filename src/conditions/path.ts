@@ -18,3 +18,23 @@ export function readPath(doc: unknown, path: string): unknown {
   }
   return current === undefined ? MISSING : current;
 }
+
+// Field paths a caller filters or sorts on, compared loosely on purpose (stricter for what is hidden,
+// never wider than a backend could read): `_id` is `id`, case and surrounding blanks are ignored,
+// and empty or array-index segments are dropped (`variantsInfo.variants.0.revenueDetails` is inside
+// `variantsInfo.variants.revenueDetails`). The field mask and registered obligation kinds use it.
+export const looseSegments = (path: string): string[] =>
+  path
+    .split('.')
+    .map((s) => s.trim().replace(/^_+/, '').toLowerCase())
+    .filter((s) => s !== '' && !/^\d+$/.test(s));
+
+/** Whether field path `inner` is `outer` or inside it, compared loosely. */
+export function fieldWithin(outer: string, inner: string): boolean {
+  const o = looseSegments(outer);
+  const i = looseSegments(inner);
+  return o.length <= i.length && o.every((s, k) => s === i[k]);
+}
+
+/** Whether a filter on `path` would reveal something of the field `hidden`: it is the field, inside it, or contains it. */
+export const revealsField = (path: string, hidden: string): boolean => fieldWithin(hidden, path) || fieldWithin(path, hidden);

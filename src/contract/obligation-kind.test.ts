@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { registerObligationKind, ObligationRefusal, type ObligationKind } from './obligation-kind';
-import { readPath, MISSING } from '../conditions/path';
+import { readPath, MISSING, revealsField } from '../conditions/path';
 import { isPlainObject } from '../conditions/json-value';
 import { policyFromYaml } from '../dev/testing/policy-fixture';
 import { createTestBed } from '../dev/testing/test-bed';
@@ -33,7 +33,6 @@ const without = (value: unknown, path: string[]): unknown => {
   else copy[head!] = without(copy[head!], rest);
   return copy;
 };
-const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
 
 const redactUnlessOwner: ObligationKind<Redaction, Redaction> = {
   key: 'redactUnlessOwner',
@@ -64,7 +63,7 @@ const redactUnlessOwner: ObligationKind<Redaction, Redaction> = {
     }
     return { value, removed };
   },
-  readable: (planned, path) => !planned.fields.some((f) => overlaps(f, path)),
+  readable: (planned, path) => !planned.fields.some((f) => revealsField(path, f)),
 };
 
 const policyYaml = (obligation: string) => `
@@ -87,11 +86,31 @@ ${obligation}
 `;
 const REDACT = '    redactUnlessOwner: { owner: buyerInfo.memberId, fields: [billingInfo, buyerInfo.email] }';
 
+/** A second kind: refuses what one caller would receive, on reads and on the results of writes. */
+const refuseResultFor: ObligationKind<string, string> = {
+  key: 'refuseResultFor',
+  description: 'Refuses the result for one caller id.',
+  schema: z.string(),
+  methodKinds: ['read-one', 'write-one'],
+  combine: (configs) => configs[0],
+  describe: (id) => ({ refusedFor: id }),
+  onObject(id, object, caller) {
+    if (caller.id === id) throw new ObligationRefusal('not for this caller');
+    return { value: object, removed: [] };
+  },
+  readable: () => true,
+};
+
 let unregister: () => void;
+let unregisterSecond: () => void;
 beforeAll(() => {
   unregister = registerObligationKind(redactUnlessOwner);
+  unregisterSecond = registerObligationKind(refuseResultFor);
 });
-afterAll(() => unregister());
+afterAll(() => {
+  unregister();
+  unregisterSecond();
+});
 
 describe('a registered obligation kind', () => {
   it('is enforced by the gateway on a read, on every item of a list, and in the filter guard', async () => {
@@ -142,6 +161,41 @@ describe('a registered obligation kind', () => {
     expect(bed.upstream().length).toBe(before + 1);
   });
 
+  it('refuses (403) what a kind refuses on a read; after a write Wix made, the refusal is a failure (500), never a denial', async () => {
+    const yaml = `
+version: 1
+roles:
+  member: { subjects: [MEMBER] }
+rules:
+  - id: reads
+    description: d
+    roles: [member]
+    allow: ecom.orders.getOrder
+    resource: { buyerInfo.memberId: "\${caller.id}" }
+    refuseResultFor: m-3
+  - id: cancels
+    description: d
+    roles: [member]
+    allow: ecom.orders.cancelOrder
+    resource: { buyerInfo.memberId: "\${caller.id}" }
+    preload: ecom.orders.getOrder
+    justification: a test policy
+    refuseResultFor: m-3
+`;
+    const bed = createTestBed({ policy: await policyFromYaml(yaml) });
+    const m3 = bed.tokens.members['m-3'];
+    expect((await bed.call(bed.tokens.members['m-1'], 'ecom.orders', 'getOrder', ['o-1'])).status).toBe(200);
+    const read = await bed.call(m3, 'ecom.orders', 'getOrder', ['o-7']);
+    expect(read.status).toBe(403);
+    expect(read.body.error.message).toBe('The policy does not permit this call.');
+    expect(bed.log.entries.at(-1)).toMatchObject({ decision: 'deny', reason: 'obligation refuseResultFor: not for this caller' });
+    const write = await bed.call(m3, 'ecom.orders', 'cancelOrder', ['o-7', {}]);
+    expect(write.status).toBe(500);
+    expect(write.body.error.message).not.toContain('not for this caller');
+    expect(bed.upstream().map((r) => r.route)).toContain('cancelOrder');
+    expect(bed.log.entries.at(-1)).toMatchObject({ decision: 'allow', code: 'INTERNAL' });
+  });
+
   it('fails closed when the backend that loads the policy does not register the kind', async () => {
     const policy = await policyFromYaml(policyYaml(REDACT));
     unregister();
@@ -152,6 +206,19 @@ describe('a registered obligation kind', () => {
       expect(reply.body.error.code).toBe('POLICY_UNAVAILABLE');
       expect(bed.upstream()).toEqual([]);
     } finally {
+      unregister = registerObligationKind(redactUnlessOwner);
+    }
+    // Nor one whose kind, as this backend registers it, does not apply to the rule's method.
+    const narrowed = { ...redactUnlessOwner, methodKinds: ['list'] as const };
+    unregister();
+    const restore = registerObligationKind(narrowed);
+    try {
+      const bed = createTestBed({ policy });
+      const reply = await bed.call(bed.tokens.members['m-1'], 'ecom.orders', 'searchOrders', [{}]);
+      expect(reply.status).toBe(503);
+      expect(bed.upstream()).toEqual([]);
+    } finally {
+      restore();
       unregister = registerObligationKind(redactUnlessOwner);
     }
   });

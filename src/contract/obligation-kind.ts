@@ -53,8 +53,14 @@ type ObjectHooks<Planned> =
   | {
       /** Runs on every object the caller would receive: a read's result, each item of a list, a write's result. */
       onObject(planned: Planned, object: unknown, caller: Caller): ObjectOutcome;
-      /** Whether the caller may filter or sort on a field path (`*` stands for every field: a free-text search). */
+      /**
+       * Whether the caller may filter or sort on a field path, as the client spelled it (`*` stands
+       * for every field: a free-text search). Compare loosely, as the field mask does
+       * (`revealsField` in conditions/path.ts: `_id` is `id`, case and array indexes ignored).
+       */
       readable(planned: Planned, path: string, caller: Caller): boolean;
+      /** Required with `onObject`: the method kinds whose results are the entities it reads (not wrappers). */
+      methodKinds: readonly MethodKind[];
     }
   | { onObject?: undefined; readable?(planned: Planned, path: string, caller: Caller): boolean };
 
@@ -98,6 +104,11 @@ export function registerObligationKind(kind: ObligationKind): () => void {
   }
   if (kind.onObject && typeof kind.readable !== 'function') {
     throw new TypeError(`obligation kind "${kind.key}": a kind that changes objects must say which fields stay readable (readable)`);
+  }
+  if (kind.onObject && !(Array.isArray(kind.methodKinds) && kind.methodKinds.length > 0)) {
+    throw new TypeError(
+      `obligation kind "${kind.key}": a kind that changes objects must name the method kinds it applies to (methodKinds): other calls return wrappers, not the objects it reads`,
+    );
   }
   kinds.set(kind.key, kind);
   return () => {

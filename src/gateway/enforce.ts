@@ -96,9 +96,11 @@ async function toWix(ctx: EnforcementContext, call: string, info: MethodInfo, ar
 const permitted = (ctx: EnforcementContext, object: unknown) =>
   ctx.plan.resource !== undefined && ctx.engine.resourcePermitted(ctx.caller, ctx.info.call, ctx.plan.resource.rules, object);
 
+const WRITES = new Set(['write-one', 'write']);
+
 function deliverOne(ctx: EnforcementContext, value: unknown): unknown {
   if (!ctx.plan.changesObjects) return value;
-  const { value: delivered, removed } = deliverObject(ctx.plan, value, ctx.caller);
+  const { value: delivered, removed } = deliverObject(ctx.plan, value, ctx.caller, WRITES.has(ctx.info.kind));
   if (removed.length) ctx.obligations.push({ type: 'fields-removed', paths: removed });
   return delivered;
 }

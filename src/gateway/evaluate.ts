@@ -59,7 +59,8 @@ export async function evaluateCall(
     tracer?.decision(decision);
     return { effect: 'deny', decision, args };
   }
-  const continued = options.cursors ? await continuedListing(policy.methods[call]!, args, caller, options.cursors) : undefined;
+  const info = policy.methods[call]!;
+  const continued = options.cursors && info.kind === 'list' ? await continuedListing(info, args, caller, options.cursors) : undefined;
   const decided = continued ? continued.args : args;
   const decision = engine.decide(caller, call, decided, tracer);
   tracer?.decision(decision);

@@ -103,6 +103,8 @@ describe('planObligations', () => {
       [1, undefined],
     ]);
     expect(plan.changesObjects).toBe(false);
+    // Shared by every request: frozen, what the kinds planned included.
+    expect(Object.isFrozen(plan) && Object.isFrozen(plan.extensions) && Object.isFrozen(plan.extensions[0]!.planned)).toBe(true);
     expect(() => planObligations([rule('a', { extensions: { nobodys: 1 } })], list, defaults)).toThrow('obligation kind "nobodys" is not registered');
   });
 });
@@ -126,6 +128,7 @@ describe('readableField (the filter guard)', () => {
         schema: {} as never,
         combine: () => true,
         describe: () => true,
+        methodKinds: ['list'],
         onObject: (_p, value) => ({ value, removed: [] }),
         readable: (_p, path) => path !== 'secret',
       }),
@@ -149,14 +152,14 @@ describe('createPlanner', () => {
 });
 
 describe('registerObligationKind', () => {
-  it('refuses built-in keys, malformed keys, a key taken twice, and a kind that changes objects without a filter guard', () => {
+  it('refuses built-in keys, malformed keys, a key taken twice, and a kind that changes objects without a filter guard or method kinds', () => {
     const base = { description: 'x', schema: {} as never, combine: () => undefined, describe: () => null };
     expect(() => registerObligationKind({ ...base, key: 'fields' })).toThrow('built-in rule key');
     expect(() => registerObligationKind({ ...base, key: 'Bad-Key' })).toThrow('lower-camel-case');
     cleanup.push(registerObligationKind({ ...base, key: 'onceOnly' }));
     expect(() => registerObligationKind({ ...base, key: 'onceOnly' })).toThrow('already registered');
-    expect(() => registerObligationKind({ ...base, key: 'noGuard', onObject: (_p: unknown, value: unknown) => ({ value, removed: [] }) } as never)).toThrow(
-      'which fields stay readable',
-    );
+    const onObject = (_p: unknown, value: unknown) => ({ value, removed: [] });
+    expect(() => registerObligationKind({ ...base, key: 'noGuard', onObject } as never)).toThrow('which fields stay readable');
+    expect(() => registerObligationKind({ ...base, key: 'noKinds', onObject, readable: () => true } as never)).toThrow('name the method kinds');
   });
 });

@@ -9,7 +9,7 @@
 // hold whenever any rule sets one (they narrow nothing a caller could widen).
 import type { CompiledPolicy, CompiledRule, FieldRule, RateLimit } from '../contract/compiled-policy';
 import type { Caller } from '../contract/caller';
-import { obligationKind, type ObligationKind } from '../contract/obligation-kind';
+import { obligationKind, ObligationRefusal, type ObligationKind } from '../contract/obligation-kind';
 import type { Conditions } from '../conditions/strict-matcher';
 import { ALL_FIELDS } from '../sdk/argument-schema';
 import type { MethodInfo, MethodKind } from '../sdk/method-info';
@@ -105,21 +105,64 @@ export function planObligations(rules: readonly CompiledRule[], info: Pick<Metho
   }
   plan.extensions = extensions;
   plan.changesObjects = plan.fields !== undefined || extensions.some((e) => e.kind.onObject);
-  return plan;
+  return freezePlan(plan);
 }
 
-/** Plans kept per policy: one per call and set of allowing rules (a policy has few). */
+/** A plan is shared by every request it serves: nothing (a tracer, a kind's hook) may change it. */
+function freezePlan(plan: ObligationPlan): ObligationPlan {
+  const deep = (v: unknown): void => {
+    if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return;
+    Object.freeze(v);
+    for (const x of Object.values(v)) deep(x);
+  };
+  deep(plan.resource?.byRule);
+  deep(plan.preload);
+  deep(plan.fields?.byRule);
+  deep(plan.writable);
+  deep(plan.presets);
+  deep(plan.rateLimit);
+  for (const e of plan.extensions) deep(e.planned);
+  Object.freeze(plan.extensions.map(Object.freeze));
+  Object.freeze(plan.extensions);
+  if (plan.fields) Object.freeze(plan.fields);
+  if (plan.resource) Object.freeze(plan.resource);
+  Object.freeze(plan.rules);
+  Object.freeze(plan.granted);
+  return Object.freeze(plan);
+}
+
+/** At most this many plans are kept per policy; past it a plan is derived again each time (a policy rarely has more). */
+const MAX_PLANS = 1000;
+
+/** Plans kept per policy: one per call and set of allowing rules (a policy has few), found by the rules themselves. */
 export function createPlanner(policy: PlanInputs & Pick<CompiledPolicy, 'methods'>): (rules: readonly CompiledRule[], call: string) => ObligationPlan {
-  const plans = new Map<string, ObligationPlan>();
+  // A trie over the allowing rules (in policy order), one per call: no key is built per request.
+  interface Node {
+    plan?: ObligationPlan;
+    next: Map<CompiledRule, Node>;
+  }
+  const roots = new Map<string, Node>();
+  let kept = 0;
+  const derive = (rules: readonly CompiledRule[], call: string) => {
+    const info = policy.methods[call];
+    if (!info) throw new Error(`no method info for ${call}`);
+    return planObligations(rules, info, policy);
+  };
   return (rules, call) => {
-    const key = `${call}\u0000${rules.map((r) => r.id).join('\u0000')}`;
-    let plan = plans.get(key);
-    if (!plan) {
-      const info = policy.methods[call];
-      if (!info) throw new Error(`no method info for ${call}`);
-      plan = planObligations(rules, info, policy);
-      plans.set(key, plan);
+    let node = roots.get(call);
+    for (const rule of rules) node = node?.next.get(rule);
+    if (node?.plan) return node.plan;
+    const plan = derive(rules, call);
+    if (kept >= MAX_PLANS) return plan;
+    let at: Node | undefined = roots.get(call);
+    if (!at) roots.set(call, (at = { next: new Map() }));
+    for (const rule of rules) {
+      let child: Node | undefined = at.next.get(rule);
+      if (!child) at.next.set(rule, (child = { next: new Map() }));
+      at = child;
     }
+    at.plan = plan;
+    kept++;
     return plan;
   };
 }
@@ -148,7 +191,15 @@ export function readableField(plan: ObligationPlan, path: string, caller: Caller
   for (const { kind, planned } of plan.extensions) {
     // A kind that changes objects hides something: a search over every field could find it.
     if (kind.onObject && path === ALL_FIELDS) return false;
-    if (kind.readable && !kind.readable(planned, path, caller)) return false;
+    // A kind's own refusal here means "not readable"; anything else it throws is a failure (500).
+    let readable: boolean;
+    try {
+      readable = kind.readable ? kind.readable(planned, path, caller) === true : true;
+    } catch (e) {
+      if (e instanceof ObligationRefusal) return false;
+      throw e;
+    }
+    if (!readable) return false;
   }
   return true;
 }

@@ -43,6 +43,10 @@ export async function verifyPolicyModule(load: () => Promise<PolicyModule>): Pro
       const kind = obligationKind(key);
       if (!kind) throw unavailable(`rule ${rule.id} sets obligation "${key}", which this backend does not register`);
       if (!z.safeParse(kind.schema, value).success) throw unavailable(`rule ${rule.id}: obligation "${key}" does not match its schema`);
+      const method = mod.policy.methods[rule.call];
+      if (kind.methodKinds && (!method || !kind.methodKinds.includes(method.kind))) {
+        throw unavailable(`rule ${rule.id}: obligation "${key}" does not apply to ${rule.call}`);
+      }
     }
   }
   return mod;

@@ -4,6 +4,7 @@
 // when any of them returns it (CASL's union).
 import type { FieldRule } from '../../contract/compiled-policy';
 import { isPlainObject } from '../../conditions/json-value';
+import { fieldWithin, revealsField } from '../../conditions/path';
 
 type Tree = Map<string, Tree | true>;
 
@@ -76,22 +77,11 @@ export interface FieldMask {
   permits(path: string): boolean;
 }
 
-// Compared loosely on purpose (stricter for deny, never wider than a backend could read): `_id`
-// is `id`, case and surrounding blanks are ignored, and empty or array-index segments are dropped
-// (`variantsInfo.variants.0.revenueDetails` is inside `variantsInfo.variants.revenueDetails`).
-const bare = (path: string) =>
-  path
-    .split('.')
-    .map((s) => s.trim().replace(/^_+/, '').toLowerCase())
-    .filter((s) => s !== '' && !/^\d+$/.test(s));
-
-/** A path is readable under one rule when nothing it reveals is removed by that rule. */
+/** A path is readable under one rule when nothing it reveals is removed by that rule (compared loosely: conditions/path.ts). */
 function permitsUnder(rule: FieldRule, path: string): boolean {
-  const p = bare(path);
-  const within = (outer: string[], inner: string[]) => outer.length <= inner.length && outer.every((s, i) => s === inner[i]);
-  if (rule.allow) return rule.allow.some((a) => within(bare(a), p));
+  if (rule.allow) return rule.allow.some((a) => fieldWithin(a, path));
   // Denied: the field itself, anything inside it, and any parent that contains it.
-  return !(rule.deny ?? []).some((d) => within(bare(d), p) || within(p, bare(d)));
+  return !(rule.deny ?? []).some((d) => revealsField(path, d));
 }
 
 const trees = new WeakMap<FieldRule, { tree: Tree; mode: 'allow' | 'deny' }>();

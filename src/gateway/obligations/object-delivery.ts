@@ -4,24 +4,33 @@
 import { ObligationRefusal } from '../../contract/obligation-kind';
 import type { Caller } from '../../contract/caller';
 import type { ObligationPlan } from '../obligation-plan';
-import { forbidden } from '../errors';
+import { forbidden, internal } from '../errors';
 
-/** Runs a registered kind's hook: its refusal is a 403; anything else it throws is the gateway's failure (500). */
-export function runHook<T>(key: string, hook: () => T): T {
+/**
+ * Runs a registered kind's hook: its refusal is a 403, unless the call has already changed
+ * something at Wix (the result of a write): then it cannot be a refusal, and is the gateway's
+ * failure (500), as anything else a hook throws is.
+ */
+export function runHook<T>(key: string, hook: () => T, afterWrite = false): T {
   try {
     return hook();
   } catch (e) {
-    if (e instanceof ObligationRefusal) throw forbidden(`obligation ${key}: ${e.message}`);
+    if (e instanceof ObligationRefusal) {
+      throw afterWrite
+        ? internal(`obligation ${key} refused the result of a write Wix has already made: ${e.message}`)
+        : forbidden(`obligation ${key}: ${e.message}`);
+    }
     throw e;
   }
 }
 
-export function deliverObject(plan: ObligationPlan, object: unknown, caller: Caller): { value: unknown; removed: string[] } {
+/** What the caller receives of one object; `afterWrite`: the object is the result of a write that happened. */
+export function deliverObject(plan: ObligationPlan, object: unknown, caller: Caller, afterWrite = false): { value: unknown; removed: string[] } {
   let value = object;
   const removed = new Set<string>();
   for (const { kind, planned } of plan.extensions) {
     if (!kind.onObject) continue;
-    const out = runHook(kind.key, () => kind.onObject!(planned, value, caller));
+    const out = runHook(kind.key, () => kind.onObject!(planned, value, caller), afterWrite);
     value = out.value;
     out.removed.forEach((p) => removed.add(p));
   }

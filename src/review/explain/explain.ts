@@ -60,6 +60,8 @@ export interface ResourceVerdict {
   /** Paths removed from the sample before the caller would receive it. */
   fieldsRemoved: string[];
   result: unknown;
+  /** A registered obligation kind refused the sample. */
+  refused?: { status: number; code: string; message: string };
 }
 
 export interface Explanation {
@@ -161,6 +163,13 @@ function resourceVerdict(evaluator: PolicyEvaluator, caller: Caller, plan: Oblig
     const conditions = plan.resource?.byRule[rule];
     return { rule, trace: conditions ? traceConditions(conditions, sample, caller) : null };
   });
-  const delivered = deliverObject(plan, structuredClone(sample), caller);
+  let delivered: { value: unknown; removed: string[] };
+  try {
+    delivered = deliverObject(plan, structuredClone(sample), caller, plan.kind === 'write-one' || plan.kind === 'write');
+  } catch (e) {
+    // A registered kind refusing the sample: the gateway would answer 403 (or 500 after a write).
+    if (!(e instanceof GatewayError)) throw e;
+    return { passes: false, perRule, fieldsRemoved: [], result: null, refused: { status: e.status, code: e.code, message: e.reason ?? e.message } };
+  }
   return { passes, perRule, fieldsRemoved: delivered.removed, result: passes ? delivered.value : null };
 }

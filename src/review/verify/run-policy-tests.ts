@@ -102,9 +102,10 @@ export async function runPolicyTest(policy: CompiledPolicy, c: LoadedTestCase, e
       outcome = 'allow';
       rule = evaluation.decision.decidingRule.id;
     } catch (e) {
-      if (!(e instanceof GatewayError)) throw e;
-      outcome = e.code === 'FORBIDDEN' || e.code === 'INVALID_REQUEST' ? 'deny' : 'error';
-      reason = `${e.status} ${e.code}: ${e.reason ?? e.message}`;
+      // As the gateway answers: its own errors by their code, anything else (a registered kind's bug) a 500.
+      const g = e instanceof GatewayError ? e : new GatewayError('INTERNAL', 'internal', {}, e instanceof Error ? e.message : String(e));
+      outcome = g.code === 'FORBIDDEN' || g.code === 'INVALID_REQUEST' ? 'deny' : 'error';
+      reason = `${g.status} ${g.code}: ${g.reason ?? g.message}`;
     }
   }
 
