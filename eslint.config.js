@@ -16,7 +16,7 @@ const browser = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.tmp/', 'src/generated/', 'schema/', 'coverage/', 'dist/'] },
+  { ignores: ['**/node_modules/', '**/.tmp/', '**/src/generated/', '**/schema/', '**/coverage/', '**/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -33,6 +33,6 @@ export default tseslint.config(
   },
   // TypeScript checks names itself.
   { files: ['**/*.ts', '**/*.tsx', '**/*.mts'], rules: { 'no-undef': 'off' } },
-  { files: ['**/*.cjs', '**/*.mjs', 'bin/**'], languageOptions: { globals: node } },
-  { files: ['src/dev/playground/**/*.js'], languageOptions: { globals: browser } },
+  { files: ['**/*.cjs', '**/*.mjs', '**/bin/**'], languageOptions: { globals: node } },
+  { files: ['**/src/dev/playground/**/*.js'], languageOptions: { globals: browser } },
 );

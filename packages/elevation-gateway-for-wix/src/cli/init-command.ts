@@ -1,0 +1,256 @@
+// `elevate init [--force] [--dry-run]`: adds the gateway to an existing Wix app. It recognises the
+// app's structure, then writes what the app needs and nothing else: the endpoint, a starter policy
+// that grants nothing, a policy test, the obligation-kinds index, the generated module and the
+// (empty) approved inventory, and the package.json scripts of the policy gate. A file that is
+// already there with the same text is left as it is; one that differs is listed and left alone
+// unless --force. A second run changes nothing and says so.
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { buildPolicy } from '../policy/build.ts';
+import { formatDiagnostic } from '../policy/diagnostics.ts';
+import { approvedInventoryText } from '../review/audit/inventory-diff.ts';
+import { namespacesOf, restMethodsOf } from '../sdk/catalogue.ts';
+import { readCommandLine } from './command-line.ts';
+import { paint } from './output.ts';
+import { declaredPackages, projectConfig } from './project-config.ts';
+import { PACKAGE_NAME } from '../policy/generate.ts';
+
+export const INIT_HELP = `usage: elevate init [--force] [--dry-run]
+
+Adds the elevation gateway to the Wix app in the working directory. Recognises the app's structure
+(the legacy Wix CLI for Apps: @wix/cli-app in package.json and a src/backend/api folder), then writes
+  src/backend/api/elevate/api.ts      the endpoint (POST /functions/elevate)
+  <policies>/policy.yaml              a starter policy that grants nothing
+  <policies>/tests/starter.yaml       a policy test (when the app declares a Wix SDK package)
+  src/obligations/index.ts            where the app registers obligation kinds of its own
+  <generated>                         the compiled policy module (as \`elevate build\` writes it)
+  <policies>/permitted-calls.approved.json   the approved inventory (empty: nothing is granted)
+and the package.json scripts policy:build, policy:gate and prebuild (elevate build before the Wix build).
+  --force    overwrite files and scripts that differ from what init writes
+  --dry-run  say what would change, write nothing
+Exit: 0 done (or nothing to do), 1 files differ and were left alone, 2 no supported app structure.`;
+
+const ENDPOINT = 'src/backend/api/elevate/api.ts';
+
+export const ENDPOINT_TEXT = `// The elevation gateway's endpoint, served at \`\${import.meta.env.BASE_API_URL}/elevate\` (written by
+// \`elevate init\`). Wix's runtime hands it the request in the caller's context; the gateway decides
+// from the verified token and the policy, compiled by \`elevate build\` into src/generated/policy.ts.
+import { elevationEndpoint } from '${PACKAGE_NAME}/wix-cli-app';
+// The app's obligation kinds, registered before the policy that uses them is loaded.
+import '../../../obligations';
+
+const endpoint = elevationEndpoint({
+  // Defined by Wix's runtime for the app's backend: a token issued for another app is refused.
+  appId: import.meta.env.APP_ID,
+  policy: () => import('../../../generated/policy'),
+});
+
+export async function POST(req: Request): Promise<Response> {
+  return endpoint.POST(req);
+}
+`;
+
+const OBLIGATIONS_TEXT = `// The app's own obligation kinds: one import per kind, each module calling registerObligationKind
+// from '${PACKAGE_NAME}'. \`elevate\` loads this file before it reads the policy and the endpoint
+// imports it before the gateway loads the policy, so both know the same kinds (a policy using a
+// kind the backend does not register fails closed: every call is 503). This app registers none yet.
+export {};
+`;
+
+function policyText(schema: string): string {
+  return `# yaml-language-server: $schema=${schema}
+#
+# The elevation policy of this app (started by \`elevate init\`). The gateway denies every call no
+# rule allows: as written, this policy grants nothing. Add one rule per elevated call the frontend
+# needs, saying what stops it from leaking what the app's authority sees (a resource condition: which
+# objects; fields: which parts of them; cap: how many at once). Then:
+#   elevate build                  compile it into the module the endpoint imports
+#   elevate test                   run the policy tests (tests/*.yaml)
+#   elevate audit                  review every call each role can make
+#   elevate audit --approve        approve that inventory, after review (CI runs audit --check)
+version: 1
+
+roles:
+  visitor:
+    description: Anyone on the site, signed in or not.
+    subjects: [VISITOR]
+  member:
+    description: A signed-in site member; also a visitor.
+    subjects: [MEMBER]
+    inherits: [visitor]
+  wix-user:
+    description: The site's owner or a collaborator, in the dashboard.
+    subjects: [USER]
+
+rules: []
+# Examples (each module's package must be a dependency of the app: npm i @wix/members, npm i @wix/ecom):
+#
+# rules:
+#   - id: member-reads-own-profile
+#     description: A member reads their own member record, and no one else's.
+#     roles: [member]
+#     allow: members.members.getMember
+#     resource: { _id: "\${caller.id}" }
+#
+#   - id: member-lists-own-orders
+#     description: A member lists their own orders, 20 at most per page.
+#     roles: [member]
+#     allow: ecom.orders.searchOrders
+#     resource: { buyerInfo.memberId: "\${caller.id}" }
+#     cap: 20
+`;
+}
+
+function starterTestText(schema: string, call: string): string {
+  return `# yaml-language-server: $schema=${schema}
+#
+# Policy tests (started by \`elevate init\`): each case sends a caller and a call through the gateway's
+# real decision, offline. Add a case for every rule: what it allows, and what it must still deny.
+description: The starter policy grants nothing.
+cases:
+  - name: a visitor cannot call ${call} (no rule grants it)
+    as: visitor:v-1
+    call: ${call}
+    expect: deny
+`;
+}
+
+type Outcome = 'created' | 'unchanged' | 'differs' | 'overwritten';
+
+interface Change {
+  what: string;
+  outcome: Outcome;
+}
+
+/** What init recognises; the next structures (Astro-based, current Wix CLI, self-hosted) come as adapters do. */
+function legacyCliApp(): { ok: true } | { ok: false; missing: string[] } {
+  const missing: string[] = [];
+  if (!existsSync('package.json')) return { ok: false, missing: ['a package.json'] };
+  if (!declaredPackages('.').has('@wix/cli-app')) missing.push('@wix/cli-app in package.json (dependencies or devDependencies)');
+  if (!(existsSync('src/backend/api') && statSync('src/backend/api').isDirectory())) missing.push('a src/backend/api folder');
+  return missing.length ? { ok: false, missing } : { ok: true };
+}
+
+/** A REST method of the first Wix SDK package the app declares, for the starter test. */
+async function someDeclaredCall(): Promise<string | undefined> {
+  const packages = [...declaredPackages('.')].filter((p) => p.startsWith('@wix/') && !p.startsWith('@wix/auto_sdk_')).sort();
+  for (const pkg of packages) {
+    for (const namespace of namespacesOf(pkg.slice('@wix/'.length))) {
+      const methods = (await restMethodsOf(namespace.module)).sort();
+      const method = methods.find((m) => /^get[A-Z]/.test(m)) ?? methods[0];
+      if (method) return `${namespace.module}.${method}`;
+    }
+  }
+  return undefined;
+}
+
+export async function runInit(argv: string[]): Promise<number> {
+  const line = readCommandLine('init', argv, INIT_HELP, {
+    force: { type: 'boolean', default: false },
+    'dry-run': { type: 'boolean', default: false },
+  });
+  if (typeof line === 'number') return line;
+  const { force } = line.values;
+  const dryRun = line.values['dry-run'];
+  const structure = legacyCliApp();
+  if (!structure.ok) {
+    console.error(
+      `elevate init: no Wix app structure this version supports in ${process.cwd()}.\n` +
+        `Looked for the legacy Wix CLI for Apps; missing: ${structure.missing.join('; ')}.\n` +
+        'Run it in the app folder (where wix.config.json and package.json are).',
+    );
+    return 2;
+  }
+  const config = projectConfig();
+  const changes: Change[] = [];
+  const put = (file: string, text: string) => {
+    const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    let outcome: Outcome;
+    if (current === text) outcome = 'unchanged';
+    else if (current !== undefined && !force) outcome = 'differs';
+    else {
+      outcome = current === undefined ? 'created' : 'overwritten';
+      if (!dryRun) {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, text);
+      }
+    }
+    changes.push({ what: file, outcome });
+  };
+
+  // The schema line points into the installed package, relative to the policy folder.
+  const depth = config.policies.split('/').filter((s) => s && s !== '.').length;
+  const up = (extra: number) => '../'.repeat(depth + extra);
+  const policySchema = `${up(0)}node_modules/${PACKAGE_NAME}/schema/policy.schema.json`;
+  const testSchema = `${up(1)}node_modules/${PACKAGE_NAME}/schema/policy-tests.schema.json`;
+  const policyFile = join(config.policies, 'policy.yaml');
+  const hasPolicy = existsSync(config.policies) && existsSync(policyFile);
+  put(ENDPOINT, ENDPOINT_TEXT);
+  put(policyFile, policyText(policySchema));
+  put(config.obligations, OBLIGATIONS_TEXT);
+  const call = await someDeclaredCall();
+  if (call) put(join(config.policies, 'tests', 'starter.yaml'), starterTestText(testSchema, call));
+
+  // The generated module and the approved inventory follow from the policy as it now is.
+  if (!dryRun || hasPolicy) {
+    const built = await buildPolicy(config.policies, { declaredPackages: declaredPackages(config.app) });
+    if (built.moduleText) {
+      put(config.generated, built.moduleText);
+      if (!existsSync(config.approved)) put(config.approved, approvedInventoryText([]));
+    } else {
+      for (const d of built.diagnostics) console.error(formatDiagnostic(d));
+      console.error(`elevate init: ${policyFile} has errors: the generated module was not written (fix them, then \`elevate build\`)`);
+    }
+  }
+
+  const scripts: Record<string, string> = {
+    'policy:build': 'elevate build',
+    'policy:gate': 'elevate check && elevate audit --check && elevate test',
+    prebuild: 'elevate build',
+  };
+  const manifestText = readFileSync('package.json', 'utf8');
+  const manifest = JSON.parse(manifestText) as { scripts?: Record<string, string> };
+  const current = { ...(manifest.scripts ?? {}) };
+  let scriptsChanged = false;
+  for (const [name, command] of Object.entries(scripts)) {
+    const what = `package.json scripts.${name}`;
+    if (current[name] === command) changes.push({ what, outcome: 'unchanged' });
+    else if (current[name] !== undefined && !force) changes.push({ what, outcome: 'differs' });
+    else {
+      changes.push({ what, outcome: current[name] === undefined ? 'created' : 'overwritten' });
+      current[name] = command;
+      scriptsChanged = true;
+    }
+  }
+  if (scriptsChanged && !dryRun) {
+    const indent = /^\{\n([ \t]+)"/.exec(manifestText)?.[1] ?? '  ';
+    writeFileSync('package.json', `${JSON.stringify({ ...manifest, scripts: current }, null, indent)}\n`);
+  }
+
+  const p = paint();
+  const label: Record<Outcome, string> = {
+    created: p.green(dryRun ? 'would create' : 'created'),
+    overwritten: p.yellow(dryRun ? 'would overwrite' : 'overwrote'),
+    unchanged: p.dim('unchanged'),
+    differs: p.red('differs, left alone'),
+  };
+  for (const c of changes) console.log(`  ${label[c.outcome]}  ${c.what}`);
+  const differs = changes.filter((c) => c.outcome === 'differs');
+  if (!call)
+    console.log('No Wix SDK package is declared yet, so no starter policy test was written: add one (npm i @wix/<package>) and run `elevate init` again.');
+  if (differs.length) {
+    console.error(
+      `elevate init: ${differs.length} file(s) or script(s) differ from what init writes and were left alone; compare them, or run \`elevate init --force\` to overwrite`,
+    );
+    return 1;
+  }
+  if (changes.every((c) => c.outcome === 'unchanged')) {
+    console.log('elevate init: nothing to do, the gateway is already set up here');
+    return 0;
+  }
+  if (!dryRun)
+    console.log(
+      `elevate init: the gateway is set up; it grants nothing yet. Next: add a rule to ${policyFile}, then \`elevate build\`, \`elevate test\`, review \`elevate audit\` and \`elevate audit --approve\`; run \`npm run policy:gate\` in CI.`,
+    );
+  return 0;
+}

@@ -1,0 +1,73 @@
+// `elevate <command>`: the policy tool for developers and security reviewers.
+// Exit codes: 0 success, 1 errors or failed tests, 2 usage errors.
+import { runBuild } from './build-command.ts';
+import { runCheck } from './check-command.ts';
+import { runAudit } from './audit-command.ts';
+import { runExplain } from './explain-command.ts';
+import { runTest } from './test-command.ts';
+import { runSchema } from './schema-command.ts';
+import { runInit } from './init-command.ts';
+import { loadObligationKinds } from './obligations-loader.ts';
+import { projectConfig, ProjectConfigError, resetProjectConfig } from './project-config.ts';
+
+export interface Command {
+  summary: string;
+  run(argv: string[]): Promise<number>;
+}
+
+export const commands: Record<string, Command> = {
+  init: { summary: 'add the gateway to the Wix app in this folder (endpoint, starter policy, tests, scripts)', run: runInit },
+  build: { summary: 'validate the policy and write the generated module the endpoint imports', run: runBuild },
+  check: { summary: 'validate the policy, run the risk lint, check the generated module is current', run: runCheck },
+  audit: { summary: 'list every permitted call per role; --check/--approve against the approved inventory', run: runAudit },
+  explain: { summary: 'explain the decision for a caller, a call and its arguments (offline)', run: runExplain },
+  test: { summary: "run the policy tests (the policy folder's tests/*.yaml)", run: runTest },
+  schema: { summary: 'write the JSON Schemas of policy and policy-test files for editors', run: runSchema },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  return [
+    'usage: elevate <command> [options]',
+    '',
+    'commands:',
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `elevate <command> --help` for the options of one command.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name === undefined ? 2 : 0;
+  }
+  if (!Object.hasOwn(commands, name)) {
+    console.error(`elevate: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  resetProjectConfig();
+  let config;
+  try {
+    config = projectConfig();
+  } catch (error) {
+    if (!(error instanceof ProjectConfigError)) throw error;
+    console.error(`elevate: ${error.message}`);
+    return 2;
+  }
+  if (name !== 'init') {
+    try {
+      await loadObligationKinds(config.obligations);
+    } catch (error) {
+      console.error(`elevate: ${config.obligations} could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+      return 1;
+    }
+  }
+  try {
+    return await commands[name]!.run(rest);
+  } catch (error) {
+    console.error(`elevate ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}

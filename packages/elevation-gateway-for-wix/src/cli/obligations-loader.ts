@@ -1,0 +1,33 @@
+// Loads the app's obligation kinds (src/obligations/index.ts, or the project's `obligations`
+// setting) before any policy is read, so that `elevate` knows the same kinds as the backend. The
+// file is TypeScript and the CLI runs plain JavaScript: esbuild bundles the app's own files into
+// one ES module, leaving every package import (`elevation-gateway-for-wix` among them) to Node, so
+// the kinds register in the very registry the CLI reads. This runs the app's code, as its build does.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+export async function loadObligationKinds(entry: string, cwd = process.cwd()): Promise<void> {
+  const file = resolve(cwd, entry);
+  if (!existsSync(file)) return;
+  const result = await build({
+    entryPoints: [file],
+    bundle: true,
+    packages: 'external',
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
+    absWorkingDir: cwd,
+  });
+  const code = result.outputFiles[0]!.text;
+  // Next to the project's packages, so that the bundle's package imports resolve as the app's do.
+  const dir = join(cwd, 'node_modules', '.cache', 'elevation-gateway-for-wix');
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, `obligations-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
+  writeFileSync(out, code);
+  await import(pathToFileURL(out).href);
+}

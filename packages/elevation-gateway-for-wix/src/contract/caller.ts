@@ -1,0 +1,13 @@
+// Who is calling, as the gateway established it from the verified Wix token alone: what rules,
+// conditions (`${caller.*}`), obligations and cursors are decided on.
+import type { SubjectType } from './compiled-policy.ts';
+
+export interface Caller {
+  subjectType: SubjectType;
+  /** The subject id (visitor, member, user or app id); never empty for a subject type the policy grants anything. */
+  id: string;
+  siteId?: string;
+  instanceId?: string;
+  /** Every role the caller holds under the policy, inheritance expanded. */
+  roles: string[];
+}

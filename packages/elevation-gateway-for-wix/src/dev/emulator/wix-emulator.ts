@@ -1,0 +1,685 @@
+/**
+ * An emulator of Wix's API host (https://www.wixapis.com) as a plain web fetch handler: no network, no Node
+ * built-ins (runs in Node, vitest, msw, or a workerd `outboundService`).
+ *
+ * It accepts exactly what the real `@wix/sdk` sends (checked against @wix/sdk 1.21, @wix/sdk-runtime and the
+ * `@wix/auto_sdk_ecom_orders` / `@wix/auto_sdk_stores_products-v-3` request builders):
+ *
+ *   POST /oauth2/token-info                 { token }                       → token-info (no Authorization needed)
+ *   POST /oauth2/token                      client_credentials | strip_bound_session
+ *   GET  /ecom/v1/orders/{id}?id={id}                                       → { order }
+ *   POST /ecom/v1/orders/search             { search: { filter, sort, cursorPaging } } → { orders, metadata }
+ *   POST /ecom/v1/orders/{id}/cancel        { id, sendOrderCanceledEmail?, customMessage?, restockAllItems? } → { order }
+ *   GET  /stores/v3/products/{productId}?productId=…&fields=…&fields=…       → { product }
+ *   GET  /stores/v3/products/query?.r=<base64url JSON { query, fields }>    → { products, pagingMetadata }
+ *        (plain params are accepted too: `query.cursorPaging.limit=5&fields=URL`, `query.filter=<JSON>`)
+ *   POST /stores/v3/products/query          { query, fields }               (the SDK's fallback for a query string > 4000 chars)
+ *   PATCH /stores/v3/products/{id}          { product: { id, revision, … }, fields } → { product }
+ *        (a partial update of top-level fields; `revision` must be the current one and increments)
+ *
+ * Authorization (the raw token, as the SDK sends it; `Bearer x` accepted too):
+ *   - every REST route: missing / unknown / inactive token → 401 UNAUTHENTICATED
+ *   - orders routes: APP token only, else 403 PERMISSION_DENIED
+ *   - products: any active token reads visible products; `fields` MERCHANT_DATA needs APP
+ *     (403 NO_PERMISSION_TO_READ_MERCHANT_DATA); a hidden product needs APP
+ *     (403 NO_PERMISSION_TO_INCLUDE_NOT_VISIBLE_PRODUCTS); queries by non-APP callers only ever see visible products.
+ *   (codes as declared in the SDK's `GetProductApplicationErrors` / `QueryProductsApplicationErrors`)
+ *
+ * Check order mirrors Wix: 401 → 403 (method permission) → 400 (validation) → 404 → 403 (object) / 428.
+ * Every request is recorded (with its matched route) BEFORE latency and fault injection.
+ */
+import { WixHttpError, applicationErrorBody, jsonResponse } from './errors.ts';
+import { FilterError, matchesFilter, normalizeSort, sortItems, validateFilter, type WixSort } from './filter.ts';
+import { base64UrlDecode, cursorPage, decodeCursor, offsetPage, parseLimit, parseOffset } from './paging.ts';
+import { seedMembers, seedOrders, seedProducts, type WixMember, type WixOrder, type WixProductV3 } from './seed.ts';
+import { APP_ID, DEV_APP_SECRET, INSTANCE_ID, bareToken, devTokenIdentities, devTokens, tokenInfoFor, type DevTokenIdentity } from './tokens.ts';
+
+export const WIX_API_HOST = 'www.wixapis.com';
+
+export type RouteName =
+  'token-info' | 'token' | 'getOrder' | 'searchOrders' | 'cancelOrder' | 'getProduct' | 'queryProducts' | 'updateProduct' | 'getMember' | 'unknown';
+
+export interface RecordedRequest {
+  /** 1-based arrival number (also the `x-wix-request-id` suffix of the response) */
+  seq: number;
+  method: string;
+  url: string;
+  /** pathname as received (after fetch's URL normalisation, still percent-encoded) */
+  path: string;
+  /** raw search string, including the leading `?` (or '') */
+  search: string;
+  /** the `Authorization` header as sent, or null */
+  authorization: string | null;
+  /** parsed JSON body, or undefined (no body / not JSON) */
+  body: unknown;
+  /** which emulated endpoint matched */
+  route: RouteName;
+  /** query-string parameters; a repeated key gives an array (how the SDK sends arrays) */
+  params: Record<string, string | string[]>;
+  /** GET routes: the request object the SDK serialised into the URL (decoded `.r`, or unflattened params) */
+  payload?: unknown;
+  headers: Record<string, string>;
+}
+
+export type FaultAction = 'error500' | 'hang' | Response | undefined | void;
+
+export interface WixEmulatorOptions {
+  /** A misbehaving Wix: search/query `filter`s are ignored (results unfiltered). Permissions still apply. */
+  ignoreFilters?: boolean;
+  /** Delay before answering, per kind of route. `token` defaults to `tokenInfo`. */
+  latencyMs?: { tokenInfo?: number; token?: number; rest?: number };
+  /**
+   * Fault injection, called after the request is recorded and after latency.
+   * 'error500' → 500 with a Wix error body; 'hang' → never answers (rejects only if the request is aborted);
+   * a Response → returned as is; undefined → normal handling.
+   */
+  fault?: (route: RouteName, request: RecordedRequest) => FaultAction | Promise<FaultAction>;
+  /** Extra tokens (added to / overriding the dev tokens), keyed by token string. */
+  tokens?: Record<string, DevTokenIdentity>;
+  /** The app secret `/oauth2/token` expects (default DEV_APP_SECRET). */
+  appSecret?: string;
+  /** Clock for token-info `exp`/`iat` and `updatedDate`s (ms since epoch). Default Date.now. */
+  now?: () => number;
+  /** Status token-info answers for a token it does not know (default 401). */
+  unknownTokenStatus?: 400 | 401;
+  /** How many recent requests `requests` keeps (default 10,000). */
+  maxRecordedRequests?: number;
+  /** Where requests to hosts other than www.wixapis.com go (default: recorded as `unknown`, 404). */
+  fallback?: typeof fetch;
+}
+
+export interface WixEmulatorData {
+  orders: WixOrder[];
+  products: WixProductV3[];
+  members: WixMember[];
+}
+
+export interface WixEmulator {
+  handle(request: Request): Promise<Response>;
+  fetch: typeof fetch;
+  requests: RecordedRequest[];
+  /** Clears `requests` and restores the seed data (in place: `data.orders` / `data.products` keep their identity). */
+  reset(): void;
+  /** The live state (mutated by cancelOrder; tests may edit it). */
+  data: WixEmulatorData;
+  /** All known tokens → identity (dev tokens + `options.tokens`). */
+  tokens: Readonly<Record<string, DevTokenIdentity>>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+interface RouteMatch {
+  route: RouteName;
+  /** decoded path parameter (order id / product id) */
+  id?: string;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+export function matchRoute(method: string, host: string, pathname: string): RouteMatch {
+  if (host !== WIX_API_HOST) return { route: 'unknown' };
+  const segs = pathname.split('/').slice(1); // leading '' dropped
+  const m = method.toUpperCase();
+  const is = (...parts: string[]) => segs.length === parts.length && parts.every((p, i) => p === '*' || segs[i] === p);
+
+  if (m === 'POST' && is('oauth2', 'token-info')) return { route: 'token-info' };
+  if (m === 'POST' && is('oauth2', 'token')) return { route: 'token' };
+
+  if (m === 'POST' && is('ecom', 'v1', 'orders', 'search')) return { route: 'searchOrders' };
+  if (m === 'POST' && is('ecom', 'v1', 'orders', '*', 'cancel') && segs[3] !== '') return { route: 'cancelOrder', id: decodeSegment(segs[3]!) };
+  if (m === 'GET' && is('ecom', 'v1', 'orders', '*') && segs[3] !== '') return { route: 'getOrder', id: decodeSegment(segs[3]!) };
+  if (m === 'GET' && is('ecom', 'v1', 'orders')) return { route: 'getOrder' };
+
+  if (m === 'GET' && is('stores', 'v3', 'products', 'query')) return { route: 'queryProducts' };
+  // The SDK's fallback when the GET query string would pass 4000 characters: the same payload as a JSON body.
+  if (m === 'POST' && is('stores', 'v3', 'products', 'query')) return { route: 'queryProducts' };
+  if (m === 'GET' && is('stores', 'v3', 'products', '*') && segs[3] !== '') return { route: 'getProduct', id: decodeSegment(segs[3]!) };
+  if (m === 'PATCH' && is('stores', 'v3', 'products', '*') && segs[3] !== '') return { route: 'updateProduct', id: decodeSegment(segs[3]!) };
+  if (m === 'GET' && is('stores', 'v3', 'products')) return { route: 'getProduct' };
+  // Members (@wix/members): GET /members/v1/members/{id}
+  if (m === 'GET' && is('members', 'v1', 'members', '*') && segs[3] !== '') return { route: 'getMember', id: decodeSegment(segs[3]!) };
+
+  return { route: 'unknown' };
+}
+
+function paramsOf(url: URL): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const all = url.searchParams.getAll(key);
+    out[key] = all.length === 1 ? all[0]! : all;
+  }
+  return out;
+}
+
+/** `a.b.c=1` → { a: { b: { c: '1' } } }; repeated keys stay arrays. `.r` is left out. */
+function unflattenParams(params: Record<string, string | string[]>): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(params)) {
+    if (key === '.r') continue;
+    const parts = key.split('.');
+    let node = root;
+    parts.forEach((part, i) => {
+      if (i === parts.length - 1) {
+        node[part] = value;
+      } else {
+        const next = node[part];
+        if (typeof next !== 'object' || next === null || Array.isArray(next)) node[part] = {};
+        node = node[part] as Record<string, unknown>;
+      }
+    });
+  }
+  return root;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason ?? new DOMException('The operation was aborted.', 'AbortError'));
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason ?? new DOMException('The operation was aborted.', 'AbortError'));
+      },
+      { once: true },
+    );
+  });
+}
+
+function hang(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise((_, reject) => {
+    signal?.addEventListener('abort', () => reject(signal.reason ?? new DOMException('The operation was aborted.', 'AbortError')), { once: true });
+  });
+}
+
+/** The product as a caller asking for `fields` sees it. */
+export function productView(product: WixProductV3, fields: readonly string[]): WixProductV3 {
+  const view = clone(product);
+  if (!fields.includes('MERCHANT_DATA')) {
+    delete view.costRange;
+    for (const v of view.variantsInfo?.variants ?? []) delete v.revenueDetails;
+  }
+  if (!fields.includes('PLAIN_DESCRIPTION')) delete view.plainDescription;
+  return view;
+}
+
+function asFilterError(e: unknown, prefix: string): never {
+  if (e instanceof FilterError) {
+    const field = e.path ? `${prefix}.${e.path}` : prefix;
+    throw WixHttpError.validation(field, e.message, 'INVALID_QUERY');
+  }
+  throw e;
+}
+
+/**
+ * Where a page starts and what it queries: a cursor carries the query it continues (its filter and
+ * sort replace the request's), otherwise the request's own filter and sort; both are validated.
+ */
+function pageQuery(
+  request: { filter: unknown; sort: unknown; cursor: unknown; offset: number },
+  prefix: string,
+  cursorField: string,
+  ignoreFilters: boolean,
+): { filter: unknown; sort: WixSort[]; sortSpec: unknown; offset: number } {
+  let { filter, sort: sortSpec, offset } = request;
+  if (typeof request.cursor === 'string' && request.cursor !== '') {
+    ({ filter, sort: sortSpec, offset } = decodeCursor(request.cursor, cursorField));
+  } else if (request.cursor !== undefined && request.cursor !== null && request.cursor !== '') {
+    throw WixHttpError.validation(cursorField, 'must be a string', 'TYPE');
+  }
+  let sort: WixSort[] = [];
+  try {
+    sort = normalizeSort(sortSpec, 'sort');
+    if (!ignoreFilters) validateFilter(filter, 'filter');
+  } catch (e) {
+    asFilterError(e, prefix);
+  }
+  return { filter, sort, sortSpec, offset };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator {
+  const now = options.now ?? (() => Date.now());
+  const appSecret = options.appSecret ?? DEV_APP_SECRET;
+  const tokens: Record<string, DevTokenIdentity> = { ...devTokenIdentities, ...(options.tokens ?? {}) };
+  const data: WixEmulatorData = { orders: seedOrders(), products: seedProducts(), members: seedMembers() };
+  const requests: RecordedRequest[] = [];
+  const maxRecorded = options.maxRecordedRequests ?? 10_000;
+  let seq = 0;
+
+  // --- identity ------------------------------------------------------------------------------------------------
+
+  interface Caller {
+    token: string;
+    identity: DevTokenIdentity;
+    isApp: boolean;
+  }
+
+  function activeIdentity(token: string | undefined): DevTokenIdentity | undefined {
+    if (!token) return undefined;
+    const identity = Object.prototype.hasOwnProperty.call(tokens, token) ? tokens[token] : undefined;
+    if (!identity) return undefined;
+    return tokenInfoFor(identity, now()).active ? identity : undefined;
+  }
+
+  function authenticate(authorization: string | null): Caller {
+    const token = bareToken(authorization);
+    if (!token) throw WixHttpError.unauthenticated('missing Authorization header');
+    const identity = activeIdentity(token);
+    if (!identity) throw WixHttpError.unauthenticated('invalid or expired access token');
+    return { token, identity, isApp: identity.subjectType === 'APP' };
+  }
+
+  function requireApp(caller: Caller, permission: string): void {
+    if (!caller.isApp) {
+      throw WixHttpError.permissionDenied(`${caller.identity.subjectType} identity is not permitted to call this method (requires ${permission})`);
+    }
+  }
+
+  // --- oauth -----------------------------------------------------------------------------------------------------
+
+  function tokenInfo(body: unknown): [number, unknown] {
+    if (!isPlainObject(body) || typeof body.token !== 'string' || body.token === '') {
+      throw WixHttpError.validation('token', 'must be a non-empty string', 'REQUIRED_FIELD');
+    }
+    const identity = Object.prototype.hasOwnProperty.call(tokens, body.token) ? tokens[body.token] : undefined;
+    if (!identity) {
+      const status = options.unknownTokenStatus ?? 401;
+      throw WixHttpError.application(status, 'UNAUTHENTICATED', 'invalid token', 'the token is malformed or unknown');
+    }
+    return [200, tokenInfoFor(identity, now())];
+  }
+
+  function oauthToken(body: unknown): [number, unknown] {
+    if (!isPlainObject(body)) throw WixHttpError.validation('grant_type', 'is required', 'REQUIRED_FIELD');
+    const grant = body.grant_type;
+    if (grant === 'client_credentials') {
+      if (body.client_id !== APP_ID || body.client_secret !== appSecret) {
+        throw WixHttpError.application(401, 'INVALID_CLIENT', 'invalid client', 'unknown client_id or wrong client_secret');
+      }
+      if (body.instance_id !== INSTANCE_ID) {
+        throw WixHttpError.application(400, 'INVALID_INSTANCE', 'invalid instance', 'the app is not installed on this instance');
+      }
+      return [200, { access_token: devTokens.app, token_type: 'Bearer', expires_in: 14400 }];
+    }
+    if (grant === 'strip_bound_session') {
+      if (body.client_secret !== appSecret) {
+        throw WixHttpError.application(401, 'INVALID_CLIENT', 'invalid client', 'wrong client_secret');
+      }
+      const token = typeof body.access_token === 'string' ? bareToken(body.access_token) : undefined;
+      const identity = activeIdentity(token);
+      if (!token || !identity) throw WixHttpError.unauthenticated('invalid or expired access token');
+      const info = tokenInfoFor(identity, now());
+      return [200, { access_token: token, token_type: 'Bearer', expires_in: Math.max(0, info.exp - Math.floor(now() / 1000)) }];
+    }
+    throw WixHttpError.application(400, 'UNSUPPORTED_GRANT_TYPE', 'unsupported grant_type', `grant_type ${String(grant)} is not supported`);
+  }
+
+  // --- orders ----------------------------------------------------------------------------------------------------
+
+  function findOrder(id: string): WixOrder {
+    const order = data.orders.find((o) => o.id === id);
+    if (!order) throw WixHttpError.notFound('ORDER_NOT_FOUND', `Order with id ${id} not found`, { orderId: id });
+    return order;
+  }
+
+  function getMember(caller: Caller, match: RouteMatch): [number, unknown] {
+    requireApp(caller, 'MEMBERS.MEMBER_READ');
+    const member = data.members.find((m) => m.id === match.id);
+    if (!member) throw WixHttpError.notFound('MEMBER_NOT_FOUND', `Member with id ${match.id} not found`, { memberId: match.id });
+    return [200, { member: clone(member) }];
+  }
+
+  function getOrder(caller: Caller, match: RouteMatch, url: URL): [number, unknown] {
+    requireApp(caller, 'ECOM.READ_ORDERS');
+    const id = match.id ?? url.searchParams.get('id') ?? '';
+    if (!id) throw WixHttpError.validation('id', 'is required', 'REQUIRED_FIELD');
+    return [200, { order: clone(findOrder(id)) }];
+  }
+
+  function searchOrders(caller: Caller, body: unknown): [number, unknown] {
+    requireApp(caller, 'ECOM.READ_ORDERS');
+    if (body !== undefined && !isPlainObject(body)) throw WixHttpError.validation('search', 'must be an object', 'TYPE');
+    const search = body?.search ?? {};
+    if (!isPlainObject(search)) throw WixHttpError.validation('search', 'must be an object', 'TYPE');
+    const paging = search.cursorPaging ?? {};
+    if (!isPlainObject(paging)) throw WixHttpError.validation('search.cursorPaging', 'must be an object', 'TYPE');
+    const limit = parseLimit(paging.limit, 'search.cursorPaging.limit', 50, 100);
+
+    const query = pageQuery(
+      { filter: search.filter, sort: search.sort, cursor: paging.cursor, offset: 0 },
+      'search',
+      'search.cursorPaging.cursor',
+      Boolean(options.ignoreFilters),
+    );
+    const { filter, sortSpec, offset } = query;
+    let { sort } = query;
+    if (sort.length === 0) sort = [{ fieldName: 'createdDate', order: 'DESC' }];
+
+    let items = data.orders;
+    if (!options.ignoreFilters) items = items.filter((o) => matchesFilter(o, filter));
+    const sorted = sortItems(items, sort);
+    const { page, metadata } = cursorPage(sorted, offset, limit, { filter, sort: sortSpec });
+    return [200, { orders: clone(page), metadata }];
+  }
+
+  function cancelOrder(caller: Caller, match: RouteMatch, body: unknown): [number, unknown] {
+    requireApp(caller, 'ECOM.MODIFY_ORDERS');
+    if (body !== undefined && !isPlainObject(body)) throw WixHttpError.validation('body', 'must be an object', 'TYPE');
+    const id = match.id ?? '';
+    if (!id) throw WixHttpError.validation('id', 'is required', 'REQUIRED_FIELD');
+    const order = findOrder(id);
+    if (order.status === 'CANCELED') {
+      throw WixHttpError.application(428, 'ORDER_ALREADY_CANCELED', `Order ${id} is already canceled`, `Order ${id} is already canceled`, {
+        orderId: id,
+      });
+    }
+    const at = new Date(now()).toISOString();
+    order.status = 'CANCELED';
+    order.updatedDate = at;
+    order.activities.push({ id: `${id}-act-${order.activities.length + 1}`, type: 'ORDER_CANCELED', createdDate: at });
+    return [200, { order: clone(order) }];
+  }
+
+  // --- products --------------------------------------------------------------------------------------------------
+
+  function parseFields(raw: unknown, field: string): string[] {
+    if (raw === undefined || raw === null) return [];
+    const list = Array.isArray(raw) ? raw : [raw];
+    if (!list.every((f) => typeof f === 'string')) throw WixHttpError.validation(field, 'must be a list of strings', 'TYPE');
+    return list as string[];
+  }
+
+  function requireMerchantAccess(caller: Caller, fields: readonly string[]): void {
+    if (fields.includes('MERCHANT_DATA') && !caller.isApp) {
+      throw WixHttpError.application(
+        403,
+        'NO_PERMISSION_TO_READ_MERCHANT_DATA',
+        'PERMISSION_DENIED',
+        'MERCHANT_DATA requires the SCOPE.STORES.PRODUCT_READ_ADMIN permission',
+      );
+    }
+  }
+
+  function getProduct(caller: Caller, match: RouteMatch, url: URL): [number, unknown] {
+    const fields = url.searchParams.getAll('fields');
+    requireMerchantAccess(caller, fields);
+    const id = match.id ?? url.searchParams.get('productId') ?? '';
+    if (!id) throw WixHttpError.validation('productId', 'is required', 'REQUIRED_FIELD');
+    const product = data.products.find((p) => p.id === id);
+    if (!product) throw WixHttpError.notFound('PRODUCT_NOT_FOUND', `Product with id ${id} not found`, { productId: id });
+    if (!product.visible && !caller.isApp) {
+      throw WixHttpError.application(
+        403,
+        'NO_PERMISSION_TO_INCLUDE_NOT_VISIBLE_PRODUCTS',
+        'PERMISSION_DENIED',
+        'reading a product that is not visible requires the SCOPE.STORES.PRODUCT_READ_ADMIN permission',
+      );
+    }
+    return [200, { product: productView(product, fields) }];
+  }
+
+  function queryPayload(url: URL, params: Record<string, string | string[]>): Record<string, unknown> {
+    const r = url.searchParams.get('.r');
+    let payload: Record<string, unknown> = {};
+    if (r !== null) {
+      try {
+        const decoded: unknown = JSON.parse(base64UrlDecode(r));
+        if (!isPlainObject(decoded)) throw new Error('not an object');
+        payload = decoded;
+      } catch {
+        throw WixHttpError.validation('.r', 'is not valid base64url-encoded JSON', 'INVALID');
+      }
+    }
+    const plain = unflattenParams(params);
+    // plain params complement .r (the SDK never sends both, but Wix merges them)
+    for (const [k, v] of Object.entries(plain)) {
+      if (k === 'fields') {
+        const existing = payload.fields === undefined ? [] : Array.isArray(payload.fields) ? payload.fields : [payload.fields];
+        payload.fields = [...existing, ...(Array.isArray(v) ? v : [v])];
+      } else if (payload[k] === undefined) {
+        payload[k] = v;
+      }
+    }
+    if (isPlainObject(payload.query)) {
+      for (const key of ['filter', 'sort'] as const) {
+        const value = payload.query[key];
+        if (typeof value === 'string') {
+          try {
+            payload.query[key] = JSON.parse(value);
+          } catch {
+            throw WixHttpError.validation(`query.${key}`, 'is not valid JSON', 'INVALID');
+          }
+        }
+      }
+    }
+    return payload;
+  }
+
+  function queryProducts(caller: Caller, payload: Record<string, unknown>): [number, unknown] {
+    const fields = parseFields(payload.fields, 'fields');
+    requireMerchantAccess(caller, fields);
+    const query = payload.query ?? {};
+    if (!isPlainObject(query)) throw WixHttpError.validation('query', 'must be an object', 'TYPE');
+    const hasCursorPaging = query.cursorPaging !== undefined && query.cursorPaging !== null;
+    const hasOffsetPaging = query.paging !== undefined && query.paging !== null;
+    if (hasCursorPaging && hasOffsetPaging) {
+      throw WixHttpError.validation('query.paging', 'cannot be combined with query.cursorPaging', 'ONE_OF');
+    }
+    const paging = (hasOffsetPaging ? query.paging : query.cursorPaging) ?? {};
+    const pagingField = hasOffsetPaging ? 'query.paging' : 'query.cursorPaging';
+    if (!isPlainObject(paging)) throw WixHttpError.validation(pagingField, 'must be an object', 'TYPE');
+    const limit = parseLimit(paging.limit, `${pagingField}.limit`, 100, 100);
+
+    const { filter, sort, sortSpec, offset } = pageQuery(
+      {
+        filter: query.filter,
+        sort: query.sort,
+        cursor: hasOffsetPaging ? undefined : paging.cursor,
+        offset: hasOffsetPaging ? parseOffset(paging.offset, 'query.paging.offset') : 0,
+      },
+      'query',
+      'query.cursorPaging.cursor',
+      Boolean(options.ignoreFilters),
+    );
+
+    let items = caller.isApp ? data.products : data.products.filter((p) => p.visible);
+    if (!options.ignoreFilters) items = items.filter((p) => matchesFilter(p, filter));
+    const sorted = sortItems(items, sort);
+    if (hasOffsetPaging) {
+      const { page, metadata } = offsetPage(sorted, offset, limit);
+      return [200, { products: page.map((p) => productView(p, fields)), pagingMetadata: metadata }];
+    }
+    const { page, metadata } = cursorPage(sorted, offset, limit, { filter, sort: sortSpec });
+    return [200, { products: page.map((p) => productView(p, fields)), pagingMetadata: metadata }];
+  }
+
+  const READ_ONLY_PRODUCT_FIELDS = new Set(['id', 'revision', 'createdDate', 'updatedDate']);
+
+  function updateProduct(caller: Caller, match: RouteMatch, body: unknown): [number, unknown] {
+    requireApp(caller, 'WIX_STORES.PRODUCT_UPDATE');
+    if (!isPlainObject(body) || !isPlainObject(body.product)) throw WixHttpError.validation('product', 'is required', 'REQUIRED_FIELD');
+    const fields = parseFields(body.fields, 'fields');
+    const update = body.product;
+    const id = match.id ?? '';
+    if (update.id !== undefined && update.id !== id) throw WixHttpError.validation('product.id', 'must match the path', 'INVALID');
+    if (typeof update.revision !== 'string' && typeof update.revision !== 'number') {
+      throw WixHttpError.validation('product.revision', 'is required', 'REQUIRED_FIELD');
+    }
+    const product = data.products.find((p) => p.id === id);
+    if (!product) throw WixHttpError.notFound('PRODUCT_NOT_FOUND', `Product with id ${id} not found`, { productId: id });
+    if (String(update.revision) !== product.revision) {
+      throw WixHttpError.application(409, 'REVISION_MISMATCH', 'revision mismatch', `product ${id} is at revision ${product.revision}`);
+    }
+    const target = product as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(update)) if (!READ_ONLY_PRODUCT_FIELDS.has(key)) target[key] = clone(value);
+    product.revision = String(Number(product.revision) + 1);
+    product.updatedDate = new Date(now()).toISOString();
+    return [200, { product: productView(product, fields) }];
+  }
+
+  // --- the handler -----------------------------------------------------------------------------------------------
+
+  function latencyFor(route: RouteName): number {
+    const l = options.latencyMs ?? {};
+    if (route === 'token-info') return l.tokenInfo ?? 0;
+    if (route === 'token') return l.token ?? l.tokenInfo ?? 0;
+    return l.rest ?? 0;
+  }
+
+  async function handle(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    if (url.hostname !== WIX_API_HOST && options.fallback) return options.fallback(request);
+
+    const method = request.method.toUpperCase();
+    let rawBody = '';
+    if (method !== 'GET' && method !== 'HEAD') {
+      try {
+        rawBody = await request.text();
+      } catch {
+        rawBody = '';
+      }
+    }
+    let body: unknown = undefined;
+    let bodyIsJson = true;
+    if (rawBody !== '') {
+      try {
+        body = JSON.parse(rawBody);
+      } catch {
+        bodyIsJson = false;
+      }
+    }
+
+    const match = matchRoute(method, url.hostname, url.pathname);
+    const params = paramsOf(url);
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, key) => {
+      headers[key] = value;
+    });
+    const record: RecordedRequest = {
+      seq: ++seq,
+      method,
+      url: request.url,
+      path: url.pathname,
+      search: url.search,
+      authorization: request.headers.get('authorization'),
+      body,
+      route: match.route,
+      params,
+      headers,
+    };
+    const requestId = `emu-${record.seq}`;
+    let payloadError: WixHttpError | undefined;
+    if (match.route === 'queryProducts') {
+      try {
+        record.payload = method === 'POST' ? (isPlainObject(body) ? structuredClone(body) : {}) : queryPayload(url, params);
+      } catch (e) {
+        if (e instanceof WixHttpError) payloadError = e;
+        else throw e;
+      }
+    } else if (method === 'GET' && match.route !== 'unknown') {
+      record.payload = unflattenParams(params);
+    }
+    requests.push(record);
+    // A long-running `npm start` must not grow without bound: keep the most recent requests only.
+    if (requests.length > maxRecorded) requests.splice(0, requests.length - maxRecorded);
+
+    const delay = latencyFor(match.route);
+    if (delay > 0) await sleep(delay, request.signal);
+
+    if (options.fault) {
+      const action = await options.fault(match.route, record);
+      if (action instanceof Response) return action;
+      if (action === 'hang') return hang(request.signal);
+      if (action === 'error500') {
+        return jsonResponse(500, applicationErrorBody('INTERNAL_ERROR', 'internal error', 'injected fault'), requestId);
+      }
+    }
+
+    try {
+      if (match.route === 'unknown') {
+        throw WixHttpError.application(404, 'NOT_FOUND', 'Not Found', `no route for ${method} ${url.host}${url.pathname}`);
+      }
+      if (!bodyIsJson) throw WixHttpError.validation('body', 'is not valid JSON', 'INVALID');
+      if (payloadError) throw payloadError;
+
+      let result: [number, unknown];
+      switch (match.route) {
+        case 'token-info':
+          result = tokenInfo(body);
+          break;
+        case 'token':
+          result = oauthToken(body);
+          break;
+        default: {
+          const caller = authenticate(record.authorization);
+          switch (match.route) {
+            case 'getOrder':
+              result = getOrder(caller, match, url);
+              break;
+            case 'searchOrders':
+              result = searchOrders(caller, body);
+              break;
+            case 'cancelOrder':
+              result = cancelOrder(caller, match, body);
+              break;
+            case 'getProduct':
+              result = getProduct(caller, match, url);
+              break;
+            case 'queryProducts':
+              result = queryProducts(caller, (record.payload ?? {}) as Record<string, unknown>);
+              break;
+            case 'updateProduct':
+              result = updateProduct(caller, match, body);
+              break;
+            case 'getMember':
+              result = getMember(caller, match);
+              break;
+            default:
+              throw new Error(`unhandled route ${match.route}`);
+          }
+        }
+      }
+      return jsonResponse(result[0], result[1], requestId);
+    } catch (e) {
+      if (e instanceof WixHttpError) return jsonResponse(e.status, e.body, requestId);
+      const message = e instanceof Error ? e.message : String(e);
+      return jsonResponse(500, applicationErrorBody('INTERNAL_ERROR', 'internal error', message), requestId);
+    }
+  }
+
+  const fetchFn = ((input: RequestInfo | URL, init?: RequestInit) => {
+    let request: Request;
+    try {
+      request = new Request(input, init);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return handle(request);
+  }) as typeof fetch;
+
+  function reset(): void {
+    requests.length = 0;
+    seq = 0;
+    data.orders.splice(0, data.orders.length, ...seedOrders());
+    data.products.splice(0, data.products.length, ...seedProducts());
+    data.members.splice(0, data.members.length, ...seedMembers());
+  }
+
+  return { handle, fetch: fetchFn, requests, reset, data, tokens };
+}

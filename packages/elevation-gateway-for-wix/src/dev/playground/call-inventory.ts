@@ -1,0 +1,57 @@
+// What the playground offers each identity: the calls its roles are granted (from the audit's
+// permitted-call inventory of the compiled policy), every other call the policy names (to see a
+// denial), and a sensible first set of arguments for each.
+import { permittedCalls } from '../../review/audit/permitted-calls.ts';
+import type { CompiledPolicy, SubjectType } from '../../contract/compiled-policy.ts';
+import { SEED_ORDER_TABLE } from '../emulator/index.ts';
+
+export interface PlaygroundCall {
+  call: string;
+  /** Allow rules granting it to this subject type, in policy order. */
+  rules: { id: string; description: string }[];
+}
+
+export interface PlaygroundInventory {
+  /** Per subject type: the calls its roles are granted. */
+  permitted: Partial<Record<SubjectType, PlaygroundCall[]>>;
+  /** Every call the policy names (granted to someone, or only preloaded). */
+  allCalls: string[];
+}
+
+export function playgroundInventory(policy: CompiledPolicy): PlaygroundInventory {
+  const entries = permittedCalls(policy);
+  const permitted: PlaygroundInventory['permitted'] = {};
+  for (const [subjectType, roles] of Object.entries(policy.subjectRoles) as [SubjectType, string[]][]) {
+    const byCall = new Map<string, PlaygroundCall>();
+    for (const entry of entries) {
+      if (!roles.includes(entry.role)) continue;
+      const item = byCall.get(entry.call) ?? { call: entry.call, rules: [] };
+      if (!item.rules.some((r) => r.id === entry.rule)) item.rules.push({ id: entry.rule, description: entry.description });
+      byCall.set(entry.call, item);
+    }
+    permitted[subjectType] = [...byCall.values()].sort((a, b) => a.call.localeCompare(b.call));
+  }
+  const allCalls = [...new Set([...policy.rules.filter((r) => r.effect === 'allow').map((r) => r.call), ...Object.keys(policy.methods)])].sort();
+  return { permitted, allCalls };
+}
+
+/** A first set of arguments for a call, for the caller `subjectId` (their own order where one fits). */
+export function exampleArgs(call: string, subjectId: string | null): unknown[] {
+  const own = SEED_ORDER_TABLE.filter((o) => subjectId !== null && o.memberId === subjectId);
+  const ownOrder = own[0]?.id ?? 'o-1';
+  const ownUnfulfilled = own.find((o) => o.fulfillmentStatus === 'NOT_FULFILLED')?.id ?? ownOrder;
+  switch (call) {
+    case 'ecom.orders.getOrder':
+      return [ownOrder];
+    case 'ecom.orders.searchOrders':
+      return [{ cursorPaging: { limit: 10 } }];
+    case 'ecom.orders.cancelOrder':
+      return [ownUnfulfilled, { sendOrderCanceledEmail: false, customMessage: 'Cancelled from the playground' }];
+    case 'stores.productsV3.getProduct':
+      return ['p-001'];
+    case 'stores.productsV3.queryProducts':
+      return [{ cursorPaging: { limit: 10 } }];
+    default:
+      return [];
+  }
+}

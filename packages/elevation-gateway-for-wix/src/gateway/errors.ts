@@ -1,0 +1,23 @@
+// The gateway's failures: a GatewayError carries a code of the wire contract (contract/envelopes.ts),
+// a safe message for the client, and a reason for the decision log only.
+import { ERROR_STATUS, FORBIDDEN_MESSAGE, INTERNAL_MESSAGE, type ErrorCode, type UpstreamSummary } from '../contract/envelopes.ts';
+
+export class GatewayError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: { upstream?: UpstreamSummary; retryAfterSeconds?: number } = {},
+    /** Why, for the decision log only (never sent to the client). */
+    readonly reason?: string,
+  ) {
+    super(message);
+    this.name = 'GatewayError';
+    this.status = ERROR_STATUS[code];
+  }
+}
+
+export const forbidden = (reason: string) => new GatewayError('FORBIDDEN', FORBIDDEN_MESSAGE, {}, reason);
+export const invalid = (message: string) => new GatewayError('INVALID_REQUEST', message);
+/** A failure on the gateway's side: one message for the client, the reason for the log. */
+export const internal = (reason: string) => new GatewayError('INTERNAL', INTERNAL_MESSAGE, {}, reason);

@@ -1,0 +1,114 @@
+// Remembers token-info answers for a short while, so a caller's next requests skip a network
+// round trip. Keyed by a SHA-256 digest of the whole token (never a prefix, never the token itself
+// held as a key); accepted answers never past the token's own `exp` nor the TTL; refused tokens
+// (invalid, inactive, another app's) for a shorter while in a map of their own, so a flood of bad
+// tokens neither costs a token-info call each nor pushes out the good ones. Both maps are bounded
+// (least recently used entries go first). Web APIs only: it ships to workerd.
+import type { IdentityCache, TokenInfo } from './caller.ts';
+
+export interface IdentityCacheOptions {
+  /** How long an answer is trusted at most, in ms (default 60 s): a revoked token lives this long. */
+  ttlMs?: number;
+  /** Most tokens remembered at once (default 10,000). */
+  maxEntries?: number;
+  /** How long a refused token stays refused without asking again, in ms (default 10 s). */
+  refusedTtlMs?: number;
+  /** Most refused tokens remembered at once (default 1,000). */
+  maxRefusedEntries?: number;
+  now?: () => number;
+}
+
+export const DEFAULT_IDENTITY_TTL_MS = 60_000;
+export const DEFAULT_IDENTITY_CACHE_ENTRIES = 10_000;
+export const DEFAULT_REFUSED_TTL_MS = 10_000;
+export const DEFAULT_REFUSED_ENTRIES = 1_000;
+
+interface Entry {
+  info: TokenInfo;
+  /** ms since epoch; the entry is gone at this instant. */
+  expiresAt: number;
+}
+
+const encoder = new TextEncoder();
+
+/** Hex SHA-256 of the full token. */
+export async function tokenDigest(token: string): Promise<string> {
+  const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(token)));
+  let hex = '';
+  for (const b of bytes) hex += b.toString(16).padStart(2, '0');
+  return hex;
+}
+
+/** A bounded map from token digests to entries that expire, least recently used first out. */
+function boundedMap(maxEntries: number, now: () => number) {
+  // A Map iterates in insertion order: re-inserting on every hit keeps the least recently used first.
+  const entries = new Map<string, Entry>();
+  return {
+    get size() {
+      return entries.size;
+    },
+    get(key: string): TokenInfo | undefined {
+      const entry = entries.get(key);
+      if (!entry) return undefined;
+      entries.delete(key);
+      if (entry.expiresAt <= now()) return undefined;
+      entries.set(key, entry);
+      return { ...entry.info };
+    },
+    set(key: string, info: TokenInfo, expiresAt: number): void {
+      if (maxEntries === 0) return;
+      entries.delete(key);
+      entries.set(key, { info: { ...info }, expiresAt });
+      while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+    },
+  };
+}
+
+export function createIdentityCache(options: IdentityCacheOptions = {}): IdentityCache & { readonly size: number; readonly refusedSize: number } {
+  const ttlMs = options.ttlMs ?? DEFAULT_IDENTITY_TTL_MS;
+  const maxEntries = options.maxEntries ?? DEFAULT_IDENTITY_CACHE_ENTRIES;
+  const refusedTtlMs = options.refusedTtlMs ?? DEFAULT_REFUSED_TTL_MS;
+  const maxRefused = options.maxRefusedEntries ?? DEFAULT_REFUSED_ENTRIES;
+  for (const [name, v] of [
+    ['ttlMs', ttlMs],
+    ['refusedTtlMs', refusedTtlMs],
+  ] as const) {
+    if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`identity cache: ${name} must be a finite number ≥ 0`);
+  }
+  for (const [name, v] of [
+    ['maxEntries', maxEntries],
+    ['maxRefusedEntries', maxRefused],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new RangeError(`identity cache: ${name} must be an integer ≥ 0`);
+  }
+  const now = options.now ?? Date.now;
+  const accepted = boundedMap(maxEntries, now);
+  const refused = boundedMap(maxRefused, now);
+
+  return {
+    get size() {
+      return accepted.size;
+    },
+    get refusedSize() {
+      return refused.size;
+    },
+
+    async get(token) {
+      if (accepted.size === 0 && refused.size === 0) return undefined;
+      const key = await tokenDigest(token);
+      return accepted.get(key) ?? refused.get(key);
+    },
+
+    async set(token, info) {
+      const at = now();
+      if (info.active !== true) {
+        if (refusedTtlMs > 0) refused.set(await tokenDigest(token), info, at + refusedTtlMs);
+        return;
+      }
+      if (ttlMs === 0) return;
+      const expiresAt = Math.min(at + ttlMs, info.exp !== undefined ? info.exp * 1000 : Infinity);
+      if (!(expiresAt > at)) return;
+      accepted.set(await tokenDigest(token), info, expiresAt);
+    },
+  };
+}

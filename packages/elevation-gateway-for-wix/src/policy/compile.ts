@@ -1,0 +1,401 @@
+// Validated YAML → the compiled policy the gateway runs. Every semantic error is reported at the
+// file:line:column that caused it; a policy with errors produces no compiled policy at all.
+import {
+  DEFAULT_LIMITS,
+  POLICY_FORMAT,
+  SUBJECT_TYPES,
+  type CompiledPolicy,
+  type CompiledRule,
+  type Limits,
+  type SubjectType,
+} from '../contract/compiled-policy.ts';
+import type { MethodDescription, MethodInfo } from '../sdk/method-info.ts';
+import { compileConditions, ConditionSyntaxError, type Conditions } from '../conditions/strict-matcher.ts';
+import { placeholderAttribute, placeholdersIn, CALLER_ATTRIBUTES } from '../conditions/placeholders.ts';
+import { locate, type LoadedFile } from './load.ts';
+import { parseRate, type PolicyFile } from './schema.ts';
+import { obligationKinds, type ObligationKind } from '../contract/obligation-kind.ts';
+import type { Diagnostic, DiagnosticCode } from './diagnostics.ts';
+import { didYouMean } from './suggest.ts';
+import { matchesCallPattern } from '../conditions/call-pattern.ts';
+import { describeCall, installedVersion, restMethodsOf, namespacesOf, sdkPackages } from '../sdk/catalogue.ts';
+import { signaturesOf } from '../sdk/signature-reader.ts';
+import { listShapeOf } from '../sdk/list-shape.ts';
+import { queryShape } from '../sdk/query-shape.ts';
+import { resolveSchema } from '../sdk/argument-schema.ts';
+import { argumentPathProblem, argumentPathsIn } from './argument-paths.ts';
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+export interface CompileResult {
+  policy?: CompiledPolicy;
+  diagnostics: Diagnostic[];
+}
+
+type Where = (path: (string | number)[], key?: boolean) => Position;
+type Position = { file: string; line: number; column: number };
+
+/** What compiling one policy accumulates: its diagnostics, and what later steps need of earlier ones. */
+interface Compilation {
+  error(at: Position, code: DiagnosticCode, message: string, rule?: string): void;
+  /** Every method the policy names, as the catalogue describes it. */
+  described: Record<string, MethodDescription>;
+  /** Where each method is first named, for errors about its signature. */
+  namedAt: Map<string, { at: Position; ruleId: string }>;
+  /** Argument paths to check against the signatures once they are read. */
+  argumentPaths: { call: string; path: string; at: Position; key: string; ruleId: string }[];
+  /** Checks of what a method's kind allows, run once its signature has refined the kind. */
+  kindChecks: ((methods: Record<string, MethodInfo>) => void)[];
+  /** The packages the app's package.json declares (undefined: not checked). */
+  declared: ReadonlySet<string> | undefined;
+}
+
+export interface CompileOptions {
+  /**
+   * The packages the app's package.json declares: a method whose per-module package (the one the
+   * generated module imports) is not among them is refused with the `npm i` line that fixes it.
+   */
+  declaredPackages?: ReadonlySet<string>;
+}
+
+const whereIn =
+  (f: LoadedFile): Where =>
+  (path, key) => ({ file: f.file, ...locate(f, path, key) });
+
+export async function compilePolicy(files: LoadedFile[], diagnostics: Diagnostic[] = [], options: CompileOptions = {}): Promise<CompileResult> {
+  const c: Compilation = {
+    error: (at, code, message, rule) => diagnostics.push({ severity: 'error', ...at, code, message, ...(rule ? { rule } : {}) }),
+    described: {},
+    namedAt: new Map(),
+    argumentPaths: [],
+    kindChecks: [],
+    declared: options.declaredPackages,
+  };
+  if (files.length === 0) {
+    c.error({ file: 'policies', line: 1, column: 1 }, 'no-policy', 'no policy files found (policies/*.yaml): nothing would be allowed');
+  }
+  const { limits, defaultTimeoutMs } = compileLimits(files, c);
+  const { roles, subjectRoles, expanded } = compileRoles(files, c);
+  const rules: CompiledRule[] = [];
+  const ruleIds = new Map<string, string>();
+  for (const f of files) {
+    const list = f.policy?.rules ?? [];
+    for (let index = 0; index < list.length; index++) {
+      const where: Where = (p, k) => whereIn(f)(['rules', index, ...p], k);
+      rules.push(await compileRule(list[index]!, where, roles, ruleIds, c));
+    }
+  }
+  reportUnreachable(rules, expanded, c);
+  const methods = readSignatures(c);
+  for (const p of c.argumentPaths) {
+    const info = methods[p.call];
+    const problem = info && argumentPathProblem(info.signature, p.path);
+    if (problem) c.error(p.at, 'argument-path', `${p.key}: ${problem}`, p.ruleId);
+  }
+  for (const check of c.kindChecks) check(methods);
+
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  return {
+    diagnostics,
+    policy: { format: POLICY_FORMAT, limits, roles, subjectRoles, rules, methods: sortKeys(methods), defaultTimeoutMs },
+  };
+}
+
+/** Limits and defaults: at most one file may set them. */
+function compileLimits(files: LoadedFile[], c: Compilation): { limits: Limits; defaultTimeoutMs: number } {
+  let limits: Limits = { ...DEFAULT_LIMITS };
+  let defaultTimeoutMs = DEFAULT_TIMEOUT_MS;
+  let limitsFrom: string | undefined;
+  for (const f of files) {
+    if (!f.policy) continue;
+    if (f.policy.limits || f.policy.defaults) {
+      if (limitsFrom)
+        c.error(whereIn(f)([f.policy.limits ? 'limits' : 'defaults'], true), 'duplicate-limits', `limits/defaults are already set in ${limitsFrom}`);
+      limitsFrom = f.file;
+      limits = { ...limits, ...Object.fromEntries(Object.entries(f.policy.limits ?? {}).filter(([, v]) => v !== undefined)) };
+      defaultTimeoutMs = f.policy.defaults?.timeoutMs ?? defaultTimeoutMs;
+    }
+  }
+  return { limits, defaultTimeoutMs };
+}
+
+/** Roles, their inheritance (no undefined parents, no cycles), and every role each subject type holds. */
+function compileRoles(files: LoadedFile[], c: Compilation) {
+  const roles: CompiledPolicy['roles'] = {};
+  const roleWhere = new Map<string, Where>();
+  for (const f of files) {
+    for (const [name, role] of Object.entries(f.policy?.roles ?? {})) {
+      if (Object.hasOwn(roles, name)) {
+        c.error(whereIn(f)(['roles', name], true), 'duplicate-role', `role "${name}" is defined twice`);
+        continue;
+      }
+      roles[name] = { subjects: role.subjects, inherits: role.inherits, ...(role.description ? { description: role.description } : {}) };
+      roleWhere.set(name, (p, k) => whereIn(f)(['roles', name, ...p], k));
+    }
+  }
+  const roleNames = Object.keys(roles);
+  for (const [name, role] of Object.entries(roles)) {
+    role.inherits.forEach((parent, i) => {
+      if (!Object.hasOwn(roles, parent)) {
+        c.error(roleWhere.get(name)!(['inherits', i]), 'undefined-role', `role "${name}" inherits undefined role "${parent}"${didYouMean(parent, roleNames)}`);
+      }
+    });
+  }
+  const expanded = new Map<string, string[]>();
+  const expand = (name: string, trail: string[]): string[] => {
+    if (trail.includes(name)) {
+      const cycle = [...trail.slice(trail.indexOf(name)), name];
+      c.error(roleWhere.get(name)!(['inherits']), 'cyclic-role', `role inheritance is cyclic: ${cycle.join(' → ')}`);
+      return [];
+    }
+    const known = expanded.get(name);
+    if (known) return known;
+    const role = roles[name];
+    if (!role) return [];
+    const all = new Set([name]);
+    for (const parent of role.inherits) for (const r of expand(parent, [...trail, name])) all.add(r);
+    const list = [...all];
+    expanded.set(name, list);
+    return list;
+  };
+  const subjectRoles = Object.fromEntries(SUBJECT_TYPES.map((s) => [s, [] as string[]])) as Record<SubjectType, string[]>;
+  for (const name of roleNames) {
+    const all = expand(name, []);
+    for (const subject of roles[name]!.subjects) {
+      for (const r of all) if (!subjectRoles[subject].includes(r)) subjectRoles[subject].push(r);
+    }
+  }
+  for (const s of SUBJECT_TYPES) subjectRoles[s].sort();
+  return { roles, subjectRoles, expanded };
+}
+
+async function resolveMethod(call: string, at: Position, ruleId: string, c: Compilation): Promise<MethodDescription | undefined> {
+  const described = await describeCall(call);
+  if (described.ok) {
+    const pkg = described.info.package;
+    if (c.declared && !c.declared.has(pkg)) {
+      const version = installedVersion(pkg);
+      c.error(
+        at,
+        'sdk/undeclared-package',
+        `${call} comes from ${pkg}, which the generated module imports but package.json does not declare: npm i ${pkg}${version ? `@${version}` : ''}`,
+        ruleId,
+      );
+      return undefined;
+    }
+    c.described[call] = described.info;
+    if (!c.namedAt.has(call)) c.namedAt.set(call, { at, ruleId });
+    return described.info;
+  }
+  const module = call.slice(0, call.lastIndexOf('.'));
+  const method = call.slice(call.lastIndexOf('.') + 1);
+  let hint = '';
+  if (described.reason === 'unknown-module')
+    hint = didYouMean(
+      module,
+      sdkPackages().flatMap((p) => namespacesOf(p).map((n) => n.module)),
+    );
+  if (described.reason === 'unknown-method') hint = didYouMean(method, await restMethodsOf(module));
+  c.error(at, `sdk/${described.reason}`, `${described.message}${hint}`, ruleId);
+  return undefined;
+}
+
+function checkPlaceholders(value: unknown, where: Where, key: string, ruleId: string, c: Compilation): boolean {
+  let ok = true;
+  for (const p of placeholdersIn(value)) {
+    if (!placeholderAttribute(p) || !/^\$\{caller\.[A-Za-z]+\}$/.test(p)) {
+      ok = false;
+      c.error(
+        where([key]),
+        'placeholder',
+        `${key}: "${p}" names no caller attribute (use one of ${CALLER_ATTRIBUTES.map((a) => `\${caller.${a}}`).join(', ')})`,
+        ruleId,
+      );
+    }
+  }
+  return ok;
+}
+
+function checkConditions(value: Conditions, where: Where, key: string, ruleId: string, c: Compilation): boolean {
+  try {
+    compileConditions(value);
+  } catch (e) {
+    if (e instanceof ConditionSyntaxError) {
+      // The condition's own key (field paths are dotted keys, `args.0.filter`), then what is under it.
+      const top = e.path ? Object.keys(value).find((k) => e.path === k || e.path!.startsWith(`${k}.`)) : undefined;
+      c.error(where(top ? [key, top] : [key]), 'condition-syntax', `${key}: ${e.message}${e.path ? ` (at ${e.path})` : ''}`, ruleId);
+      return false;
+    }
+    throw e;
+  }
+  return checkPlaceholders(value, where, key, ruleId, c);
+}
+
+const ALLOW_ONLY = ['resource', 'preload', 'fields', 'cap', 'writable', 'presets', 'rateLimit', 'timeoutMs'] as const;
+type Rule = NonNullable<PolicyFile['rules']>[number];
+
+async function compileRule(r: Rule, where: Where, roles: CompiledPolicy['roles'], ruleIds: Map<string, string>, c: Compilation): Promise<CompiledRule> {
+  const at = where([]);
+  const previous = ruleIds.get(r.id);
+  if (previous) c.error(where(['id']), 'duplicate-rule', `rule id "${r.id}" is already used at ${previous}`, r.id);
+  else ruleIds.set(r.id, `${at.file}:${at.line}:${at.column}`);
+  r.roles.forEach((role, i) => {
+    if (!Object.hasOwn(roles, role)) c.error(where(['roles', i]), 'undefined-role', `undefined role "${role}"${didYouMean(role, Object.keys(roles))}`, r.id);
+  });
+
+  const effect = r.allow !== undefined ? 'allow' : 'deny';
+  const call = (r.allow ?? r.deny)!;
+  const compiled: CompiledRule = { id: r.id, description: r.description, effect, roles: r.roles, call, source: at };
+  if (r.when && checkConditions(r.when, where, 'when', r.id, c)) compiled.when = r.when;
+  if (r.justification) compiled.justification = r.justification;
+  const registered = obligationKinds().filter((k) => (r as Record<string, unknown>)[k.key] !== undefined);
+
+  if (effect === 'deny') {
+    for (const key of [...ALLOW_ONLY, ...registered.map((k) => k.key)]) {
+      if ((r as Record<string, unknown>)[key] !== undefined) c.error(where([key], true), 'deny-obligation', `"${key}" only applies to allow rules`, r.id);
+    }
+    return compiled;
+  }
+
+  const info = await resolveMethod(call, where(['allow']), r.id, c);
+  if (r.resource && checkConditions(r.resource, where, 'resource', r.id, c)) compiled.resource = r.resource;
+  if (r.fields) compiled.fields = r.fields;
+  if (r.cap !== undefined) compiled.cap = r.cap;
+  if (r.writable) compiled.writable = r.writable;
+  if (r.presets && checkPlaceholders(r.presets, where, 'presets', r.id, c)) compiled.presets = r.presets;
+  if (r.timeoutMs !== undefined) compiled.timeoutMs = r.timeoutMs;
+  if (r.rateLimit) compiled.rateLimit = { ...parseRate(r.rateLimit)!, text: r.rateLimit };
+  if (r.preload) compiled.preload = r.preload;
+  if (registered.length) compiled.extensions = Object.fromEntries(registered.map((k) => [k.key, (r as Record<string, unknown>)[k.key]]));
+  if (!info) return compiled;
+
+  for (const [i, path] of (r.writable ?? []).entries()) c.argumentPaths.push({ call, path, at: where(['writable', i]), key: 'writable', ruleId: r.id });
+  for (const path of Object.keys(r.presets ?? {})) c.argumentPaths.push({ call, path, at: where(['presets', path], true), key: 'presets', ruleId: r.id });
+  for (const path of argumentPathsIn(r.when ?? {})) c.argumentPaths.push({ call, path, at: where(['when']), key: 'when', ruleId: r.id });
+  const preloaded = r.preload !== undefined && (await resolveMethod(r.preload, where(['preload']), r.id, c)) !== undefined;
+  c.kindChecks.push((methods) => {
+    const refined = methods[call];
+    if (refined) checkKind(r, refined, preloaded ? methods[r.preload!] : undefined, where, registered, c);
+  });
+  return compiled;
+}
+
+/** What a method's kind allows (once its signature has refined the kind): caps on lists, preloads on writes by id, … */
+function checkKind(r: Rule, refined: MethodInfo, preInfo: MethodInfo | undefined, where: Where, registered: ObligationKind[], c: Compilation): void {
+  const call = refined.call;
+  const error = (at: Position, code: DiagnosticCode, message: string) => c.error(at, code, message, r.id);
+  if (r.cap !== undefined && refined.kind !== 'list') {
+    error(where(['cap'], true), 'cap-not-list', `cap applies to list calls (query…/search… with a query and a list of items); ${call} is not one`);
+  }
+  if (r.cap !== undefined && refined.kind === 'list') {
+    const max = largestPage(refined);
+    if (max !== undefined && r.cap > max) {
+      error(where(['cap']), 'cap-above-maximum', `cap ${r.cap} is above the largest page ${call} takes (${max}, the SDK's own maximum): Wix would refuse it`);
+    }
+  }
+  if (r.preload !== undefined) {
+    if (refined.kind !== 'write-one') {
+      error(where(['preload'], true), 'preload-not-write', `preload applies to writes addressed by id; ${call} is a ${refined.kind} call`);
+    }
+    if (preInfo && preInfo.kind !== 'read-one') {
+      error(where(['preload']), 'preload-not-read', `preload must be a read of one object by id; ${r.preload} is a ${preInfo.kind} call`);
+    } else if (preInfo && preInfo.pathArgs.join() !== refined.pathArgs.join()) {
+      error(
+        where(['preload']),
+        'preload-mismatch',
+        `${r.preload} takes its id from args ${preInfo.pathArgs.join(', ')} but ${call} from args ${refined.pathArgs.join(', ')}`,
+      );
+    }
+  }
+  if (r.resource && refined.kind === 'write-one' && !r.preload) {
+    error(
+      where(['resource'], true),
+      'resource-needs-preload',
+      `a resource condition on a write addressed by id needs "preload": the read that loads the target first`,
+    );
+  }
+  if (r.resource && (refined.kind === 'read' || refined.kind === 'write')) {
+    error(
+      where(['resource'], true),
+      'resource-unenforceable',
+      `${call} neither returns one object by id nor lists objects: a resource condition cannot be enforced on it`,
+    );
+  }
+  for (const kind of registered) {
+    if (kind.methodKinds && !kind.methodKinds.includes(refined.kind)) {
+      error(
+        where([kind.key], true),
+        'obligation-not-applicable',
+        `"${kind.key}" applies to ${kind.methodKinds.join(', ')} calls; ${call} is a ${refined.kind} call`,
+      );
+    }
+  }
+}
+
+/** Allow rules that an unconditional deny makes unreachable for every one of their roles. */
+function reportUnreachable(rules: CompiledRule[], expanded: Map<string, string[]>, c: Compilation): void {
+  for (const rule of rules) {
+    if (rule.effect !== 'allow') continue;
+    const blocked = rule.roles.every((role) =>
+      rules.some(
+        (d) => d.effect === 'deny' && !d.when && matchesCallPattern(d.call, rule.call) && d.roles.some((dr) => (expanded.get(role) ?? [role]).includes(dr)),
+      ),
+    );
+    if (blocked) {
+      const denier = rules.find((d) => d.effect === 'deny' && !d.when && matchesCallPattern(d.call, rule.call))!;
+      c.error(
+        rule.source,
+        'unreachable-rule',
+        `rule "${rule.id}" can never allow anything: deny rule "${denier.id}" always refuses ${rule.call} for its roles`,
+        rule.id,
+      );
+    }
+  }
+}
+
+/** What each method accepts, from the SDK's type declarations (one TypeScript program for all). */
+function readSignatures(c: Compilation): Record<string, MethodInfo> {
+  const methods: Record<string, MethodInfo> = {};
+  const signatures = signaturesOf(Object.values(c.described).map(({ call, package: pkg, method }) => ({ call, package: pkg, method })));
+  for (const [call, info] of Object.entries(c.described)) {
+    const result = signatures.get(call)!;
+    if (result.ok) methods[call] = withSignature(info, result.signature);
+    else {
+      const named = c.namedAt.get(call)!;
+      c.error(named.at, 'sdk/no-signature', `cannot check the arguments of ${call}: ${result.message}`, named.ruleId);
+    }
+  }
+  return methods;
+}
+
+/** The largest page size a list's paging forms take (the SDK's `@max`), if it says. */
+function largestPage(info: MethodInfo): number | undefined {
+  const { paging } = queryShape(info.signature, info.list!.queryArg);
+  const query = resolveSchema(info.signature.params[info.list!.queryArg]!, info.signature.defs);
+  if (!('type' in query) || query.type !== 'object') return undefined;
+  const maxima = paging
+    .map((form) => {
+      const p = resolveSchema(query.properties[form]!, info.signature.defs);
+      const limit = 'type' in p && p.type === 'object' && p.properties.limit ? resolveSchema(p.properties.limit, info.signature.defs) : undefined;
+      return limit && 'type' in limit && limit.type === 'number' ? limit.maximum : undefined;
+    })
+    .filter((m): m is number => m !== undefined);
+  return maxima.length ? Math.min(...maxima) : undefined;
+}
+
+/**
+ * The method with its signature; a query whose signature shows no query argument or no items
+ * array is a plain read, not a list (resource conditions, caps and forced filters would have
+ * nothing to act on: the compiler refuses them on it).
+ */
+function withSignature(info: MethodDescription, signature: MethodInfo['signature']): MethodInfo {
+  if (info.kind !== 'list' || !info.list) return { ...info, signature };
+  const list = listShapeOf(signature, info.list.itemsKey);
+  if (list) return { ...info, list, signature };
+  const { list: _none, ...rest } = info;
+  return { ...rest, kind: 'read', signature };
+}
+
+function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -1,8 +1,0 @@
-/**
- * Dev-only emulator of Wix's API host (www.wixapis.com) for tests and local runs. See wix-emulator.ts for the
- * endpoints and their rules, seed.ts for the data table, tokens.ts for the dev identities.
- */
-export { createWixEmulator, type FaultAction, type RouteName, type WixEmulatorOptions } from './wix-emulator';
-export { APP_ID, INSTANCE_ID, devTokens, type SubjectType } from './tokens';
-export { HIDDEN_PRODUCT_IDS, SEED_ORDER_TABLE, productId } from './seed';
-export { wixHandlers } from './msw-handlers';
