@@ -47,6 +47,30 @@ cases:
     expect: deny
 `;
 
+// What an app writes against the package: every entry point, the generated types, a refused call.
+const CONSUMER = `import { createGateway, createIdentityCache, WIRE_CONTRACT_VERSION, type PolicyModule } from 'elevation-gateway-for-wix';
+import { elevationEndpoint } from 'elevation-gateway-for-wix/wix-cli-app';
+import { createElevateClient, ElevateError, type CallResult } from 'elevation-gateway-for-wix/client';
+import * as generated from './src/generated/policy.js';
+import type { PermittedCalls } from './src/generated/policy.js';
+
+const version: 1 = WIRE_CONTRACT_VERSION;
+const policy = async (): Promise<PolicyModule> => generated;
+const gateway = createGateway({ appId: '00000000-0000-4000-8000-000000000000', policy, identityCache: createIdentityCache() });
+const endpoint = elevationEndpoint({ appId: '00000000-0000-4000-8000-000000000000', policy });
+const client = createElevateClient<PermittedCalls>({ baseUrl: 'https://example.invalid/_functions' });
+type Member = CallResult<PermittedCalls, 'members.members.getMember'>;
+export async function use(): Promise<void> {
+  const member: Member = await client.api.members.members.getMember('m-1');
+  const id: string | null | undefined = member._id;
+  const response: Response = await endpoint.POST(new Request('https://example.invalid'));
+  await gateway.handle(new Request('https://example.invalid'));
+  // @ts-expect-error: no rule grants deleteMember, so it has no type
+  await client.call('members.members.deleteMember', 'm-1');
+  void [version, id, response, ElevateError];
+}
+`;
+
 describe.skipIf(nested)('the packed package in a fresh Wix CLI for Apps project', () => {
   let work: string;
   let project: string;
@@ -153,6 +177,36 @@ describe.skipIf(nested)('the packed package in a fresh Wix CLI for Apps project'
     const approved = elevate('audit', '--check');
     expect(approved.code, approved.out).toBe(0);
     expect(readFileSync(join(project, 'src/generated/policy.ts'), 'utf8')).toContain("from '@wix/auto_sdk_members_members'");
+  });
+
+  it("type-checks an app's use of the three entry points under TypeScript's bundler and node16 resolution", () => {
+    writeFileSync(join(project, 'consumer.ts'), CONSUMER);
+    const tsc = join(project, 'node_modules/typescript/bin/tsc');
+    for (const [module, resolution] of [
+      ['esnext', 'bundler'],
+      ['node16', 'node16'],
+    ]) {
+      const checked = run(
+        process.execPath,
+        [
+          tsc,
+          '--noEmit',
+          '--strict',
+          '--skipLibCheck',
+          '--types',
+          '',
+          '--target',
+          'es2022',
+          '--module',
+          module!,
+          '--moduleResolution',
+          resolution!,
+          'consumer.ts',
+        ],
+        project,
+      );
+      expect(checked.code, `${resolution}: ${checked.out}`).toBe(0);
+    }
   });
 
   describe("the endpoint inside workerd, behind Wix's own runtime entry", () => {

@@ -2,5 +2,5 @@
 // from 'elevation-gateway-for-wix'. `elevate` loads this file before it reads the policy and the
 // endpoint imports it before the gateway loads the policy, so both know the same kinds (a policy
 // using a kind the backend does not register fails closed: every call is 503). This app registers
-// none yet; see the package's docs/ARCHITECTURE.md, "A new obligation kind".
+// none yet; see docs/ARCHITECTURE.md at the repository root, "A new obligation kind".
 export {};

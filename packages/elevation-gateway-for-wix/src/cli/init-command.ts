@@ -4,8 +4,8 @@
 // (empty) approved inventory, and the package.json scripts of the policy gate. A file that is
 // already there with the same text is left as it is; one that differs is listed and left alone
 // unless --force. A second run changes nothing and says so.
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { buildPolicy } from '../policy/build.ts';
 import { formatDiagnostic } from '../policy/diagnostics.ts';
 import { approvedInventoryText } from '../review/audit/inventory-diff.ts';
@@ -32,23 +32,37 @@ Exit: 0 done (or nothing to do), 1 files differ and were left alone, 2 no suppor
 
 const ENDPOINT = 'src/backend/api/elevate/api.ts';
 
-export const ENDPOINT_TEXT = `// The elevation gateway's endpoint, served at \`\${import.meta.env.BASE_API_URL}/elevate\` (written by
+/** The endpoint, importing the generated module and the obligation kinds where the project keeps them. */
+export function endpointText(generatedImport: string, obligationsImport: string): string {
+  return `// The elevation gateway's endpoint, served at \`\${import.meta.env.BASE_API_URL}/elevate\` (written by
 // \`elevate init\`). Wix's runtime hands it the request in the caller's context; the gateway decides
-// from the verified token and the policy, compiled by \`elevate build\` into src/generated/policy.ts.
+// from the verified token and the policy, compiled by \`elevate build\` into ${generatedImport.replace(/^(\.\.\/)+/, '')}.
 import { elevationEndpoint } from '${PACKAGE_NAME}/wix-cli-app';
 // The app's obligation kinds, registered before the policy that uses them is loaded.
-import '../../../obligations';
+import '${obligationsImport}';
 
 const endpoint = elevationEndpoint({
   // Defined by Wix's runtime for the app's backend: a token issued for another app is refused.
   appId: import.meta.env.APP_ID,
-  policy: () => import('../../../generated/policy'),
+  policy: () => import('${generatedImport}'),
 });
 
 export async function POST(req: Request): Promise<Response> {
   return endpoint.POST(req);
 }
 `;
+}
+
+/** A relative import specifier as a Vite/TypeScript app writes it: no `.ts`, a folder for `index.ts`. */
+function importPath(fromDir: string, file: string): string {
+  let spec = relative(fromDir, file)
+    .split(sep)
+    .join('/')
+    .replace(/\.tsx?$/, '')
+    .replace(/\/index$/, '');
+  if (!spec.startsWith('.')) spec = `./${spec}`;
+  return spec;
+}
 
 const OBLIGATIONS_TEXT = `// The app's own obligation kinds: one import per kind, each module calling registerObligationKind
 // from '${PACKAGE_NAME}'. \`elevate\` loads this file before it reads the policy and the endpoint
@@ -83,7 +97,9 @@ roles:
     subjects: [USER]
 
 rules: []
-# Examples (each module's package must be a dependency of the app: npm i @wix/members, npm i @wix/ecom):
+# Examples. Each module's packages must be dependencies of the app: the SDK package and the per-module
+# package the generated module imports (elevate build names it), e.g.
+#   npm i @wix/members @wix/auto_sdk_members_members      npm i @wix/ecom @wix/auto_sdk_ecom_orders
 #
 # rules:
 #   - id: member-reads-own-profile
@@ -115,12 +131,14 @@ cases:
 `;
 }
 
-type Outcome = 'created' | 'unchanged' | 'differs' | 'overwritten';
+type Outcome = 'created' | 'unchanged' | 'kept' | 'differs' | 'overwritten';
 
 interface Change {
   what: string;
   outcome: Outcome;
 }
+
+class InitError extends Error {}
 
 /** What init recognises; the next structures (Astro-based, current Wix CLI, self-hosted) come as adapters do. */
 function legacyCliApp(): { ok: true } | { ok: false; missing: string[] } {
@@ -131,17 +149,53 @@ function legacyCliApp(): { ok: true } | { ok: false; missing: string[] } {
   return missing.length ? { ok: false, missing } : { ok: true };
 }
 
-/** A REST method of the first Wix SDK package the app declares, for the starter test. */
+/** A REST method of the first Wix SDK package the app declares (and the catalogue can load), for the starter test. */
 async function someDeclaredCall(): Promise<string | undefined> {
   const packages = [...declaredPackages('.')].filter((p) => p.startsWith('@wix/') && !p.startsWith('@wix/auto_sdk_')).sort();
   for (const pkg of packages) {
     for (const namespace of namespacesOf(pkg.slice('@wix/'.length))) {
-      const methods = (await restMethodsOf(namespace.module)).sort();
+      let methods: string[];
+      try {
+        methods = (await restMethodsOf(namespace.module)).sort();
+      } catch {
+        continue; // a per-module package that does not resolve (a pruned or unusual install)
+      }
       const method = methods.find((m) => /^get[A-Z]/.test(m)) ?? methods[0];
       if (method) return `${namespace.module}.${method}`;
     }
   }
   return undefined;
+}
+
+/** Every file init may write must be a file (or absent) under folders that are folders (or absent). */
+function checkWritable(files: string[]): void {
+  for (const file of files) {
+    if (existsSync(file) && statSync(file).isDirectory()) throw new InitError(`${file} is a folder: init would write a file there`);
+    for (let dir = dirname(file); dir !== '.' && dir !== dirname(dir); dir = dirname(dir)) {
+      if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InitError(`${dir} is a file: init would write ${file} inside it`);
+    }
+  }
+}
+
+interface Manifest {
+  scripts?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+function readManifest(): { text: string; manifest: Manifest } {
+  const text = readFileSync('package.json', 'utf8');
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(text);
+  } catch (error) {
+    throw new InitError(`package.json is not JSON: ${(error as Error).message}`);
+  }
+  if (manifest === null || typeof manifest !== 'object' || Array.isArray(manifest)) throw new InitError('package.json is not a JSON object');
+  const scripts = (manifest as Manifest).scripts;
+  if (scripts !== undefined && (scripts === null || typeof scripts !== 'object' || Array.isArray(scripts))) {
+    throw new InitError('package.json\'s "scripts" is not an object: init adds scripts to it');
+  }
+  return { text, manifest: manifest as Manifest };
 }
 
 export async function runInit(argv: string[]): Promise<number> {
@@ -150,8 +204,6 @@ export async function runInit(argv: string[]): Promise<number> {
     'dry-run': { type: 'boolean', default: false },
   });
   if (typeof line === 'number') return line;
-  const { force } = line.values;
-  const dryRun = line.values['dry-run'];
   const structure = legacyCliApp();
   if (!structure.ok) {
     console.error(
@@ -161,13 +213,30 @@ export async function runInit(argv: string[]): Promise<number> {
     );
     return 2;
   }
+  try {
+    return await initialise(line.values.force, line.values['dry-run']);
+  } catch (error) {
+    if (!(error instanceof InitError)) throw error;
+    console.error(`elevate init: ${error.message}; nothing was written`);
+    return 1;
+  }
+}
+
+async function initialise(force: boolean, dryRun: boolean): Promise<number> {
   const config = projectConfig();
+  const policyFile = join(config.policies, 'policy.yaml');
+  const testsDir = join(config.policies, 'tests');
+  const starterFile = join(testsDir, 'starter.yaml');
+  const { text: manifestText, manifest } = readManifest();
+  checkWritable([ENDPOINT, policyFile, starterFile, config.obligations, config.generated, config.approved]);
+
   const changes: Change[] = [];
-  const put = (file: string, text: string) => {
+  /** Plans one file; writes it unless --dry-run. Answers the outcome. */
+  const put = (file: string, text: string, overwrite = force): Outcome => {
     const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
     let outcome: Outcome;
     if (current === text) outcome = 'unchanged';
-    else if (current !== undefined && !force) outcome = 'differs';
+    else if (current !== undefined && !overwrite) outcome = 'differs';
     else {
       outcome = current === undefined ? 'created' : 'overwritten';
       if (!dryRun) {
@@ -176,30 +245,40 @@ export async function runInit(argv: string[]): Promise<number> {
       }
     }
     changes.push({ what: file, outcome });
+    return outcome;
   };
 
-  // The schema line points into the installed package, relative to the policy folder.
-  const depth = config.policies.split('/').filter((s) => s && s !== '.').length;
-  const up = (extra: number) => '../'.repeat(depth + extra);
-  const policySchema = `${up(0)}node_modules/${PACKAGE_NAME}/schema/policy.schema.json`;
-  const testSchema = `${up(1)}node_modules/${PACKAGE_NAME}/schema/policy-tests.schema.json`;
-  const policyFile = join(config.policies, 'policy.yaml');
-  const hasPolicy = existsSync(config.policies) && existsSync(policyFile);
-  put(ENDPOINT, ENDPOINT_TEXT);
-  put(policyFile, policyText(policySchema));
+  // The schema lines point into the installed package, relative to each file's folder.
+  const schemaFrom = (dir: string, name: string) =>
+    relative(resolve(dir), resolve('node_modules', PACKAGE_NAME, 'schema', name))
+      .split(sep)
+      .join('/');
+  const endpointDir = dirname(ENDPOINT);
+  put(ENDPOINT, endpointText(importPath(endpointDir, config.generated), importPath(endpointDir, config.obligations)));
   put(config.obligations, OBLIGATIONS_TEXT);
-  const call = await someDeclaredCall();
-  if (call) put(join(config.policies, 'tests', 'starter.yaml'), starterTestText(testSchema, call));
+  const policyOutcome = put(policyFile, policyText(schemaFrom(config.policies, 'policy.schema.json')));
+  const policyReset = policyOutcome === 'created' || policyOutcome === 'overwritten';
 
-  // The generated module and the approved inventory follow from the policy as it now is.
-  if (!dryRun || hasPolicy) {
-    const built = await buildPolicy(config.policies, { declaredPackages: declaredPackages(config.app) });
-    if (built.moduleText) {
-      put(config.generated, built.moduleText);
-      if (!existsSync(config.approved)) put(config.approved, approvedInventoryText([]));
+  // A starter test only where there is none: once written it is the app's (init never compares it).
+  const call = await someDeclaredCall();
+  const hasTests = existsSync(testsDir) && readdirSync(testsDir).some((f) => /\.ya?ml$/.test(f));
+  if (existsSync(starterFile)) changes.push({ what: starterFile, outcome: 'kept' });
+  else if (call && !hasTests) put(starterFile, starterTestText(schemaFrom(testsDir, 'policy-tests.schema.json'), call));
+
+  // The generated module follows from the policy; the approved inventory is reset with the policy
+  // (the starter grants nothing) and otherwise left to `elevate audit --approve`.
+  let built = true;
+  if (dryRun && policyReset) {
+    for (const file of [config.generated, config.approved])
+      changes.push({ what: `${file} (from the starter policy)`, outcome: existsSync(file) ? 'overwritten' : 'created' });
+  } else {
+    const result = await buildPolicy(config.policies, { declaredPackages: declaredPackages(config.app) });
+    if (result.moduleText) {
+      put(config.generated, result.moduleText);
+      if (policyReset || !existsSync(config.approved)) put(config.approved, approvedInventoryText([]), policyReset);
     } else {
-      for (const d of built.diagnostics) console.error(formatDiagnostic(d));
-      console.error(`elevate init: ${policyFile} has errors: the generated module was not written (fix them, then \`elevate build\`)`);
+      built = false;
+      for (const d of result.diagnostics) console.error(formatDiagnostic(d));
     }
   }
 
@@ -208,8 +287,6 @@ export async function runInit(argv: string[]): Promise<number> {
     'policy:gate': 'elevate check && elevate audit --check && elevate test',
     prebuild: 'elevate build',
   };
-  const manifestText = readFileSync('package.json', 'utf8');
-  const manifest = JSON.parse(manifestText) as { scripts?: Record<string, string> };
   const current = { ...(manifest.scripts ?? {}) };
   let scriptsChanged = false;
   for (const [name, command] of Object.entries(scripts)) {
@@ -223,8 +300,10 @@ export async function runInit(argv: string[]): Promise<number> {
     }
   }
   if (scriptsChanged && !dryRun) {
-    const indent = /^\{\n([ \t]+)"/.exec(manifestText)?.[1] ?? '  ';
-    writeFileSync('package.json', `${JSON.stringify({ ...manifest, scripts: current }, null, indent)}\n`);
+    // Keep the file's own indentation and line endings.
+    const indent = /^\{\r?\n([ \t]+)"/.exec(manifestText)?.[1] ?? '  ';
+    const eol = manifestText.includes('\r\n') ? '\r\n' : '\n';
+    writeFileSync('package.json', `${JSON.stringify({ ...manifest, scripts: current }, null, indent).replace(/\n/g, eol)}${eol}`);
   }
 
   const p = paint();
@@ -232,25 +311,32 @@ export async function runInit(argv: string[]): Promise<number> {
     created: p.green(dryRun ? 'would create' : 'created'),
     overwritten: p.yellow(dryRun ? 'would overwrite' : 'overwrote'),
     unchanged: p.dim('unchanged'),
+    kept: p.dim("kept (the app's)"),
     differs: p.red('differs, left alone'),
   };
   for (const c of changes) console.log(`  ${label[c.outcome]}  ${c.what}`);
+  if (!call && !hasTests && !existsSync(starterFile))
+    console.log(
+      'No Wix SDK package is declared yet, so no starter policy test was written (a policy that grants nothing needs none): add one with your first rule.',
+    );
+  if (!built) {
+    console.error('elevate init: the policy has errors (above): the generated module was not written; fix them, then `elevate build`');
+    return 1;
+  }
   const differs = changes.filter((c) => c.outcome === 'differs');
-  if (!call)
-    console.log('No Wix SDK package is declared yet, so no starter policy test was written: add one (npm i @wix/<package>) and run `elevate init` again.');
   if (differs.length) {
     console.error(
       `elevate init: ${differs.length} file(s) or script(s) differ from what init writes and were left alone; compare them, or run \`elevate init --force\` to overwrite`,
     );
     return 1;
   }
-  if (changes.every((c) => c.outcome === 'unchanged')) {
+  if (changes.every((c) => c.outcome === 'unchanged' || c.outcome === 'kept')) {
     console.log('elevate init: nothing to do, the gateway is already set up here');
     return 0;
   }
   if (!dryRun)
     console.log(
-      `elevate init: the gateway is set up; it grants nothing yet. Next: add a rule to ${policyFile}, then \`elevate build\`, \`elevate test\`, review \`elevate audit\` and \`elevate audit --approve\`; run \`npm run policy:gate\` in CI.`,
+      `elevate init: the gateway is set up${policyReset ? '; it grants nothing yet' : ''}. Next: add a rule to ${policyFile}, then \`elevate build\`, \`elevate test\`, review \`elevate audit\` and \`elevate audit --approve\`; run \`npm run policy:gate\` in CI.`,
     );
   return 0;
 }

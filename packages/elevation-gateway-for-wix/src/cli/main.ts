@@ -56,13 +56,11 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`elevate: ${error.message}`);
     return 2;
   }
-  if (name !== 'init') {
-    try {
-      await loadObligationKinds(config.obligations);
-    } catch (error) {
-      console.error(`elevate: ${config.obligations} could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
-      return 1;
-    }
+  try {
+    await loadObligationKinds(config.obligations);
+  } catch (error) {
+    console.error(`elevate: ${config.obligations} could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
   }
   try {
     return await commands[name]!.run(rest);

@@ -9,6 +9,14 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
+/** The CLI's own module for a package entry point: dist/ when compiled, the sources under tests. */
+function ownEntry(specifier: string): string {
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const sub = specifier.slice('elevation-gateway-for-wix'.length);
+  const path = sub === '/wix-cli-app' ? `../adapters/wix-cli-app${ext}` : sub === '/client' ? `../client/index${ext}` : `../index${ext}`;
+  return new URL(path, import.meta.url).href;
+}
+
 export async function loadObligationKinds(entry: string, cwd = process.cwd()): Promise<void> {
   const file = resolve(cwd, entry);
   if (!existsSync(file)) return;
@@ -16,6 +24,16 @@ export async function loadObligationKinds(entry: string, cwd = process.cwd()): P
     entryPoints: [file],
     bundle: true,
     packages: 'external',
+    // The package itself is this CLI's own copy, wherever the app installed its own: the kinds must
+    // land in the registry this CLI reads (a global or npx CLI, or another version, included).
+    plugins: [
+      {
+        name: 'this-cli',
+        setup(b) {
+          b.onResolve({ filter: /^elevation-gateway-for-wix(\/(wix-cli-app|client))?$/ }, (args) => ({ path: ownEntry(args.path), external: true }));
+        },
+      },
+    ],
     format: 'esm',
     platform: 'node',
     target: 'node20',

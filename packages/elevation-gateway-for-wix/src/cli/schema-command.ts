@@ -45,7 +45,7 @@ export async function runSchema(argv: string[]): Promise<number> {
     const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
     if (values.check) {
       if (current !== text) {
-        console.error(`elevate schema --check: ${file} is stale; run \`npm run policy:schema\``);
+        console.error(`elevate schema --check: ${file} is stale; run \`elevate schema\``);
         stale++;
       } else say(`${file} is up to date`);
       continue;

@@ -4,7 +4,7 @@
 import { httpClient } from '@wix/essentials';
 import { ERROR_STATUS, type ErrorCode, type SuccessReply, type UpstreamSummary } from '../contract/envelopes.ts';
 import { ElevateError } from './elevate-error.ts';
-import type { CallArgs, CallResult, ElevatedApi, PermittedCall, PermittedCallsShape } from './permitted-call.ts';
+import type { CallArgs, CallResult, ElevatedApi, NoCalls, PermittedCall, PermittedCallsShape } from './permitted-call.ts';
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -19,7 +19,7 @@ export interface ElevateClientOptions {
  * The client, typed by the app's own policy: `createElevateClient<PermittedCalls>()` with
  * `PermittedCalls` from the app's src/generated/policy.ts.
  */
-export interface ElevateClient<Calls extends PermittedCallsShape> {
+export interface ElevateClient<Calls extends PermittedCallsShape = NoCalls> {
   /** `call('ecom.orders.getOrder', 'o-1')` */
   call<C extends PermittedCall<Calls>>(call: C, ...args: Extract<CallArgs<Calls, C>, unknown[]>): Promise<CallResult<Calls, C>>;
   /** `api.ecom.orders.getOrder('o-1')`: the same calls, shaped like the SDK's namespaces. */
@@ -69,7 +69,7 @@ function readReply(status: number, headers: Headers, text: string): unknown {
   throw new ElevateError({ code: 'BAD_RESPONSE', status, requestId, message: `The gateway's reply does not follow its contract (HTTP ${status}).` });
 }
 
-export function createElevateClient<Calls extends PermittedCallsShape>(options: ElevateClientOptions = {}): ElevateClient<Calls> {
+export function createElevateClient<Calls extends PermittedCallsShape = NoCalls>(options: ElevateClientOptions = {}): ElevateClient<Calls> {
   const baseUrl = options.baseUrl ?? defaultBaseUrl();
   if (!baseUrl) {
     throw new TypeError('createElevateClient: no backend base URL; pass { baseUrl } or run under the Wix CLI, which sets import.meta.env.BASE_API_URL');

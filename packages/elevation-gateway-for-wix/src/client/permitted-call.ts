@@ -7,6 +7,9 @@
 /** What `elevate build` generates: per granted call, its accepted arguments and the SDK function. */
 export type PermittedCallsShape = Record<string, { args: unknown[]; sdk: unknown }>;
 
+/** Without the app's `PermittedCalls` the client permits nothing: pass them, `createElevateClient<PermittedCalls>()`. */
+export type NoCalls = Record<never, never>;
+
 /** `ecom.orders.getOrder`: a call some allow rule of the policy grants. */
 export type PermittedCall<Calls extends PermittedCallsShape> = keyof Calls & string;
 

@@ -1,7 +1,7 @@
 // Type-level proof, checked by `tsc --noEmit -p .` (part of `npm test`): the client accepts exactly
 // the calls the policy grants, with the SDK's own argument types, and returns the SDK's result types
 // as they arrive over JSON. Never executed; every `@ts-expect-error` must stay an error.
-import type { ElevateClient } from './elevate-client.ts';
+import { createElevateClient, type ElevateClient } from './elevate-client.ts';
 import type { CallResult, PermittedCall } from './permitted-call.ts';
 // Generic over the app's generated types; proven here on the shop fixture's policy.
 import type { PermittedCalls } from '../../test/fixtures/shop/src/generated/policy.ts';
@@ -81,4 +81,9 @@ export async function typeChecks(client: ElevateClient<PermittedCalls>): Promise
   await client.api.ecom.orders.searchOrders();
   // @ts-expect-error: an enum value the SDK does not declare
   await client.api.stores.productsV3.getProduct('p-001', { fields: ['ALL'] });
+
+  // Without the app's PermittedCalls, the client permits nothing.
+  const untyped = createElevateClient({ baseUrl: 'https://example.invalid' });
+  // @ts-expect-error: no PermittedCalls, no permitted call
+  await untyped.call('ecom.orders.getOrder', 'o-1');
 }

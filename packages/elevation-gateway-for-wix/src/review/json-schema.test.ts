@@ -17,8 +17,12 @@ const testsSchema = JSON.parse(readFileSync(DEFAULT_TESTS_SCHEMA, 'utf8'));
 describe('schema/*.schema.json', () => {
   it('are marked generated and up to date with the zod schemas', async () => {
     expect(policySchema.$comment).toBe(SCHEMA_MARK);
-    expect(readFileSync(DEFAULT_POLICY_SCHEMA, 'utf8'), 'schema/policy.schema.json is stale: run `npm run policy:schema`').toBe(policyJsonSchema());
-    expect(readFileSync(DEFAULT_TESTS_SCHEMA, 'utf8'), 'schema/policy-tests.schema.json is stale: run `npm run policy:schema`').toBe(policyTestsJsonSchema());
+    expect(readFileSync(DEFAULT_POLICY_SCHEMA, 'utf8'), 'schema/policy.schema.json is stale: run `elevate schema` in the package folder').toBe(
+      policyJsonSchema(),
+    );
+    expect(readFileSync(DEFAULT_TESTS_SCHEMA, 'utf8'), 'schema/policy-tests.schema.json is stale: run `elevate schema` in the package folder').toBe(
+      policyTestsJsonSchema(),
+    );
     expect((await runCli(['schema', '--check'])).code).toBe(0);
   });
 

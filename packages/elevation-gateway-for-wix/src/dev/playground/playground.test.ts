@@ -84,7 +84,7 @@ describe.skipIf(!haveChromium)('the playground in headless Chromium', () => {
     expect(await text('#out-rule')).toBe('member-reads-own-order');
     expect(await text('#out-reason')).toBe('resource conditions do not hold');
     expect(await page.locator('#out-obligations li').allTextContents()).toEqual(['resource check failed']);
-    if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: 'docs/playground.png', fullPage: true });
+    if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: '../../docs/playground.png', fullPage: true });
   });
 
   it('is usable from the keyboard: Ctrl+Enter sends, bad JSON is announced, no token is 401', async () => {

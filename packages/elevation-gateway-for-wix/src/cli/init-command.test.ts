@@ -1,0 +1,140 @@
+// `elevate init` on copies of a minimal Wix CLI for Apps app (test/fixtures/new-wix-app), through the
+// compiled command: what it writes, that a second run changes nothing, that it never clobbers a file
+// of the app's or writes outside the project, and that its output passes the app's own gate.
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const BIN = resolve('bin/elevate.js');
+const FIXTURE = resolve('test/fixtures/new-wix-app');
+const made: string[] = [];
+
+function app(): string {
+  const root = mkdtempSync(join(tmpdir(), 'elevate-init-'));
+  made.push(root);
+  const dir = join(root, 'app');
+  cpSync(FIXTURE, dir, { recursive: true });
+  // The repository's packages stand in for the app's own install.
+  symlinkSync(resolve('../../node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+const elevate = (cwd: string, ...args: string[]) =>
+  spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
+const manifest = (dir: string) => JSON.parse(read(dir, 'package.json')) as { scripts: Record<string, string> };
+
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('elevate init', () => {
+  it('exits 2 outside a Wix CLI for Apps app, saying what it looked for', () => {
+    const dir = app();
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'not-wix', devDependencies: {} }));
+    rmSync(join(dir, 'src/backend'), { recursive: true });
+    const run = elevate(dir, 'init');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('@wix/cli-app in package.json');
+    expect(run.stderr).toContain('a src/backend/api folder');
+    expect(existsSync(join(dir, 'policies'))).toBe(false);
+  });
+
+  it('sets the app up so that its gate passes, and a second run changes nothing and says so', () => {
+    const dir = app();
+    const first = elevate(dir, 'init');
+    expect(first.status, first.stderr).toBe(0);
+    expect(read(dir, 'src/backend/api/elevate/api.ts')).toContain("from 'elevation-gateway-for-wix/wix-cli-app'");
+    expect(read(dir, 'src/backend/api/elevate/api.ts')).toContain("import('../../../generated/policy')");
+    expect(read(dir, 'policies/policy.yaml')).toMatch(
+      /^# yaml-language-server: \$schema=\.\.\/node_modules\/elevation-gateway-for-wix\/schema\/policy\.schema\.json\n/,
+    );
+    expect(read(dir, 'policies/policy.yaml')).toContain('rules: []');
+    expect(manifest(dir).scripts).toMatchObject({ 'policy:build': 'elevate build', prebuild: 'elevate build', build: 'wix app build' });
+    // The app declares no SDK package: no starter test, and `elevate test` has nothing to test.
+    expect(first.stdout).toContain('no starter policy test was written');
+    for (const gate of [['check'], ['audit', '--check'], ['test']]) {
+      const ran = elevate(dir, ...gate);
+      expect(ran.status, `${gate.join(' ')}: ${ran.stdout}${ran.stderr}`).toBe(0);
+    }
+    const files = [
+      'src/backend/api/elevate/api.ts',
+      'policies/policy.yaml',
+      'src/generated/policy.ts',
+      'src/obligations/index.ts',
+      'package.json',
+      'policies/permitted-calls.approved.json',
+    ];
+    const before = files.map((f) => read(dir, f));
+    const second = elevate(dir, 'init');
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.stdout).toContain('nothing to do');
+    expect(files.map((f) => read(dir, f))).toEqual(before);
+  });
+
+  it('lists a file that differs and leaves it alone; --force overwrites it; --dry-run writes nothing', () => {
+    const dir = app();
+    const mine = '// my own endpoint\nexport async function POST() { return new Response("mine"); }\n';
+    cpSync(join(dir, 'src/backend/api/hello'), join(dir, 'src/backend/api/elevate'), { recursive: true });
+    writeFileSync(join(dir, 'src/backend/api/elevate/api.ts'), mine);
+    const dry = elevate(dir, 'init', '--dry-run');
+    expect(dry.stdout).toContain('would create  policies/policy.yaml');
+    expect(existsSync(join(dir, 'policies'))).toBe(false);
+    expect(manifest(dir).scripts['policy:gate']).toBeUndefined();
+    const run = elevate(dir, 'init');
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('differs, left alone  src/backend/api/elevate/api.ts');
+    expect(run.stderr).toContain('elevate init --force');
+    expect(read(dir, 'src/backend/api/elevate/api.ts')).toBe(mine);
+    const forced = elevate(dir, 'init', '--force');
+    expect(forced.status, forced.stderr).toBe(0);
+    expect(read(dir, 'src/backend/api/elevate/api.ts')).toContain('elevationEndpoint');
+  });
+
+  it('refuses a package.json it cannot extend, before writing anything', () => {
+    const dir = app();
+    const text = JSON.stringify({ name: 'x', scripts: 'wix app build', devDependencies: { '@wix/cli-app': '*' } });
+    writeFileSync(join(dir, 'package.json'), text);
+    const run = elevate(dir, 'init');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('"scripts" is not an object');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(read(dir, 'package.json')).toBe(text);
+    expect(existsSync(join(dir, 'src/backend/api/elevate'))).toBe(false);
+  });
+
+  it("keeps package.json's indentation and line endings", () => {
+    const dir = app();
+    const parsed = JSON.parse(read(dir, 'package.json')) as object;
+    writeFileSync(join(dir, 'package.json'), `${JSON.stringify(parsed, null, 4).replace(/\n/g, '\r\n')}\r\n`);
+    expect(elevate(dir, 'init').status).toBe(0);
+    const text = read(dir, 'package.json');
+    expect(text).toContain('\r\n    "scripts": {\r\n        "dev"');
+    expect(text.replace(/\r\n/g, '')).not.toContain('\n');
+  });
+
+  it("writes where the project's settings say, and the endpoint imports those files", () => {
+    const dir = app();
+    writeFileSync(join(dir, 'elevate.config.json'), JSON.stringify({ policies: 'config/policy', generated: 'src/lib/policy.ts', obligations: 'src/kinds.ts' }));
+    const run = elevate(dir, 'init');
+    expect(run.status, run.stderr).toBe(0);
+    const api = read(dir, 'src/backend/api/elevate/api.ts');
+    expect(api).toContain("import('../../../lib/policy')");
+    expect(api).toContain("import '../../../kinds';");
+    expect(existsSync(join(dir, 'src/lib/policy.ts'))).toBe(true);
+    expect(read(dir, 'config/policy/policy.yaml')).toMatch(/\$schema=\.\.\/\.\.\/node_modules\/elevation-gateway-for-wix\/schema\/policy\.schema\.json/);
+    expect(existsSync(join(dir, 'src/generated'))).toBe(false);
+  });
+
+  it('refuses settings that lead outside the project, and writes nothing there', () => {
+    const dir = app();
+    writeFileSync(join(dir, 'elevate.config.json'), JSON.stringify({ generated: '../outside/policy.ts' }));
+    const run = elevate(dir, 'init');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('elevate.config.json: "generated" (../outside/policy.ts) leads outside the project');
+    expect(existsSync(join(dir, '../outside'))).toBe(false);
+    writeFileSync(join(dir, 'elevate.config.json'), JSON.stringify({ approved: '/tmp/approved.json' }));
+    expect(elevate(dir, 'audit', '--check').stderr).toContain('is an absolute path');
+  });
+});
