@@ -186,25 +186,10 @@ describe.skipIf(nested)('the packed package in a fresh Wix CLI for Apps project'
       ['esnext', 'bundler'],
       ['node16', 'node16'],
     ]) {
-      const checked = run(
-        process.execPath,
-        [
-          tsc,
-          '--noEmit',
-          '--strict',
-          '--skipLibCheck',
-          '--types',
-          '',
-          '--target',
-          'es2022',
-          '--module',
-          module!,
-          '--moduleResolution',
-          resolution!,
-          'consumer.ts',
-        ],
-        project,
-      );
+      const config = `tsconfig.${resolution}.json`;
+      const compilerOptions = { noEmit: true, strict: true, skipLibCheck: true, types: [], target: 'es2022', module, moduleResolution: resolution };
+      writeFileSync(join(project, config), JSON.stringify({ compilerOptions, files: ['consumer.ts'] }));
+      const checked = run(process.execPath, [tsc, '-p', config], project);
       expect(checked.code, `${resolution}: ${checked.out}`).toBe(0);
     }
   });
