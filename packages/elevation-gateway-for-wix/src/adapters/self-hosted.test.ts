@@ -162,4 +162,24 @@ describe('selfHostedGateway', () => {
     expect(other.status).toBe(403);
     expect(emulator.requests).toEqual([]);
   });
+
+  it("answers a listed origin's preflight, and gives another origin's no grant", async () => {
+    const emulator = createWixEmulator();
+    const withOrigins = gatewayOn(emulator, { cors: { origins: ['https://shop.example'] } });
+    const preflight = (origin: string) =>
+      withOrigins.fetch(
+        new Request(ENDPOINT, {
+          method: 'OPTIONS',
+          headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+        }),
+      );
+    const listed = await preflight('https://shop.example');
+    expect(listed.status).toBe(204);
+    expect(listed.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(listed.headers.get('access-control-allow-headers')).toBe('authorization, content-type');
+    expect(listed.headers.get('access-control-allow-credentials')).toBeNull();
+    const other = await preflight('https://evil.example');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    expect(emulator.requests).toEqual([]);
+  });
 });

@@ -27,3 +27,6 @@ export function selfHostedGateway(options: SelfHostedGatewayOptions): SelfHosted
   const gateway = createGateway({ identityCache: createIdentityCache(), ...core, elevation });
   return { fetch: withCors((request) => gateway.handle(request), cors) };
 }
+
+export { appStrategyElevation, type AppStrategyElevationOptions } from './app-strategy-elevation.ts';
+export { withCors, type CorsOptions } from './cors.ts';
