@@ -40,6 +40,19 @@ describe('elevationGateway()', () => {
     expect(plugin.resolveId('./elsewhere')).toBeUndefined();
   });
 
+  it('fails the build when no server-rendered endpoint is served at its route: the guard would guard nothing', () => {
+    const resolved = elevationGateway().hooks['astro:routes:resolved']!;
+    const run = (routes: object[]) => resolved({ routes, logger: {} } as never);
+    expect(() => run([{ pattern: '/api/gateway', type: 'endpoint', isPrerendered: false, entrypoint: 'src/pages/api/gateway.ts' }])).toThrow(
+      /no endpoint is served at \/api\/elevate/,
+    );
+    expect(() => run([{ pattern: '/api/elevate', type: 'page', isPrerendered: false, entrypoint: 'src/pages/api/elevate.astro' }])).toThrow(/no endpoint/);
+    expect(() => run([{ pattern: '/api/elevate', type: 'endpoint', isPrerendered: true, entrypoint: 'src/pages/api/elevate.ts' }])).toThrow(
+      /prerender = false/,
+    );
+    expect(() => run([{ pattern: '/api/elevate', type: 'endpoint', isPrerendered: false, entrypoint: 'src/pages/api/elevate.ts' }])).not.toThrow();
+  });
+
   it('refuses a route that is not a plain path', () => {
     for (const route of ['api/elevate', '/api/elevate/', '/api/*', '/', '/api/"x']) expect(() => elevationGateway({ route }), route).toThrow(TypeError);
   });

@@ -58,6 +58,16 @@ export function elevationGateway(options: ElevationGatewayOptions = {}): AstroIn
         });
         addMiddleware({ entrypoint: middleware, order: 'pre' });
       },
+      // The guard protects the route it is given: an endpoint served elsewhere would be unguarded.
+      'astro:routes:resolved'({ routes }) {
+        const endpoint = routes.find((r) => r.pattern === route);
+        if (!endpoint || endpoint.type !== 'endpoint') {
+          throw new Error(
+            `${INTEGRATION_NAME}: no endpoint is served at ${route}: put the gateway's endpoint at src/pages${route}.ts, or give elevationGateway({ route }) the route it is served at`,
+          );
+        }
+        if (endpoint.isPrerendered) throw new Error(`${INTEGRATION_NAME}: ${endpoint.entrypoint} is prerendered: add \`export const prerender = false\``);
+      },
     },
   };
 }

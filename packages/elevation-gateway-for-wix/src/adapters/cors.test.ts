@@ -21,7 +21,7 @@ describe('withCors', () => {
     expect(reply.status).toBe(204);
     expect(reply.headers.get('access-control-allow-origin')).toBe('https://shop.example');
     expect(reply.headers.get('access-control-allow-methods')).toBe('POST');
-    expect(reply.headers.get('access-control-allow-headers')).toBe('authorization, content-type');
+    expect(reply.headers.get('access-control-allow-headers')).toBe('authorization, content-type, x-wix-consistent');
     expect(reply.headers.get('access-control-allow-credentials')).toBeNull();
     expect(reply.headers.get('vary')).toBe('Origin');
     expect(calls).toHaveLength(0);
@@ -49,6 +49,7 @@ describe('withCors', () => {
     expect(await reply.text()).toBe('{"result":1}');
     expect(reply.headers.get('access-control-allow-origin')).toBe('https://shop.example');
     expect(reply.headers.get('access-control-expose-headers')).toBe('x-request-id, retry-after');
+    expect(reply.headers.get('vary')).toBe('Origin');
     expect(calls).toHaveLength(1);
   });
 
@@ -62,7 +63,16 @@ describe('withCors', () => {
   });
 
   it('refuses `*`, `null` and malformed origins in the list', () => {
-    for (const origin of ['*', 'null', 'shop.example', 'https://shop.example/']) {
+    for (const origin of [
+      '*',
+      'null',
+      'shop.example',
+      'https://shop.example/',
+      'https://Shop.example',
+      'https://shop.example:443',
+      'https://u@shop.example',
+      'ftp://shop.example',
+    ]) {
       expect(() => withCors(async () => new Response(), { origins: [origin] })).toThrow(/not an origin/);
     }
   });

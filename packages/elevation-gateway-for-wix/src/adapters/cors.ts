@@ -12,7 +12,8 @@ export interface CorsOptions {
 
 type Handler = (request: Request) => Promise<Response>;
 
-const ALLOWED_HEADERS = ['authorization', 'content-type'];
+// What a Wix client sends: its token, the JSON body, and the SDK's read-after-write consistency header.
+const ALLOWED_HEADERS = ['authorization', 'content-type', 'x-wix-consistent'];
 
 function sameOrigin(request: Request, origin: string): boolean {
   try {
@@ -29,8 +30,18 @@ function refuse(message: string): Response {
 /** The handler behind the allow-list. */
 export function withCors(handler: Handler, options: CorsOptions = {}): Handler {
   for (const origin of options.origins ?? []) {
-    if (origin === '*' || origin === 'null' || !/^https?:\/\/[^/\s]+$/.test(origin)) {
-      throw new TypeError(`cors: "${origin}" is not an origin (scheme://host[:port]); list every origin by name`);
+    // As a browser sends it: lower-case scheme and host, no default port, nothing after the host.
+    let normal: string | undefined;
+    try {
+      const url = new URL(origin);
+      normal = /^https?:$/.test(url.protocol) ? url.origin : undefined;
+    } catch {
+      normal = undefined;
+    }
+    if (normal !== origin) {
+      throw new TypeError(
+        `cors: "${origin}" is not an origin as browsers send it (scheme://host[:port], lower case, no default port)${normal ? `: "${normal}"` : ''}; list every origin by name`,
+      );
     }
   }
   const listed = new Set(options.origins ?? []);
@@ -64,7 +75,8 @@ export function withCors(handler: Handler, options: CorsOptions = {}): Handler {
     }
     const response = await handler(request);
     const headers = new Headers(response.headers);
-    for (const [k, v] of Object.entries(grant)) headers.set(k, v);
+    headers.set('access-control-allow-origin', origin);
+    headers.append('vary', 'Origin');
     headers.set('access-control-expose-headers', 'x-request-id, retry-after');
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   };

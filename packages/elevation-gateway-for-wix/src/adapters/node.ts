@@ -8,6 +8,8 @@ import { pipeline } from 'node:stream/promises';
 import { ERROR_STATUS, INTERNAL_MESSAGE, type ErrorCode, type ErrorReply } from '../contract/envelopes.ts';
 import { GatewayError } from '../gateway/errors.ts';
 
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer', 'content-length']);
+
 export interface NodeHandlerOptions {
   /**
    * Most body bytes ever read (default 1 MiB); past it the reply is 413 and the connection is left
@@ -120,7 +122,8 @@ export function toNodeHandler(
       return reply(res, 'PAYLOAD_TOO_LARGE', tooLargeMessage);
     }
     const out: Record<string, string | string[]> = {};
-    response.headers.forEach((value, key) => void (key === 'set-cookie' || (out[key] = value)));
+    // Hop-by-hop headers are this connection's business (Node sets them), never a handler's.
+    response.headers.forEach((value, key) => void (key === 'set-cookie' || HOP_BY_HOP.has(key) || (out[key] = value)));
     const cookies = response.headers.getSetCookie();
     if (cookies.length > 0) out['set-cookie'] = cookies;
     res.writeHead(response.status, out);

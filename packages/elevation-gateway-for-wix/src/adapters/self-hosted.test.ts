@@ -176,7 +176,7 @@ describe('selfHostedGateway', () => {
     const listed = await preflight('https://shop.example');
     expect(listed.status).toBe(204);
     expect(listed.headers.get('access-control-allow-origin')).toBe('https://shop.example');
-    expect(listed.headers.get('access-control-allow-headers')).toBe('authorization, content-type');
+    expect(listed.headers.get('access-control-allow-headers')).toBe('authorization, content-type, x-wix-consistent');
     expect(listed.headers.get('access-control-allow-credentials')).toBeNull();
     const other = await preflight('https://evil.example');
     expect(other.headers.get('access-control-allow-origin')).toBeNull();

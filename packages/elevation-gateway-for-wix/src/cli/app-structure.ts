@@ -20,6 +20,9 @@ export interface AppStructure {
   notes(): string[];
 }
 
+/** A string literal for the generated TypeScript: a path from the settings is data, never code. */
+const quote = (spec: string) => `'${JSON.stringify(spec).slice(1, -1).replace(/'/g, "\\'")}'`;
+
 const HEADER = (servedAt: string) =>
   `// The elevation gateway's endpoint (written by \`elevate init\`), served at ${servedAt}. The runtime hands
 // it the request in the caller's context; the gateway decides from the verified token and the policy
@@ -32,7 +35,7 @@ const CLIENT = (
 ) => `// The app's elevated calls from its frontends (written by \`elevate init\`): \`elevate.api.<package>.<namespace>.<method>(...)\`
 // or \`elevate.call('<module>.<method>', ...)\`, typed by the policy. ${comment}
 import { createElevateClient } from '${PACKAGE_NAME}/client';
-import type { PermittedCalls } from '${generatedImport}';
+import type { PermittedCalls } from ${quote(generatedImport)};
 
 export const elevate = createElevateClient<PermittedCalls>({ ${recipe} });
 `;
@@ -44,12 +47,12 @@ const legacy: AppStructure = {
   endpointText: (generated, obligations) => `${HEADER('`${import.meta.env.BASE_API_URL}/elevate`')}
 import { elevationEndpoint } from '${PACKAGE_NAME}/wix-cli-app';
 // The app's obligation kinds, registered before the policy that uses them is loaded.
-import '${obligations}';
+import ${quote(obligations)};
 
 const endpoint = elevationEndpoint({
   // Defined by Wix's runtime for the app's backend: a token issued for another app is refused.
   appId: import.meta.env.APP_ID,
-  policy: () => import('${generated}'),
+  policy: () => import(${quote(generated)}),
 });
 
 export async function POST(req: Request): Promise<Response> {
@@ -68,7 +71,7 @@ const astro: AppStructure = {
   endpointText: (generated, obligations) => `${HEADER('/api/elevate')}
 import { elevationRoute } from '${PACKAGE_NAME}/astro';
 // The app's obligation kinds, registered before the policy that uses them is loaded.
-import '${obligations}';
+import ${quote(obligations)};
 
 // Server-rendered on every request: the gateway decides per caller.
 export const prerender = false;
@@ -76,7 +79,7 @@ export const prerender = false;
 export const POST = elevationRoute({
   // The app's id (the Wix CLI's .env): a token issued for another app is refused.
   appId: import.meta.env.WIX_CLIENT_ID,
-  policy: () => import('${generated}'),
+  policy: () => import(${quote(generated)}),
 });
 `,
   clientFile: 'src/elevate-client.ts',
@@ -102,13 +105,13 @@ function currentCli(apiDir: string | undefined): AppStructure {
     endpointText: (generated, obligations) => `${HEADER('`${import.meta.env.WIX_SERVER_BASE_PATH}elevate`')}
 import { elevationRoute } from '${PACKAGE_NAME}/wix-cli';
 // The app's obligation kinds, registered before the policy that uses them is loaded.
-import '${obligations}';
+import ${quote(obligations)};
 
 // An APIRoute (@wix/custom-extensions/types): a function of a context holding the web Request.
 export const POST = elevationRoute({
   // The app's id (the Wix CLI's .env): a token issued for another app is refused.
   appId: import.meta.env.WIX_CLIENT_ID,
-  policy: () => import('${generated}'),
+  policy: () => import(${quote(generated)}),
 });
 `,
     clientFile: 'src/elevate-client.ts',
@@ -126,7 +129,11 @@ export const POST = elevationRoute({
 function apiDirOf(): string | undefined {
   const file = ['src/extensions.ts', 'src/extensions.js'].find((f) => existsSync(f));
   if (!file) return undefined;
-  const match = /\bapiDir\s*:\s*(['"`])([A-Za-z0-9_\-/.]+)\1/.exec(readFileSync(file, 'utf8'));
+  // Comments are not configuration: a commented-out apiDir must not move the endpoint.
+  const code = readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/(^|[^:])\/\/.*$/gm, '$1');
+  const match = /\bapiDir\s*:\s*(['"`])([A-Za-z0-9_\-/.]+)\1/.exec(code);
   const dir = match?.[2]?.replace(/^\.?\/+|\/+$/g, '');
   // Only a plain folder under src/: never a path that climbs out of it.
   return dir && !dir.split('/').includes('..') ? dir : undefined;

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import ts from 'typescript';
 
 const BIN = resolve('bin/elevate.js');
 const FIXTURE = resolve('test/fixtures/new-wix-app');
@@ -129,6 +130,25 @@ describe('elevate init', () => {
     expect(existsSync(join(dir, 'src/generated'))).toBe(false);
   });
 
+  it('writes a path from the settings into the endpoint as a string, never as code', () => {
+    const dir = app();
+    writeFileSync(join(dir, 'elevate.config.json'), JSON.stringify({ generated: "src/gen/x');process.exit(1);('.ts" }));
+    expect(elevate(dir, 'init').status).toBe(0);
+    const source = ts.createSourceFile('api.ts', read(dir, 'src/backend/api/elevate/api.ts'), ts.ScriptTarget.ES2022, true);
+    const calls: string[] = [];
+    const imports: string[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) {
+        calls.push(node.expression.getText(source));
+        if (node.expression.kind === ts.SyntaxKind.ImportKeyword && ts.isStringLiteral(node.arguments[0]!)) imports.push(node.arguments[0].text);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+    expect(imports).toEqual(["../../../gen/x');process.exit(1);('"]);
+    expect(calls).not.toContain('process.exit');
+  });
+
   it('refuses settings that lead outside the project, and writes nothing there', () => {
     const dir = app();
     writeFileSync(join(dir, 'elevate.config.json'), JSON.stringify({ generated: '../outside/policy.ts' }));
@@ -169,8 +189,11 @@ describe('elevate init', () => {
     expect(endpoint).toContain("from 'elevation-gateway-for-wix/wix-cli'");
     expect(endpoint).toContain("import('../generated/policy')");
     expect(read(dir, 'src/elevate-client.ts')).toContain("import.meta.env.WIX_SERVER_BASE_PATH || '/'}elevate");
-    // Without an apiDir, src/endpoints/.
-    writeFileSync(join(dir, 'src/extensions.ts'), "import { app } from '@wix/custom-extensions';\nexport default app();\n");
+    // Without an apiDir (a commented-out one is none), src/endpoints/.
+    writeFileSync(
+      join(dir, 'src/extensions.ts'),
+      "import { app } from '@wix/custom-extensions';\n// app({ apiDir: 'old' })\n/* apiDir: 'older' */\nexport default app();\n",
+    );
     expect(elevate(dir, 'init').status).toBe(0);
     expect(existsSync(join(dir, 'src/endpoints/elevate.ts'))).toBe(true);
   });

@@ -172,6 +172,32 @@ describe('the Astro adapter behind @wix/astro', () => {
     expect(sent()).toEqual([]);
   });
 
+  it("answers a caller it knows from its cache with the gateway's 503 while token-info is down (not @wix/astro's 500)", async () => {
+    fresh();
+    expect((await post('/api/elevate', json(devTokens.members['m-2']), QUERY)).status).toBe(200);
+    wix.faults.tokenInfoDown = true;
+    try {
+      fresh();
+      const reply = await post('/api/elevate', json(devTokens.members['m-2']), QUERY);
+      expect(reply.status, reply.text).toBe(503);
+      expect(reply.body.error.code).toBe('IDENTITY_UNAVAILABLE');
+      expect(routes().filter((r) => r !== 'token-info' && r !== 'token')).toEqual([]);
+    } finally {
+      wix.faults.tokenInfoDown = false;
+    }
+  });
+
+  // (A PUT or DELETE without a content type meets Astro's checkOrigin first: its plain 403.)
+  it("answers GET and OPTIONS on the gateway's route with the gateway's 400 before @wix/astro elevates", async () => {
+    for (const method of ['GET', 'OPTIONS']) {
+      fresh();
+      const response = await fetch(`${origin}/api/elevate`, { method, headers: { authorization: devTokens.visitor } });
+      expect(response.status, method).toBe(400);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('INVALID_REQUEST');
+      expect(routes(), method).toEqual([]);
+    }
+  });
+
   it('asks token-info once for the gateway (the middleware and the endpoint share the answer) and once for @wix/astro', async () => {
     fresh();
     // A token no case before used, so no cached answer.
