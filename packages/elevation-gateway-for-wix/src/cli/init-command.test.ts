@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import ts from 'typescript';
 
 const BIN = resolve('bin/elevate.js');
 const FIXTURE = resolve('test/fixtures/new-wix-app');
@@ -36,6 +37,8 @@ describe('elevate init', () => {
     rmSync(join(dir, 'src/backend'), { recursive: true });
     const run = elevate(dir, 'init');
     expect(run.status).toBe(2);
+    expect(run.stderr).toContain('the Wix CLI: @wix/custom-extensions in package.json');
+    expect(run.stderr).toContain('the Astro-based Wix CLI: @wix/astro in package.json');
     expect(run.stderr).toContain('@wix/cli-app in package.json');
     expect(run.stderr).toContain('a src/backend/api folder');
     expect(existsSync(join(dir, 'policies'))).toBe(false);
@@ -127,6 +130,25 @@ describe('elevate init', () => {
     expect(existsSync(join(dir, 'src/generated'))).toBe(false);
   });
 
+  it('writes a path from the settings into the endpoint as a string, never as code', () => {
+    const dir = app();
+    writeFileSync(join(dir, 'elevate.config.json'), JSON.stringify({ generated: "src/gen/x');process.exit(1);('.ts" }));
+    expect(elevate(dir, 'init').status).toBe(0);
+    const source = ts.createSourceFile('api.ts', read(dir, 'src/backend/api/elevate/api.ts'), ts.ScriptTarget.ES2022, true);
+    const calls: string[] = [];
+    const imports: string[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) {
+        calls.push(node.expression.getText(source));
+        if (node.expression.kind === ts.SyntaxKind.ImportKeyword && ts.isStringLiteral(node.arguments[0]!)) imports.push(node.arguments[0].text);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+    expect(imports).toEqual(["../../../gen/x');process.exit(1);('"]);
+    expect(calls).not.toContain('process.exit');
+  });
+
   it('refuses settings that lead outside the project, and writes nothing there', () => {
     const dir = app();
     writeFileSync(join(dir, 'elevate.config.json'), JSON.stringify({ generated: '../outside/policy.ts' }));
@@ -136,5 +158,43 @@ describe('elevate init', () => {
     expect(existsSync(join(dir, '../outside'))).toBe(false);
     writeFileSync(join(dir, 'elevate.config.json'), JSON.stringify({ approved: '/tmp/approved.json' }));
     expect(elevate(dir, 'audit', '--check').stderr).toContain('is an absolute path');
+  });
+
+  it("writes the Astro-based structure's endpoint and client, and says what to add to astro.config", () => {
+    const dir = app();
+    const parsed = JSON.parse(read(dir, 'package.json')) as { dependencies: Record<string, string> };
+    parsed.dependencies['@wix/astro'] = '^2.74.0';
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(parsed, null, 2));
+    writeFileSync(join(dir, 'astro.config.mjs'), "import wix from '@wix/astro';\nexport default { integrations: [wix()] };\n");
+    const run = elevate(dir, 'init');
+    expect(run.status, run.stderr).toBe(0);
+    const endpoint = read(dir, 'src/pages/api/elevate.ts');
+    expect(endpoint).toContain("from 'elevation-gateway-for-wix/astro'");
+    expect(endpoint).toContain('export const prerender = false;');
+    expect(endpoint).toContain("import('../../generated/policy')");
+    expect(read(dir, 'src/elevate-client.ts')).toContain("url: new URL('/api/elevate', import.meta.url).href");
+    expect(run.stdout).toContain('listed BEFORE wix()');
+    expect(existsSync(join(dir, 'src/backend/api/elevate'))).toBe(false);
+  });
+
+  it("writes the current Wix CLI's endpoint where app({ apiDir }) serves it", () => {
+    const dir = app();
+    const parsed = JSON.parse(read(dir, 'package.json')) as { dependencies: Record<string, string> };
+    parsed.dependencies['@wix/custom-extensions'] = '^0.2.14';
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(parsed, null, 2));
+    writeFileSync(join(dir, 'src/extensions.ts'), "import { app } from '@wix/custom-extensions';\nexport default app({ apiDir: 'api' });\n");
+    const run = elevate(dir, 'init');
+    expect(run.status, run.stderr).toBe(0);
+    const endpoint = read(dir, 'src/api/elevate.ts');
+    expect(endpoint).toContain("from 'elevation-gateway-for-wix/wix-cli'");
+    expect(endpoint).toContain("import('../generated/policy')");
+    expect(read(dir, 'src/elevate-client.ts')).toContain("import.meta.env.WIX_SERVER_BASE_PATH || '/'}elevate");
+    // Without an apiDir (a commented-out one is none), src/endpoints/.
+    writeFileSync(
+      join(dir, 'src/extensions.ts'),
+      "import { app } from '@wix/custom-extensions';\n// app({ apiDir: 'old' })\n/* apiDir: 'older' */\nexport default app();\n",
+    );
+    expect(elevate(dir, 'init').status).toBe(0);
+    expect(existsSync(join(dir, 'src/endpoints/elevate.ts'))).toBe(true);
   });
 });

@@ -17,41 +17,24 @@ import { PACKAGE_NAME } from '../policy/generate.ts';
 
 export const INIT_HELP = `usage: elevate init [--force] [--dry-run]
 
-Adds the elevation gateway to the Wix app in the working directory. Recognises the app's structure
-(the legacy Wix CLI for Apps: @wix/cli-app in package.json and a src/backend/api folder), then writes
-  src/backend/api/elevate/api.ts      the endpoint (POST /functions/elevate)
+Adds the elevation gateway to the Wix app in the working directory. Recognises its structure from
+the app's own package.json: the Wix CLI (@wix/custom-extensions; the endpoint in src/endpoints/, or
+src/<apiDir>/ when app() in src/extensions.ts names one), the Astro-based Wix CLI (@wix/astro;
+src/pages/api/elevate.ts) or the legacy Wix CLI for Apps (@wix/cli-app and src/backend/api;
+src/backend/api/elevate/api.ts). Then writes
+  the endpoint                        where that structure serves it
+  src/elevate-client.ts               the frontend client, with that structure's endpoint URL
   <policies>/policy.yaml              a starter policy that grants nothing
-  <policies>/tests/starter.yaml       a policy test (when the app declares a Wix SDK package)
+  <policies>/tests/starter.yaml       a policy test (when the app declares a Wix SDK package and has none)
   src/obligations/index.ts            where the app registers obligation kinds of its own
   <generated>                         the compiled policy module (as \`elevate build\` writes it)
   <policies>/permitted-calls.approved.json   the approved inventory (empty: nothing is granted)
 and the package.json scripts policy:build, policy:gate and prebuild (elevate build before the Wix build).
   --force    overwrite files and scripts that differ from what init writes
   --dry-run  say what would change, write nothing
-Exit: 0 done (or nothing to do), 1 files differ and were left alone, 2 no supported app structure.`;
+Exit: 0 done (or nothing to do), 1 files differ and were left alone or the policy has errors, 2 no supported app structure.`;
 
-const ENDPOINT = 'src/backend/api/elevate/api.ts';
-
-/** The endpoint, importing the generated module and the obligation kinds where the project keeps them. */
-export function endpointText(generatedImport: string, obligationsImport: string): string {
-  return `// The elevation gateway's endpoint, served at \`\${import.meta.env.BASE_API_URL}/elevate\` (written by
-// \`elevate init\`). Wix's runtime hands it the request in the caller's context; the gateway decides
-// from the verified token and the policy, compiled by \`elevate build\` into ${generatedImport.replace(/^(\.\.\/)+/, '')}.
-import { elevationEndpoint } from '${PACKAGE_NAME}/wix-cli-app';
-// The app's obligation kinds, registered before the policy that uses them is loaded.
-import '${obligationsImport}';
-
-const endpoint = elevationEndpoint({
-  // Defined by Wix's runtime for the app's backend: a token issued for another app is refused.
-  appId: import.meta.env.APP_ID,
-  policy: () => import('${generatedImport}'),
-});
-
-export async function POST(req: Request): Promise<Response> {
-  return endpoint.POST(req);
-}
-`;
-}
+import { detectStructure, type AppStructure } from './app-structure.ts';
 
 /** A relative import specifier as a Vite/TypeScript app writes it: no `.ts`, a folder for `index.ts`. */
 function importPath(fromDir: string, file: string): string {
@@ -140,15 +123,6 @@ interface Change {
 
 class InitError extends Error {}
 
-/** What init recognises; the next structures (Astro-based, current Wix CLI, self-hosted) come as adapters do. */
-function legacyCliApp(): { ok: true } | { ok: false; missing: string[] } {
-  const missing: string[] = [];
-  if (!existsSync('package.json')) return { ok: false, missing: ['a package.json'] };
-  if (!declaredPackages('.').has('@wix/cli-app')) missing.push('@wix/cli-app in package.json (dependencies or devDependencies)');
-  if (!(existsSync('src/backend/api') && statSync('src/backend/api').isDirectory())) missing.push('a src/backend/api folder');
-  return missing.length ? { ok: false, missing } : { ok: true };
-}
-
 /** A REST method of the first Wix SDK package the app declares (and the catalogue can load), for the starter test. */
 async function someDeclaredCall(): Promise<string | undefined> {
   const packages = [...declaredPackages('.')].filter((p) => p.startsWith('@wix/') && !p.startsWith('@wix/auto_sdk_')).sort();
@@ -204,17 +178,16 @@ export async function runInit(argv: string[]): Promise<number> {
     'dry-run': { type: 'boolean', default: false },
   });
   if (typeof line === 'number') return line;
-  const structure = legacyCliApp();
+  const structure = detectStructure();
   if (!structure.ok) {
     console.error(
-      `elevate init: no Wix app structure this version supports in ${process.cwd()}.\n` +
-        `Looked for the legacy Wix CLI for Apps; missing: ${structure.missing.join('; ')}.\n` +
-        'Run it in the app folder (where wix.config.json and package.json are).',
+      `elevate init: no Wix app structure this version supports in ${process.cwd()}. Looked for:\n${structure.lookedFor.map((l) => `  - ${l}`).join('\n')}\n` +
+        'Run it in the app folder (where its package.json is). A self-hosted backend has no structure to detect: see the README, "Self-hosted backends".',
     );
     return 2;
   }
   try {
-    return await initialise(line.values.force, line.values['dry-run']);
+    return await initialise(structure.structure, line.values.force, line.values['dry-run']);
   } catch (error) {
     if (!(error instanceof InitError)) throw error;
     console.error(`elevate init: ${error.message}; nothing was written`);
@@ -222,13 +195,13 @@ export async function runInit(argv: string[]): Promise<number> {
   }
 }
 
-async function initialise(force: boolean, dryRun: boolean): Promise<number> {
+async function initialise(structure: AppStructure, force: boolean, dryRun: boolean): Promise<number> {
   const config = projectConfig();
   const policyFile = join(config.policies, 'policy.yaml');
   const testsDir = join(config.policies, 'tests');
   const starterFile = join(testsDir, 'starter.yaml');
   const { text: manifestText, manifest } = readManifest();
-  checkWritable([ENDPOINT, policyFile, starterFile, config.obligations, config.generated, config.approved]);
+  checkWritable([structure.endpoint, structure.clientFile, policyFile, starterFile, config.obligations, config.generated, config.approved]);
 
   const changes: Change[] = [];
   /** Plans one file; writes it unless --dry-run. Answers the outcome. */
@@ -253,8 +226,9 @@ async function initialise(force: boolean, dryRun: boolean): Promise<number> {
     relative(resolve(dir), resolve('node_modules', PACKAGE_NAME, 'schema', name))
       .split(sep)
       .join('/');
-  const endpointDir = dirname(ENDPOINT);
-  put(ENDPOINT, endpointText(importPath(endpointDir, config.generated), importPath(endpointDir, config.obligations)));
+  const endpointDir = dirname(structure.endpoint);
+  put(structure.endpoint, structure.endpointText(importPath(endpointDir, config.generated), importPath(endpointDir, config.obligations)));
+  put(structure.clientFile, structure.clientText(importPath(dirname(structure.clientFile), config.generated)));
   put(config.obligations, OBLIGATIONS_TEXT);
   const policyOutcome = put(policyFile, policyText(schemaFrom(config.policies, 'policy.schema.json')));
   const policyReset = policyOutcome === 'created' || policyOutcome === 'overwritten';
@@ -314,7 +288,9 @@ async function initialise(force: boolean, dryRun: boolean): Promise<number> {
     kept: p.dim("kept (the app's)"),
     differs: p.red('differs, left alone'),
   };
+  console.log(`${structure.title}: the endpoint is ${structure.endpoint}, served at ${structure.servedAt}`);
   for (const c of changes) console.log(`  ${label[c.outcome]}  ${c.what}`);
+  for (const note of structure.notes()) console.log(`Note: ${note}`);
   if (!call && !hasTests && !existsSync(starterFile))
     console.log(
       'No Wix SDK package is declared yet, so no starter policy test was written (a policy that grants nothing needs none): add one with your first rule.',

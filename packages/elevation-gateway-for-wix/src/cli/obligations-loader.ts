@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 function ownEntry(specifier: string): string {
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   const sub = specifier.slice('elevation-gateway-for-wix'.length);
-  const path = sub === '/wix-cli-app' ? `../adapters/wix-cli-app${ext}` : sub === '/client' ? `../client/index${ext}` : `../index${ext}`;
+  const path = sub === '' ? `../index${ext}` : sub === '/client' ? `../client/index${ext}` : `../adapters${sub}${ext}`;
   return new URL(path, import.meta.url).href;
 }
 
@@ -30,7 +30,10 @@ export async function loadObligationKinds(entry: string, cwd = process.cwd()): P
       {
         name: 'this-cli',
         setup(b) {
-          b.onResolve({ filter: /^elevation-gateway-for-wix(\/(wix-cli-app|client))?$/ }, (args) => ({ path: ownEntry(args.path), external: true }));
+          b.onResolve({ filter: /^elevation-gateway-for-wix(\/(wix-cli-app|wix-cli|astro|self-hosted|node|client))?$/ }, (args) => ({
+            path: ownEntry(args.path),
+            external: true,
+          }));
         },
       },
     ],

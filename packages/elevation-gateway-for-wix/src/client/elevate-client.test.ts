@@ -162,6 +162,20 @@ describe('createElevateClient with an injected fetch', () => {
     expect(JSON.parse(sent[0]!.init.body as string)).toEqual({ module: 'stores.productsV3', method: 'getProduct', args: ['p-001'] });
   });
 
+  it('takes the endpoint URL as given, whatever the structure serves it at', async () => {
+    const seen: string[] = [];
+    const client = createElevateClient<PermittedCalls>({
+      url: 'https://site.example/api/elevate',
+      baseUrl: 'https://ignored.example',
+      fetch: async (url) => {
+        seen.push(url);
+        return new Response('{"result":{}}');
+      },
+    });
+    await client.call('ecom.orders.getOrder', 'o-1');
+    expect(seen).toEqual(['https://site.example/api/elevate']);
+  });
+
   it('defaults the base URL to import.meta.env.BASE_API_URL, and refuses to start without one', async () => {
     vi.stubEnv('BASE_API_URL', '');
     expect(() => createElevateClient<PermittedCalls>()).toThrow(/BASE_API_URL/);

@@ -9,7 +9,13 @@ import type { CallArgs, CallResult, ElevatedApi, NoCalls, PermittedCall, Permitt
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
 export interface ElevateClientOptions {
-  /** The app's backend base URL (default: `import.meta.env.BASE_API_URL`, set by the Wix CLI). */
+  /**
+   * The endpoint's full URL, as the app's structure serves it; overrides `baseUrl`. The Astro-based
+   * CLI: `new URL('/api/elevate', location.origin).href`; the current Wix CLI:
+   * `` `${location.origin}${import.meta.env.WIX_SERVER_BASE_PATH || '/'}elevate` ``; self-hosted: where it runs.
+   */
+  url?: string;
+  /** The legacy Wix CLI for Apps' backend base URL; the endpoint is `<baseUrl>/elevate` (default: `import.meta.env.BASE_API_URL`). */
   baseUrl?: string;
   /** How requests are sent (default: `httpClient.fetchWithAuth` from `@wix/essentials`). */
   fetch?: FetchLike;
@@ -70,11 +76,17 @@ function readReply(status: number, headers: Headers, text: string): unknown {
 }
 
 export function createElevateClient<Calls extends PermittedCallsShape = NoCalls>(options: ElevateClientOptions = {}): ElevateClient<Calls> {
-  const baseUrl = options.baseUrl ?? defaultBaseUrl();
-  if (!baseUrl) {
-    throw new TypeError('createElevateClient: no backend base URL; pass { baseUrl } or run under the Wix CLI, which sets import.meta.env.BASE_API_URL');
+  let url: string;
+  if (options.url !== undefined) url = options.url;
+  else {
+    const baseUrl = options.baseUrl ?? defaultBaseUrl();
+    if (!baseUrl) {
+      throw new TypeError(
+        'createElevateClient: no endpoint URL; pass { url } (the Astro-based and current Wix CLI, self-hosted) or { baseUrl }, or run under the legacy Wix CLI for Apps, which sets import.meta.env.BASE_API_URL',
+      );
+    }
+    url = `${baseUrl.replace(/\/+$/, '')}/${ENDPOINT}`;
   }
-  const url = `${baseUrl.replace(/\/+$/, '')}/${ENDPOINT}`;
   const send: FetchLike = options.fetch ?? ((input, init) => httpClient.fetchWithAuth(input, init));
 
   async function callByName(name: string, args: unknown[]): Promise<unknown> {

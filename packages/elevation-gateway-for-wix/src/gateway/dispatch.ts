@@ -5,6 +5,7 @@ import type { MethodInfo } from '../sdk/method-info.ts';
 import { GatewayError, internal } from './errors.ts';
 import type { UpstreamSummary } from '../contract/envelopes.ts';
 import type { Elevation, SdkFunction } from './elevation.ts';
+import type { Caller } from '../contract/caller.ts';
 
 export type { SdkFunction } from './elevation.ts';
 
@@ -18,7 +19,7 @@ export function upstreamOf(error: unknown): UpstreamSummary | undefined {
   return typeof code === 'string' && /^[A-Z0-9_]{1,80}$/.test(code) ? { status, code } : { status };
 }
 
-export async function dispatch(elevation: Elevation, fn: SdkFunction, info: MethodInfo, args: unknown[], timeoutMs: number): Promise<unknown> {
+export async function dispatch(elevation: Elevation, fn: SdkFunction, info: MethodInfo, args: unknown[], timeoutMs: number, caller: Caller): Promise<unknown> {
   // Query methods with a builder overload always get their data overload: (query, options).
   const callArgs = info.queryOverload ? [args[0] ?? {}, args[1] ?? {}, ...args.slice(2)] : args;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -37,7 +38,7 @@ export async function dispatch(elevation: Elevation, fn: SdkFunction, info: Meth
     );
   });
   try {
-    const call = elevation.elevate(fn);
+    const call = elevation.elevate(fn, caller);
     const result = await Promise.race([call(...callArgs), timeout]);
     if (result !== null && typeof result === 'object' && typeof (result as { find?: unknown }).find === 'function' && !Array.isArray(result)) {
       throw internal('the SDK returned a query builder');

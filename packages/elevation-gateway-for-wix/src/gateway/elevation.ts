@@ -2,12 +2,16 @@
 // backend (Wix's runtime gives `auth.elevate` an elevated client) and a self-hosted one (which
 // elevates with the app's own credentials) share one core. dispatch.ts is the only caller.
 import { auth } from '@wix/essentials';
+import type { Caller } from '../contract/caller.ts';
 
 export type SdkFunction = (...args: any[]) => unknown;
 
 export interface Elevation {
-  /** The function, run as the app: same arguments, same result. */
-  elevate(fn: SdkFunction): SdkFunction;
+  /**
+   * The function, run as the app: same arguments, same result. `caller` is who the gateway verified
+   * (a self-hosted backend elevates for the caller's own app instance).
+   */
+  elevate(fn: SdkFunction, caller: Caller): SdkFunction;
 }
 
 /**

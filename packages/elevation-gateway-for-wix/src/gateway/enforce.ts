@@ -90,7 +90,7 @@ async function toWix(ctx: EnforcementContext, call: string, info: MethodInfo, ar
     reachedWix.add(ctx);
     await ctx.beforeWix?.();
   }
-  return dispatch(ctx.elevation, fn, info, args, ctx.plan.timeoutMs);
+  return dispatch(ctx.elevation, fn, info, args, ctx.plan.timeoutMs, ctx.caller);
 }
 
 const permitted = (ctx: EnforcementContext, object: unknown) =>

@@ -8,7 +8,11 @@ const source = (path: string) => fileURLToPath(new URL(`../../${path}`, import.m
 
 /** Longest first: a bundler matches aliases by prefix. */
 export const SOURCE_ALIASES: { find: string; replacement: string }[] = [
+  { find: 'elevation-gateway-for-wix/astro', replacement: source('adapters/astro.ts') },
   { find: 'elevation-gateway-for-wix/wix-cli-app', replacement: source('adapters/wix-cli-app.ts') },
+  { find: 'elevation-gateway-for-wix/wix-cli', replacement: source('adapters/wix-cli.ts') },
+  { find: 'elevation-gateway-for-wix/self-hosted', replacement: source('adapters/self-hosted.ts') },
+  { find: 'elevation-gateway-for-wix/node', replacement: source('adapters/node.ts') },
   { find: 'elevation-gateway-for-wix/client', replacement: source('client/index.ts') },
   { find: 'elevation-gateway-for-wix', replacement: source('index.ts') },
 ];

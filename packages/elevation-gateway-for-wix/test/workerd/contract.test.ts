@@ -1,0 +1,56 @@
+// The legacy Wix CLI for Apps adapter runs the gateway's contract suite where Wix runs it: Wix's own
+// runtime entry from @wix/cli-app in workerd (miniflare), the shop fixture's api.ts, Wix emulated
+// behind miniflare's outboundService.
+import { Miniflare } from 'miniflare';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { createContractWix, describeContract, type ContractWix } from '../../src/dev/testing/contract-suite.ts';
+import { PACKAGE_ROOT } from '../../src/dev/testing/shop.ts';
+import { buildWixRuntimeWorker } from './build-wix-runtime.ts';
+
+const OUT_DIR = join(PACKAGE_ROOT, '.tmp/workerd-contract');
+let wix: ContractWix;
+let mf: Miniflare;
+
+beforeAll(async () => {
+  wix = createContractWix();
+  const scriptPath = await buildWixRuntimeWorker({ outDir: OUT_DIR });
+  mf = new Miniflare({
+    modules: true,
+    scriptPath,
+    modulesRoot: OUT_DIR,
+    compatibilityDate: '2024-11-01',
+    compatibilityFlags: ['nodejs_compat'],
+    outboundService: (request) => wix.emulator.handle(request as unknown as Request) as never,
+    // The decision log is the gateway's business; the suite reads replies and what reached Wix.
+    handleRuntimeStdio(stdout, stderr) {
+      stdout.resume();
+      stderr.resume();
+    },
+  });
+  await mf.ready;
+});
+afterAll(async () => {
+  await mf?.dispose();
+});
+
+describeContract("the legacy Wix CLI for Apps adapter, in Wix's runtime entry in workerd", () => ({
+  wix,
+  async post(token, body) {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (token) headers.authorization = token;
+    const response = await mf.dispatchFetch('http://localhost/functions/elevate', {
+      method: 'POST',
+      headers,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, text, body: parsed };
+  },
+}));
