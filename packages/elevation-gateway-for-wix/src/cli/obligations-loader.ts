@@ -13,9 +13,23 @@ import { build } from 'esbuild';
 function ownEntry(specifier: string): string {
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   const sub = specifier.slice('elevation-gateway-for-wix'.length);
-  const path = sub === '' ? `../index${ext}` : sub === '/client' ? `../client/index${ext}` : `../adapters${sub}${ext}`;
-  return new URL(path, import.meta.url).href;
+  const path = ENTRIES[sub] ?? '../index';
+  return new URL(`${path}${ext}`, import.meta.url).href;
 }
+
+/** The package's entry points (package.json "exports"), relative to this file. */
+const ENTRIES: Record<string, string> = {
+  '': '../index',
+  '/client': '../client/index',
+  '/wix-cli-app': '../adapters/wix-cli-app',
+  '/wix-cli': '../adapters/wix-cli',
+  '/astro': '../adapters/astro',
+  '/self-hosted': '../adapters/self-hosted',
+  '/node': '../adapters/node',
+  '/redis': '../stores/redis',
+  '/upstash': '../stores/upstash-rest',
+  '/secrets': '../stores/cursor-secrets',
+};
 
 export async function loadObligationKinds(entry: string, cwd = process.cwd()): Promise<void> {
   const file = resolve(cwd, entry);
@@ -30,7 +44,7 @@ export async function loadObligationKinds(entry: string, cwd = process.cwd()): P
       {
         name: 'this-cli',
         setup(b) {
-          b.onResolve({ filter: /^elevation-gateway-for-wix(\/(wix-cli-app|wix-cli|astro|self-hosted|node|client))?$/ }, (args) => ({
+          b.onResolve({ filter: /^elevation-gateway-for-wix(\/(wix-cli-app|wix-cli|astro|self-hosted|node|client|redis|upstash|secrets))?$/ }, (args) => ({
             path: ownEntry(args.path),
             external: true,
           }));

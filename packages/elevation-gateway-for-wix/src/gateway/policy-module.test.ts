@@ -220,7 +220,7 @@ describe('no internal failure turns into an allow', () => {
     expect((await bed.call(user, 'ecom.orders', 'searchOrders', [{}])).status).toBe(500);
   });
 
-  it('a rate-limit store that throws refuses the limited call (500) and sends nothing to Wix', async () => {
+  it('a rate-limit store that throws refuses the limited call (503) and sends nothing to Wix', async () => {
     const broken: RateLimitStore = {
       hit() {
         throw new Error('store down');
@@ -228,8 +228,12 @@ describe('no internal failure turns into an allow', () => {
     };
     const bed = createTestBed({ gateway: { rateLimits: broken } });
     const reply = await bed.call(m1, 'ecom.orders', 'cancelOrder', ['o-1', {}]);
-    expect(reply.status).toBe(500);
+    expect(reply.status).toBe(503);
+    expect(reply.body.error.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(reply.body.error.message).not.toContain('store down');
     expect(bed.upstream()).toHaveLength(0);
+    expect(bed.log.entries.at(-1)).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', status: 503 });
+    expect(bed.log.entries.at(-1)!.reason).toContain('store down');
   });
 
   it('an identity cache that throws is never a pass', async () => {

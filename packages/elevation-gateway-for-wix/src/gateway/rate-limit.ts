@@ -41,9 +41,18 @@ export function memoryRateLimitStore(maxKeys = 10_000): RateLimitStore {
   };
 }
 
+const storeUnavailable = (error: unknown) =>
+  new GatewayError(
+    'UPSTREAM_UNAVAILABLE',
+    'The call could not be completed right now; try again later.',
+    {},
+    `rate-limit store failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300),
+  );
+
 /**
  * The plan's rate limits as one check: the call goes through when one of its rules has budget left
- * for this caller (that rule is then the one the decision log names); otherwise a 429.
+ * for this caller (that rule is then the one the decision log names); otherwise a 429. A store that
+ * throws or rejects is a 503 (UPSTREAM_UNAVAILABLE).
  */
 export async function takeRateLimit(
   limits: readonly { rule: string; limit: { count: number; windowSeconds: number } }[],
@@ -53,7 +62,14 @@ export async function takeRateLimit(
 ): Promise<string> {
   let retryAfter = Infinity;
   for (const { rule, limit } of limits) {
-    const hit = await store.hit(`${rule}\u0000${caller.subjectType}\u0000${caller.id}`, limit.count, limit.windowSeconds, now);
+    let hit: RateLimitHit;
+    try {
+      hit = await store.hit(`${rule}\u0000${caller.subjectType}\u0000${caller.id}`, limit.count, limit.windowSeconds, now);
+    } catch (error) {
+      // A store that cannot answer (a shared one unreachable or slow) refuses the call: a 503 the
+      // client may retry, never unlimited, and nothing of the store's failure in the reply.
+      throw storeUnavailable(error);
+    }
     if (hit.allowed) return rule;
     retryAfter = Math.min(retryAfter, hit.retryAfterSeconds);
   }

@@ -281,3 +281,37 @@ describe('ambient context, as in the hosted runtime', () => {
     expect(emu.requests.filter((r) => r.route === 'token-info')).toHaveLength(8);
   });
 });
+
+describe('secrets.getSecretValue through the real SDK (@wix/secrets)', () => {
+  const secretsClient = async (emu: WixEmulator, token: string) => {
+    const { secrets } = await import('@wix/secrets');
+    return createClient({ modules: { secrets }, auth: authFor(token), fetch: emu.fetch });
+  };
+
+  it('answers { value } to the app, from data.secrets, at the path the SDK requests', async () => {
+    const emu = createWixEmulator();
+    emu.data.secrets['elevate-cursor-key'] = 'the-value-0123456789';
+    const client = await secretsClient(emu, devTokens.app);
+    await expect(client.secrets.getSecretValue('elevate-cursor-key')).resolves.toEqual({ value: 'the-value-0123456789' });
+    expect(emu.requests.at(-1)).toMatchObject({
+      method: 'GET',
+      route: 'getSecretValue',
+      path: '/_api/cloud-secrets-vault-server/api/v1/secrets/name/elevate-cursor-key',
+      search: '?name=elevate-cursor-key',
+      authorization: devTokens.app,
+    });
+    emu.reset();
+    expect(emu.data.secrets).toEqual({});
+  });
+
+  it('an unknown name is 404 SECRET_NOT_FOUND; a caller other than the app is 403', async () => {
+    const emu = createWixEmulator();
+    emu.data.secrets.k = 'the-value-0123456789';
+    const missing = await rejection((await secretsClient(emu, devTokens.app)).secrets.getSecretValue('nope'));
+    expect(missing.status).toBe(404);
+    expect(missing.details.applicationError.code).toBe('SECRET_NOT_FOUND');
+    const member = await rejection((await secretsClient(emu, devTokens.members['m-1'])).secrets.getSecretValue('k'));
+    expect(member.status).toBe(403);
+    expect(member.details.applicationError.code).toBe('PERMISSION_DENIED');
+  });
+});

@@ -16,6 +16,10 @@
  *   POST /stores/v3/products/query          { query, fields }               (the SDK's fallback for a query string > 4000 chars)
  *   PATCH /stores/v3/products/{id}          { product: { id, revision, … }, fields } → { product }
  *        (a partial update of top-level fields; `revision` must be the current one and increments)
+ *   GET  /members/v1/members/{id}                                           → { member }
+ *   GET  /_api/cloud-secrets-vault-server/api/v1/secrets/name/{name}?name={name} → { value }
+ *        (what `@wix/secrets`' `getSecretValue(name)` requests; APP only; `data.secrets` holds the values,
+ *        an unknown name is 404 SECRET_NOT_FOUND)
  *
  * Authorization (the raw token, as the SDK sends it; `Bearer x` accepted too):
  *   - every REST route: missing / unknown / inactive token → 401 UNAUTHENTICATED
@@ -37,7 +41,17 @@ import { APP_ID, DEV_APP_SECRET, INSTANCE_ID, bareToken, devTokenIdentities, dev
 export const WIX_API_HOST = 'www.wixapis.com';
 
 export type RouteName =
-  'token-info' | 'token' | 'getOrder' | 'searchOrders' | 'cancelOrder' | 'getProduct' | 'queryProducts' | 'updateProduct' | 'getMember' | 'unknown';
+  | 'token-info'
+  | 'token'
+  | 'getOrder'
+  | 'searchOrders'
+  | 'cancelOrder'
+  | 'getProduct'
+  | 'queryProducts'
+  | 'updateProduct'
+  | 'getMember'
+  | 'getSecretValue'
+  | 'unknown';
 
 export interface RecordedRequest {
   /** 1-based arrival number (also the `x-wix-request-id` suffix of the response) */
@@ -92,13 +106,15 @@ export interface WixEmulatorData {
   orders: WixOrder[];
   products: WixProductV3[];
   members: WixMember[];
+  /** Wix Secrets Manager: secret name → value (empty at first; tests set it; `reset()` empties it). */
+  secrets: Record<string, string>;
 }
 
 export interface WixEmulator {
   handle(request: Request): Promise<Response>;
   fetch: typeof fetch;
   requests: RecordedRequest[];
-  /** Clears `requests` and restores the seed data (in place: `data.orders` / `data.products` keep their identity). */
+  /** Clears `requests`, restores the seed data and empties `data.secrets` (in place: `data.*` keep their identity). */
   reset(): void;
   /** The live state (mutated by cancelOrder; tests may edit it). */
   data: WixEmulatorData;
@@ -144,6 +160,10 @@ export function matchRoute(method: string, host: string, pathname: string): Rout
   if (m === 'GET' && is('stores', 'v3', 'products')) return { route: 'getProduct' };
   // Members (@wix/members): GET /members/v1/members/{id}
   if (m === 'GET' && is('members', 'v1', 'members', '*') && segs[3] !== '') return { route: 'getMember', id: decodeSegment(segs[3]!) };
+  // Secrets (@wix/secrets getSecretValue): the SDK keeps the `/_api/cloud-secrets-vault-server` prefix on www.wixapis.com.
+  if (m === 'GET' && is('_api', 'cloud-secrets-vault-server', 'api', 'v1', 'secrets', 'name', '*') && segs[6] !== '') {
+    return { route: 'getSecretValue', id: decodeSegment(segs[6]!) };
+  }
 
   return { route: 'unknown' };
 }
@@ -257,7 +277,7 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
   const now = options.now ?? (() => Date.now());
   const appSecret = options.appSecret ?? DEV_APP_SECRET;
   const tokens: Record<string, DevTokenIdentity> = { ...devTokenIdentities, ...(options.tokens ?? {}) };
-  const data: WixEmulatorData = { orders: seedOrders(), products: seedProducts(), members: seedMembers() };
+  const data: WixEmulatorData = { orders: seedOrders(), products: seedProducts(), members: seedMembers(), secrets: {} };
   const requests: RecordedRequest[] = [];
   const maxRecorded = options.maxRecordedRequests ?? 10_000;
   let seq = 0;
@@ -343,6 +363,15 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
     const member = data.members.find((m) => m.id === match.id);
     if (!member) throw WixHttpError.notFound('MEMBER_NOT_FOUND', `Member with id ${match.id} not found`, { memberId: match.id });
     return [200, { member: clone(member) }];
+  }
+
+  // --- secrets ---------------------------------------------------------------------------------------------------
+
+  function getSecretValue(caller: Caller, match: RouteMatch): [number, unknown] {
+    requireApp(caller, 'SECRETS_VAULT.SECRET_READ');
+    const name = match.id ?? '';
+    if (!Object.hasOwn(data.secrets, name)) throw WixHttpError.notFound('SECRET_NOT_FOUND', `Secret with name ${name} not found`, { name });
+    return [200, { value: data.secrets[name] }];
   }
 
   function getOrder(caller: Caller, match: RouteMatch, url: URL): [number, unknown] {
@@ -650,6 +679,9 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
             case 'getMember':
               result = getMember(caller, match);
               break;
+            case 'getSecretValue':
+              result = getSecretValue(caller, match);
+              break;
             default:
               throw new Error(`unhandled route ${match.route}`);
           }
@@ -679,6 +711,7 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
     data.orders.splice(0, data.orders.length, ...seedOrders());
     data.products.splice(0, data.products.length, ...seedProducts());
     data.members.splice(0, data.members.length, ...seedMembers());
+    for (const name of Object.keys(data.secrets)) delete data.secrets[name];
   }
 
   return { handle, fetch: fetchFn, requests, reset, data, tokens };

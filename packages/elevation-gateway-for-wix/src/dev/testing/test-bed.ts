@@ -4,13 +4,15 @@
 import { createGateway, type GatewayOptions } from '../../gateway/gateway.ts';
 import { memorySink } from '../../gateway/decision-log.ts';
 import type { PolicyModule } from '../../gateway/policy-module.ts';
-import { APP_ID, createWixEmulator, devTokens, type WixEmulatorOptions } from '../emulator/index.ts';
+import { APP_ID, createWixEmulator, devTokens, type WixEmulator, type WixEmulatorOptions } from '../emulator/index.ts';
 import { createWixRuntime } from '../runtime/wix-runtime.ts';
 import * as generated from '../../../test/fixtures/shop/src/generated/policy.ts';
 
 export interface TestBedOptions {
   policy?: PolicyModule | (() => Promise<PolicyModule>);
   emulator?: WixEmulatorOptions;
+  /** An emulated Wix to share with another test bed (two isolates of one app, one Wix); `emulator` is then ignored. */
+  wix?: WixEmulator;
   gateway?: Partial<GatewayOptions>;
 }
 
@@ -21,7 +23,7 @@ export interface Reply {
 }
 
 export function createTestBed(options: TestBedOptions = {}) {
-  const emulator = createWixEmulator(options.emulator);
+  const emulator = options.wix ?? createWixEmulator(options.emulator);
   const runtime = createWixRuntime({ fetch: emulator.fetch, appToken: devTokens.app });
   const log = memorySink();
   const policy = options.policy ?? (generated as PolicyModule);
