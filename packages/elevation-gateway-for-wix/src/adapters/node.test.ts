@@ -7,7 +7,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { INTERNAL_MESSAGE } from '../contract/envelopes.ts';
 import { APP_ID, DEV_APP_SECRET, devTokens } from '../dev/emulator/index.ts';
-import { createContractWix, describeContract, type ContractWix } from '../dev/testing/contract-suite.ts';
+import { createContractWix, describeContract, type ContractWix, readReply } from '../dev/testing/contract-suite.ts';
 import { silentSink } from '../gateway/decision-log.ts';
 import * as generated from '../../test/fixtures/shop/src/generated/policy.ts';
 import { selfHostedGateway } from './self-hosted.ts';
@@ -102,14 +102,7 @@ describeContract('toNodeHandler(selfHostedGateway(...).fetch) on a loopback http
       headers,
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    return { status: response.status, text, body: parsed };
+    return readReply(response);
   },
 }));
 

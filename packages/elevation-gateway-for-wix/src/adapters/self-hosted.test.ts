@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { INTERNAL_MESSAGE } from '../contract/envelopes.ts';
 import { APP_ID, DEV_APP_SECRET, INSTANCE_ID, createWixEmulator, devTokens, type WixEmulator } from '../dev/emulator/index.ts';
 import { createAppInstancesWix } from '../dev/testing/app-instances.ts';
-import { createContractWix, describeContract, type ContractReply, type ContractWix } from '../dev/testing/contract-suite.ts';
+import { createContractWix, describeContract, type ContractReply, type ContractWix, readReply } from '../dev/testing/contract-suite.ts';
 import { memorySink, silentSink } from '../gateway/decision-log.ts';
 import * as generated from '../../test/fixtures/shop/src/generated/policy.ts';
 import { selfHostedGateway, type SelfHostedGatewayOptions } from './self-hosted.ts';
@@ -40,14 +40,7 @@ async function send(
       body: typeof body === 'string' ? body : JSON.stringify(body),
     }),
   );
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: response.status, text, body: parsed, headers: response.headers };
+  return readReply(response);
 }
 
 const exchanges = (emulator: WixEmulator) => emulator.requests.filter((r) => r.route === 'token');

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, vi } from 'vitest';
 import { devTokens } from '../dev/emulator/index.ts';
 import { createWixRuntime } from '../dev/runtime/wix-runtime.ts';
-import { createContractWix, describeContract } from '../dev/testing/contract-suite.ts';
+import { createContractWix, describeContract, readReply } from '../dev/testing/contract-suite.ts';
 import { APP_ID } from '../dev/emulator/index.ts';
 import * as generated from '../../test/fixtures/shop/src/generated/policy.ts';
 import type { PolicyModule } from '../gateway/policy-module.ts';
@@ -32,13 +32,6 @@ describeContract('the current Wix CLI adapter (APIRoute)', () => ({
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     const response = await runtime.serve(request, (req) => POST({ request: req }));
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    return { status: response.status, text, body: parsed };
+    return readReply(response);
   },
 }));

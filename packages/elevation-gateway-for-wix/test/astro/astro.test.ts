@@ -14,7 +14,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { APP_ID, DEV_APP_SECRET, INSTANCE_ID, devTokens, wixHandlers } from '../../src/dev/emulator/index.ts';
-import { createContractWix, describeContract, FOREIGN_APP_TOKEN, type ContractReply, type ContractWix } from '../../src/dev/testing/contract-suite.ts';
+import {
+  createContractWix,
+  describeContract,
+  FOREIGN_APP_TOKEN,
+  type ContractReply,
+  type ContractWix,
+  readReply,
+} from '../../src/dev/testing/contract-suite.ts';
 import { PACKAGE_ROOT } from '../../src/dev/testing/shop.ts';
 import { SOURCE_ALIASES } from '../../src/dev/testing/source-aliases.ts';
 
@@ -100,14 +107,7 @@ function removeBuildLeftovers(): void {
 
 async function post(path: string, headers: Record<string, string>, body: string): Promise<ContractReply & { headers: Headers }> {
   const response = await fetch(`${origin}${path}`, { method: 'POST', headers, body });
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: response.status, text, body: parsed, headers: response.headers };
+  return readReply(response);
 }
 
 const json = (token?: string): Record<string, string> => ({ 'content-type': 'application/json', ...(token ? { authorization: token } : {}) });

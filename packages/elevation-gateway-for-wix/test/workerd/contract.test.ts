@@ -4,7 +4,7 @@
 import { Miniflare } from 'miniflare';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { createContractWix, describeContract, type ContractWix } from '../../src/dev/testing/contract-suite.ts';
+import { createContractWix, describeContract, type ContractWix, readReply } from '../../src/dev/testing/contract-suite.ts';
 import { PACKAGE_ROOT } from '../../src/dev/testing/shop.ts';
 import { buildWixRuntimeWorker } from './build-wix-runtime.ts';
 
@@ -44,13 +44,6 @@ describeContract("the legacy Wix CLI for Apps adapter, in Wix's runtime entry in
       headers,
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    return { status: response.status, text, body: parsed };
+    return readReply(response as unknown as Response); // miniflare's Response, read the same way
   },
 }));

@@ -31,6 +31,18 @@ export interface ContractReply {
   body: any;
 }
 
+/** A reply as the suite reads it: its body parsed when it is JSON (undefined otherwise), its text kept. */
+export async function readReply(response: Response): Promise<ContractReply & { headers: Headers }> {
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return { status: response.status, text, body, headers: response.headers };
+}
+
 export interface AdapterUnderTest {
   wix: ContractWix;
   /** POSTs a body (an object as JSON, a string as it is) to the adapter's endpoint, as the caller holding `token`. */
