@@ -17,6 +17,8 @@ import { parseArguments, type FieldMention } from './arguments/parse-arguments.t
 import { readableField, type ObligationPlan } from './obligation-plan.ts';
 import { queryShape } from '../sdk/query-shape.ts';
 import { checkPathArguments } from './obligations/path-arguments.ts';
+import { readPath } from '../conditions/path.ts';
+import { checkProtectionOptions } from './obligations/protection-options.ts';
 import { applyPresets, checkWritable } from './obligations/write-fields.ts';
 import { applyPageCap } from './obligations/page-cap.ts';
 import { forcedFilter, narrowFilter } from './obligations/forced-filter.ts';
@@ -59,9 +61,11 @@ export interface AdmittedArguments {
 
 /** What the SDK may receive for this call from this caller under this plan; a 400 or 403 otherwise. */
 export function admitArguments(info: MethodInfo, plan: ObligationPlan, args: unknown[], caller: Caller): AdmittedArguments {
+  checkProtectionOptions(info, plan, args);
   const parsed = parseArguments(info.signature, args);
   checkPathArguments(info, parsed.args);
-  if (plan.writable) checkWritable(plan.writable, parsed.args, info.pathArgs);
+  // A preset's path is the gateway's to set: whatever the client sent there is overwritten, not refused.
+  if (plan.writable) checkWritable(plan.presets ? [...plan.writable, ...plan.presets.map((p) => p.path)] : plan.writable, parsed.args, info.targetArgs);
   // A caller may filter, sort and search only on fields it may read (a free-text search names them all):
   // a filter on a field it does not receive would tell the field's value through what comes back.
   if (parsed.fields.some((m) => !readableField(plan, m.field, caller))) throw forbidden('filter, sort or search on a field the caller may not read');
@@ -263,17 +267,22 @@ async function readOne(ctx: EnforcementContext, { args }: AdmittedArguments): Pr
   return deliverOne(ctx, result);
 }
 
+/** Sets argument path `path` (`1`, `0._id`) of `args` to `value`. */
+function writeTarget(args: unknown[], path: string, value: unknown): void {
+  const [index, key] = path.split('.');
+  if (key === undefined) args[Number(index)] = value;
+  else args[Number(index)] = { ...(isPlainObject(args[Number(index)]) ? (args[Number(index)] as object) : {}), [key]: value };
+}
+
 /** Loads the target with each preload's elevated read and checks it; true when one passes. */
 async function preloadPasses(ctx: EnforcementContext, args: unknown[]): Promise<boolean> {
   const { info, policy, caller } = ctx;
   for (const preload of ctx.plan.preload ?? []) {
     const preloadInfo = policy.methods[preload.call];
     if (!preloadInfo) throw internal(`no method info for ${preload.call}`);
+    // The write's target, argument for argument, where the read takes it (the compiler matched them).
     const preloadArgs: unknown[] = [];
-    for (const p of info.pathArgs) {
-      const index = Number(p.split('.')[0]);
-      preloadArgs[index] = args[index];
-    }
+    info.targetArgs.forEach((p, i) => writeTarget(preloadArgs, preloadInfo.targetArgs[i]!, readPath(args, p)));
     let target: unknown;
     try {
       target = await toWix(ctx, preload.call, preloadInfo, preloadArgs);

@@ -16,7 +16,7 @@ import type { MethodInfo, MethodKind } from '../sdk/method-info.ts';
 import { fieldMask, type FieldMask } from './obligations/field-mask.ts';
 
 /** The obligations the policy language has built in; printers and guards are exhaustive over them. */
-export type BuiltInObligation = 'resource' | 'preload' | 'fields' | 'cap' | 'writable' | 'presets' | 'rateLimit' | 'timeout';
+export type BuiltInObligation = 'resource' | 'preload' | 'fields' | 'cap' | 'writable' | 'presets' | 'rateLimit' | 'timeout' | 'allowOptions';
 
 export interface PlannedExtension {
   kind: ObligationKind;
@@ -40,6 +40,8 @@ export interface ObligationPlan {
   writable?: readonly string[];
   /** Argument values forced, as written (placeholders resolve per caller). */
   presets?: readonly { rule: string; path: string; value: unknown }[];
+  /** Protection-disabling options some allowing rule names (with its justification): any other is refused. */
+  allowOptions?: readonly string[];
   /** Every allowing rule is rate-limited: a call goes through when one of them has budget left. */
   rateLimit?: readonly { rule: string; limit: RateLimit }[];
   /** How long Wix may take, in milliseconds: the longest the rules set, else the policy's default. */
@@ -89,6 +91,8 @@ export function planObligations(rules: readonly CompiledRule[], info: Pick<Metho
   if (writable) plan.writable = writable.flat();
   const presets = rules.flatMap((r) => Object.entries(r.presets ?? {}).map(([path, value]) => ({ rule: r.id, path, value })));
   if (presets.length) plan.presets = presets;
+  const allowOptions = [...new Set(rules.flatMap((r) => r.allowOptions ?? []))].sort();
+  if (allowOptions.length) plan.allowOptions = allowOptions;
   const limits = every((r) => r.rateLimit);
   if (limits) plan.rateLimit = rules.map((r, i) => ({ rule: r.id, limit: limits[i]! }));
   const timeouts = rules.map((r) => r.timeoutMs).filter((t): t is number => t !== undefined);
@@ -121,6 +125,7 @@ function freezePlan(plan: ObligationPlan): ObligationPlan {
   deep(plan.writable);
   deep(plan.presets);
   deep(plan.rateLimit);
+  deep(plan.allowOptions);
   for (const e of plan.extensions) deep(e.planned);
   Object.freeze(plan.extensions.map(Object.freeze));
   Object.freeze(plan.extensions);
@@ -183,6 +188,7 @@ const FIELD_GUARDS = {
   presets: null,
   rateLimit: null,
   timeout: null,
+  allowOptions: null,
 } satisfies Record<BuiltInObligation, FieldGuard>;
 
 /** Whether the caller may filter or sort on a field path (`*`: a free-text search over every field). */

@@ -51,12 +51,12 @@ const notFound = () => Object.assign(new Error('not found (no resource given in 
 
 /** SDK stand-ins that answer with the case's sample data and never leave the process. */
 function sampleSdk(policy: CompiledPolicy, c: LoadedTestCase): Record<string, SdkFunction> {
-  const { test, info } = c;
+  const { test } = c;
   const methods: Record<string, SdkFunction> = Object.create(null);
   for (const [call, m] of Object.entries(policy.methods)) {
     methods[call] = async () => {
       if (m.kind === 'list') return { [m.list!.itemsKey]: structuredClone(test.items ?? []), pagingMetadata: { count: test.items?.length ?? 0 } };
-      if (call === info.call && (m.kind === 'write-one' || m.kind === 'write' || m.kind === 'read')) {
+      if (call === test.call && (m.kind === 'write-one' || m.kind === 'write' || m.kind === 'read')) {
         return structuredClone(test.result ?? test.resource ?? {});
       }
       if (test.resource === undefined) throw notFound();
@@ -118,7 +118,7 @@ export async function runPolicyTest(policy: CompiledPolicy, c: LoadedTestCase, e
     }
     if (outcome === 'allow') {
       const info = c.info;
-      const objects = info.kind === 'list' && isPlainObject(result) ? (result[info.list!.itemsKey] as unknown[]) : [result];
+      const objects = info?.kind === 'list' && isPlainObject(result) ? (result[info.list!.itemsKey] as unknown[]) : [result];
       if (test.count !== undefined && objects.length !== test.count) {
         problems.push(`expected ${test.count} item(s) after the resource re-check, got ${objects.length}`);
       }

@@ -1,0 +1,42 @@
+// Options that turn a Wix protection off for the call that carries them. An elevated call already
+// runs with the app's authority; these go further (skip the collection's hooks, where apps validate
+// and stamp items; skip permission checks altogether). The gateway refuses a request that sets one
+// unless an allowing rule names it in `allowOptions` and gives a `justification`.
+
+export interface ProtectionOption {
+  /** The module whose calls take it. */
+  module: string;
+  /** The option's key, in any options argument of the module's calls. */
+  option: string;
+  /** What it turns off. */
+  effect: string;
+  /** Where it was verified. */
+  verified: string;
+}
+
+export const PROTECTION_OPTIONS: readonly ProtectionOption[] = [
+  {
+    module: 'data.items',
+    option: 'suppressHooks',
+    effect: "skips the collection's data hooks (beforeInsert, beforeUpdate, …), where apps validate and stamp items",
+    verified: "@wix/wix-data-items-sdk 1.0.552: in the options types of get, query, insert, update, save, remove (WixDataOptions); sent as the request's `suppressHooks`",
+  },
+  {
+    module: 'data.items',
+    option: 'suppressAuth',
+    effect: "skips the collection's permission checks",
+    verified:
+      "@wix/wix-data-items-common 1.0.328: accepted by the runtime options validator (WDE0018 lists it) though in no installed type; Velo's wix-data documents it as bypassing permissions",
+  },
+  {
+    module: 'data.items',
+    option: 'showDrafts',
+    effect: 'returns draft (unpublished) items and versions',
+    verified: '@wix/wix-data-items-sdk 1.0.552: in the options types of get, query, insert, update, save, remove',
+  },
+];
+
+/** The protection options a call of `module` may carry. */
+export function protectionOptionsOf(module: string): ProtectionOption[] {
+  return PROTECTION_OPTIONS.filter((o) => o.module === module);
+}

@@ -1,0 +1,259 @@
+// Wix Data items end to end: a policy of the product's own (not the example's) naming data.items
+// get, query, insert, update and remove is compiled from YAML against the installed SDK, served by
+// the self-hosted gateway with the real @wix/wix-data-items-sdk functions elevated through the real
+// AppStrategy, and Wix is the emulator; every case looks at what reached it.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { get, insert, query, remove, update } from '@wix/wix-data-items-sdk';
+import { buildPolicy } from '../../src/policy/build.ts';
+import { policyDigest } from '../../src/contract/policy-digest.ts';
+import type { CompiledPolicy } from '../../src/contract/compiled-policy.ts';
+import type { PolicyModule } from '../../src/gateway/policy-module.ts';
+import { selfHostedGateway } from '../../src/adapters/self-hosted.ts';
+import { silentSink } from '../../src/gateway/decision-log.ts';
+import { APP_ID, DEV_APP_SECRET, bareToken, createWixEmulator, devTokens, type RecordedRequest, type WixEmulator } from '../../src/dev/emulator/index.ts';
+import { readReply } from '../../src/dev/testing/contract-suite.ts';
+
+const POLICY = `version: 1
+roles:
+  visitor: { subjects: [VISITOR] }
+  member: { subjects: [MEMBER] }
+  staff: { subjects: [USER] }
+rules:
+  - id: visitors-read-published-reviews
+    description: Visitors list the published reviews.
+    roles: [visitor]
+    allow: data.items.query
+    when: { args.0: reviews }
+    resource: { published: true }
+    cap: 20
+  - id: members-list-own-reviews
+    description: Members list their own reviews.
+    roles: [member]
+    allow: data.items.query
+    when: { args.0: reviews }
+    resource: { _owner: "\${caller.id}" }
+    cap: 20
+  - id: members-read-own-review
+    description: Members read one of their own reviews.
+    roles: [member]
+    allow: data.items.get
+    when: { args.0: reviews }
+    resource: { _owner: "\${caller.id}" }
+  - id: members-write-reviews
+    description: Members add a review; it is theirs whatever they send.
+    roles: [member]
+    allow: data.items.insert
+    when: { args.0: reviews }
+    writable: [args.1.title, args.1.body, args.1.rating, args.1.productId]
+    presets: { args.1._owner: "\${caller.id}", args.1.published: false }
+  - id: members-edit-own-review
+    description: Members edit their own reviews.
+    roles: [member]
+    allow: data.items.update
+    when: { args.0: reviews }
+    resource: { _owner: "\${caller.id}" }
+    preload: data.items.get
+    writable: [args.1.title, args.1.body, args.1.rating]
+  - id: members-remove-own-review
+    description: Members remove their own reviews.
+    roles: [member]
+    allow: data.items.remove
+    when: { args.0: reviews }
+    resource: { _owner: "\${caller.id}" }
+    preload: data.items.get
+  - id: staff-read-reviews-without-hooks
+    description: Site staff read any review, skipping the collection's hooks.
+    roles: [staff]
+    allow: data.items.get
+    when: { args.0: reviews }
+    allowOptions: [suppressHooks]
+    justification: the staff tool reads raw items; the collection's read hook only formats them for the site
+`;
+
+const ENDPOINT = 'https://backend.example/elevate';
+const SDK = { 'data.items.get': get, 'data.items.query': query, 'data.items.insert': insert, 'data.items.update': update, 'data.items.remove': remove };
+
+let dir: string;
+let policy: CompiledPolicy;
+let emulator: WixEmulator;
+let gateway: ReturnType<typeof selfHostedGateway>;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'data-items-'));
+  writeFileSync(join(dir, 'reviews.yaml'), POLICY);
+  const built = await buildPolicy(dir);
+  expect(built.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  policy = built.policy!;
+  const module: PolicyModule = { policy, digest: await policyDigest(policy), sdkMethods: Object.freeze(Object.assign(Object.create(null), SDK)) };
+  emulator = createWixEmulator();
+  vi.stubGlobal('fetch', emulator.fetch);
+  gateway = selfHostedGateway({ appId: APP_ID, appSecret: DEV_APP_SECRET, policy: async () => module, fetch: emulator.fetch, decisionLog: silentSink });
+});
+afterAll(() => {
+  vi.unstubAllGlobals();
+  rmSync(dir, { recursive: true, force: true });
+});
+afterEach(() => emulator.reset());
+
+const data = (): RecordedRequest[] => emulator.requests.filter((r) => r.route !== 'token' && r.route !== 'token-info');
+
+async function call(token: string, method: string, args: unknown[]) {
+  vi.stubGlobal('fetch', emulator.fetch);
+  emulator.requests.length = 0;
+  const response = await gateway.fetch(
+    new Request(ENDPOINT, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: token },
+      body: JSON.stringify({ module: 'data.items', method, args }),
+    }),
+  );
+  return readReply(response);
+}
+
+const m1 = devTokens.members['m-1'];
+const stored = (id: string) => emulator.data.collections.reviews!.items.find((i) => i._id === id);
+const withoutRequestId = (body: { error: Record<string, unknown> }) => {
+  const { requestId: _, ...rest } = body.error;
+  return rest;
+};
+
+describe('what the compiler makes of data.items', () => {
+  it('describes each method by what the SDK sends: collection first, the item by id', () => {
+    const m = policy.methods;
+    expect(m['data.items.get']).toMatchObject({ kind: 'read-one', pathArgs: ['1'], targetArgs: ['0', '1'], scope: { arg: 0, noun: 'collection' } });
+    expect(m['data.items.query']).toMatchObject({ kind: 'list', list: { queryArg: 1, itemsKey: 'items' }, targetArgs: ['0'] });
+    expect(m['data.items.insert']).toMatchObject({ kind: 'write', targetArgs: ['0'] });
+    expect(m['data.items.update']).toMatchObject({ kind: 'write-one', targetArgs: ['0', '1._id'] });
+    expect(m['data.items.remove']).toMatchObject({ kind: 'write-one', targetArgs: ['0', '1'] });
+    expect(m['data.items.get']!.package).toBe('@wix/wix-data-items-sdk');
+  });
+});
+
+describe('data.items through the gateway, Wix emulated', () => {
+  it('reads an own item (200), elevated, from the rule\'s collection', async () => {
+    const reply = await call(m1, 'get', ['reviews', 'rev-1']);
+    expect(reply.status, reply.text).toBe(200);
+    expect(reply.body.result).toMatchObject({ _id: 'rev-1', _owner: 'm-1' });
+    expect(data().map((r) => r.route)).toEqual(['getDataItem']);
+    expect(data()[0]!.params.dataCollectionId).toBe('reviews');
+    expect(bareToken(data()[0]!.authorization)).not.toBe(m1);
+  });
+
+  it("refuses another member's item and a missing one with the same 403", async () => {
+    const foreign = await call(m1, 'get', ['reviews', 'rev-2']);
+    const missing = await call(m1, 'get', ['reviews', 'rev-999']);
+    expect(foreign.status, foreign.text).toBe(403);
+    expect(missing.status, missing.text).toBe(403);
+    expect(withoutRequestId(foreign.body)).toEqual(withoutRequestId(missing.body));
+    expect(foreign.text).not.toContain('m-2');
+  });
+
+  it("refuses another collection's id before any request reaches Wix", async () => {
+    for (const collection of ['privateNotes', ['reviews'], { $eq: 'reviews' }, 'Reviews']) {
+      const reply = await call(m1, 'get', [collection, 'note-1']);
+      expect(reply.status, `${JSON.stringify(collection)}: ${reply.text}`).toBeGreaterThanOrEqual(400);
+      expect(reply.status).toBeLessThan(500);
+      expect(data(), JSON.stringify(collection)).toHaveLength(0);
+    }
+  });
+
+  it("forces a visitor's query to published items, and re-checks what Wix returns", async () => {
+    const reply = await call(devTokens.visitor, 'query', ['reviews', { sort: [{ fieldName: 'rating', order: 'DESC' }] }]);
+    expect(reply.status, reply.text).toBe(200);
+    const items = reply.body.result.items as { published: boolean }[];
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((i) => i.published === true)).toBe(true);
+    const sent = data()[0]!.payload as { dataCollectionId: string; query: { filter: unknown; paging?: { limit: number } } };
+    expect(sent.dataCollectionId).toBe('reviews');
+    expect(JSON.stringify(sent.query.filter)).toContain('"published":{"$eq":true}');
+  });
+
+  it("keeps a member's query to their own items when Wix ignores the filter", async () => {
+    const misbehaving = createWixEmulator({ ignoreFilters: true });
+    const module: PolicyModule = { policy, digest: await policyDigest(policy), sdkMethods: Object.freeze(Object.assign(Object.create(null), SDK)) };
+    vi.stubGlobal('fetch', misbehaving.fetch);
+    const g = selfHostedGateway({ appId: APP_ID, appSecret: DEV_APP_SECRET, policy: async () => module, fetch: misbehaving.fetch, decisionLog: silentSink });
+    const response = await g.fetch(
+      new Request(ENDPOINT, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: m1 },
+        body: JSON.stringify({ module: 'data.items', method: 'query', args: ['reviews', { filter: { rating: { $gte: 1 } } }] }),
+      }),
+    );
+    const reply = await readReply(response);
+    expect(reply.status, reply.text).toBe(200);
+    const items = reply.body.result.items as { _owner: string }[];
+    expect(items.map((i) => i._owner)).toEqual(['m-1', 'm-1', 'm-1', 'm-1']);
+    const sent = misbehaving.requests.find((r) => r.route === 'queryDataItems')!.payload as { query: { filter: unknown } };
+    expect(JSON.stringify(sent.query.filter)).toContain('"_owner":{"$eq":"m-1"}');
+  });
+
+  it('caps a query whatever page size the client asks for', async () => {
+    const reply = await call(devTokens.visitor, 'query', ['reviews', { paging: { limit: 1000 } }]);
+    expect(reply.status, reply.text).toBe(200);
+    const sent = data()[0]!.payload as { query: { paging?: { limit: number }; cursorPaging?: { limit: number } } };
+    expect(sent.query.paging?.limit ?? sent.query.cursorPaging?.limit).toBeLessThanOrEqual(20);
+  });
+
+  it('stores an insert with the caller as _owner whatever the client sent', async () => {
+    const reply = await call(m1, 'insert', ['reviews', { title: 'Mine', body: 'ok', rating: 4, _owner: 'm-2', published: true }]);
+    expect(reply.status, reply.text).toBe(200);
+    const id = reply.body.result._id as string;
+    expect(stored(id)).toMatchObject({ _owner: 'm-1', title: 'Mine', published: false });
+    const sent = data()[0]!.body as { dataCollectionId: string; dataItem: { data: Record<string, unknown> } };
+    expect(sent.dataCollectionId).toBe('reviews');
+    expect(sent.dataItem.data._owner).toBe('m-1');
+  });
+
+  it('refuses an insert that sets a field the rule does not list, before Wix', async () => {
+    const reply = await call(m1, 'insert', ['reviews', { title: 'x', featured: true }]);
+    expect(reply.status, reply.text).toBe(400);
+    expect(data()).toHaveLength(0);
+  });
+
+  it('updates an own item after loading it, and refuses a foreign one with only the preload sent', async () => {
+    const own = await call(m1, 'update', ['reviews', { _id: 'rev-1', title: 'Edited', body: 'b', rating: 3 }]);
+    expect(own.status, own.text).toBe(200);
+    expect(data().map((r) => r.route)).toEqual(['getDataItem', 'updateDataItem']);
+    expect(stored('rev-1')).toMatchObject({ title: 'Edited', _owner: 'm-1' });
+
+    const foreign = await call(m1, 'update', ['reviews', { _id: 'rev-2', title: 'Mine now' }]);
+    const missing = await call(m1, 'update', ['reviews', { _id: 'rev-999', title: 'Mine now' }]);
+    expect(foreign.status).toBe(403);
+    expect(withoutRequestId(foreign.body)).toEqual(withoutRequestId(missing.body));
+    expect(stored('rev-2')!.title).not.toBe('Mine now');
+  });
+
+  it('removes an own item, and never a foreign one', async () => {
+    const foreign = await call(m1, 'remove', ['reviews', 'rev-2']);
+    expect(foreign.status).toBe(403);
+    expect(data().map((r) => r.route)).toEqual(['getDataItem']);
+    expect(stored('rev-2')).toBeDefined();
+    const own = await call(m1, 'remove', ['reviews', 'rev-7']);
+    expect(own.status, own.text).toBe(200);
+    expect(data().map((r) => r.route)).toEqual(['getDataItem', 'removeDataItem']);
+    expect(stored('rev-7')).toBeUndefined();
+  });
+
+  it('refuses a protection-disabling option no rule allows, before Wix', async () => {
+    for (const options of [{ suppressHooks: true }, { suppressAuth: true }, { showDrafts: true }]) {
+      const reply = await call(m1, 'get', ['reviews', 'rev-1', options]);
+      expect(reply.status, `${JSON.stringify(options)}: ${reply.text}`).toBe(403);
+      expect(data()).toHaveLength(0);
+    }
+    const harmless = await call(m1, 'get', ['reviews', 'rev-1', { suppressHooks: false }]);
+    expect(harmless.status, harmless.text).toBe(200);
+  });
+
+  it('passes an option a justified rule allows by name, and only that one', async () => {
+    const allowed = await call(devTokens.user, 'get', ['reviews', 'rev-2', { suppressHooks: true }]);
+    expect(allowed.status, allowed.text).toBe(200);
+    expect(data()[0]!.params.suppressHooks).toBe('true');
+    const other = await call(devTokens.user, 'get', ['reviews', 'rev-2', { suppressAuth: true }]);
+    expect(other.status).toBe(403);
+    expect(data()).toHaveLength(0);
+  });
+});
