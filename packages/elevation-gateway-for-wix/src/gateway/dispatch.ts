@@ -5,6 +5,7 @@ import type { MethodInfo } from '../sdk/method-info.ts';
 import { GatewayError, internal } from './errors.ts';
 import type { UpstreamSummary } from '../contract/envelopes.ts';
 import type { Elevation, SdkFunction } from './elevation.ts';
+import { runBuilderQuery } from './builder-query.ts';
 import type { Caller } from '../contract/caller.ts';
 
 export type { SdkFunction } from './elevation.ts';
@@ -21,7 +22,7 @@ export function upstreamOf(error: unknown): UpstreamSummary | undefined {
 
 export async function dispatch(elevation: Elevation, fn: SdkFunction, info: MethodInfo, args: unknown[], timeoutMs: number, caller: Caller): Promise<unknown> {
   // Query methods with a builder overload always get their data overload: (query, options).
-  const callArgs = info.queryOverload ? [args[0] ?? {}, args[1] ?? {}, ...args.slice(2)] : args;
+  const callArgs = info.queryOverload && !info.signature.builder ? [args[0] ?? {}, args[1] ?? {}, ...args.slice(2)] : args;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -39,7 +40,9 @@ export async function dispatch(elevation: Elevation, fn: SdkFunction, info: Meth
   });
   try {
     const call = elevation.elevate(fn, caller);
-    const result = await Promise.race([call(...callArgs), timeout]);
+    // A builder-only query: its JSON form runs on the builder the elevated function returns.
+    const pending = info.signature.builder && info.list ? runBuilderQuery(call, args, info.list.queryArg) : call(...callArgs);
+    const result = await Promise.race([pending, timeout]);
     if (result !== null && typeof result === 'object' && typeof (result as { find?: unknown }).find === 'function' && !Array.isArray(result)) {
       throw internal('the SDK returned a query builder');
     }

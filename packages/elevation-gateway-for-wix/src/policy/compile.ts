@@ -283,7 +283,12 @@ async function compileRule(r: Rule, where: Where, roles: CompiledPolicy['roles']
       }
     });
     if (!r.justification) {
-      c.error(where(['allowOptions'], true), 'allow-option-unjustified', 'allowOptions turns a Wix protection off: the rule needs a "justification" saying why', r.id);
+      c.error(
+        where(['allowOptions'], true),
+        'allow-option-unjustified',
+        'allowOptions turns a Wix protection off: the rule needs a "justification" saying why',
+        r.id,
+      );
     }
   }
   if (r.rateLimit) compiled.rateLimit = { ...parseRate(r.rateLimit)!, text: r.rateLimit };
@@ -381,7 +386,10 @@ function pinsScope(r: Rule, arg: number): boolean {
 /** An object type that admits any key (`Record<string, any>`, a generic item): the SDK checks nothing of it. */
 function isOpenObject(schema: MethodInfo['signature']['params'][number], defs: MethodInfo['signature']['defs']): boolean {
   const s = resolveSchema(schema, defs);
-  return ('type' in s && s.type === 'json') || ('type' in s && s.type === 'object' && s.additionalProperties !== undefined && 'type' in s.additionalProperties && s.additionalProperties.type === 'json');
+  return (
+    ('type' in s && s.type === 'json') ||
+    ('type' in s && s.type === 'object' && s.additionalProperties !== undefined && 'type' in s.additionalProperties && s.additionalProperties.type === 'json')
+  );
 }
 
 /** Allow rules that an unconditional deny makes unreachable for every one of their roles. */

@@ -130,7 +130,9 @@ const CASES = {
   'resource-unenforceable': oneRule('    allow: ecom.taxSettings.getTaxSettings\n    «resource: { a: 1 }\n'),
   'scope-unpinned': oneRule('    allow: data.items.get\n    «when: { args.0: { $in: [reviews, notes] } }\n    resource: { _owner: "${caller.id}" }\n'),
   'writable-required': oneRule('    allow: «data.items.insert\n    when: { args.0: reviews }\n'),
-  'allow-option-unknown': oneRule('    allow: data.items.get\n    when: { args.0: reviews }\n    resource: { _owner: "${caller.id}" }\n    allowOptions: [«suppressHook]\n'),
+  'allow-option-unknown': oneRule(
+    '    allow: data.items.get\n    when: { args.0: reviews }\n    resource: { _owner: "${caller.id}" }\n    allowOptions: [«suppressHook]\n',
+  ),
   'allow-option-unjustified': compile({
     'p.yaml': `${HEAD}  - id: r\n    description: d\n    roles: [member]\n    allow: data.items.get\n    when: { args.0: reviews }\n    resource: { _owner: "\${caller.id}" }\n    «allowOptions: [suppressHooks]\n`,
   }),

@@ -36,7 +36,7 @@ interface Manifest {
 
 /** `node_modules/<name>/package.json` from `fromDir` upwards, as Node's resolution walks (exports maps aside). */
 function findPackageDir(name: string, fromDir: string): string | undefined {
-  for (let dir = fromDir; ; ) {
+  for (let dir = fromDir; ;) {
     const candidate = join(dir, 'node_modules', name);
     if (existsSync(join(candidate, 'package.json'))) return candidate;
     const parent = dirname(dir);

@@ -96,7 +96,7 @@ function locations(requests: Recorded[], marks: string[]): Map<string, WireLocat
   return out;
 }
 
-async function record(fn: FoundCall['fn'], args: unknown[]): Promise<{ requests: Recorded[]; sync: boolean }> {
+async function record(fn: FoundCall['fn'], args: unknown[], runBuilder = false): Promise<{ requests: Recorded[]; sync: boolean }> {
   const requests: Recorded[] = [];
   const client = createClient({
     auth: { getAuthHeaders: async () => ({ headers: {} }) } as never,
@@ -120,7 +120,11 @@ async function record(fn: FoundCall['fn'], args: unknown[]): Promise<{ requests:
   try {
     const result = bound(...args);
     if (result && typeof (result as Promise<unknown>).then === 'function') await (result as Promise<unknown>);
-    else sync = true;
+    else {
+      sync = true;
+      // A builder-only query sends its request when the builder runs.
+      if (runBuilder && result && typeof (result as { find?: unknown }).find === 'function') await (result as { find: () => Promise<unknown> }).find();
+    }
   } catch {
     /* the recorder always fails the call */
   }
@@ -153,17 +157,20 @@ async function describeUncached(found: FoundCall, signature: Signature): Promise
 
   // The arguments the gateway passes: the required ones, and the optional objects the data overload
   // of a query method needs (as dispatch passes them).
-  const { params, defs } = signature;
+  const { defs } = signature;
+  // A builder-only query is probed as the gateway runs it: the builder of its leading arguments, found.
+  const builder = signature.builder === true;
+  const params = builder ? signature.params.slice(0, -1) : signature.params;
   const base: unknown[] = params.map((p, i) => (i < signature.required ? sample(p, defs, MARK(String(i))) : undefined));
   const marks = new Map<string, string>(); // mark → argument path
   params.forEach((_, i) => marks.set(MARK(String(i)), String(i)));
-  let first = await record(fn, base);
+  let first = await record(fn, base, builder);
   let args = base;
-  if (first.sync || first.requests.length === 0) {
+  if (!builder && (first.sync || first.requests.length === 0)) {
     args = params.map((p, i) => sample(p, defs, MARK(String(i))));
     first = await record(fn, args);
   }
-  if (first.sync || first.requests.length === 0) {
+  if ((first.sync && !builder) || first.requests.length === 0) {
     return { ok: false, reason: 'not-rest', message: `${call} sends no request to Wix when called with its arguments (it is not a REST method)` };
   }
   const found1 = locations(first.requests, [...marks.keys()]);
@@ -178,7 +185,7 @@ async function describeUncached(found: FoundCall, signature: Signature): Promise
       const mark = MARK(path);
       const runArgs = [...args];
       runArgs[i] = { [key]: mark };
-      const run = await record(fn, runArgs);
+      const run = await record(fn, runArgs, builder);
       const at = locations(run.requests, [mark]).get(mark)!;
       if (at.length) where.set(path, at);
     }
@@ -237,7 +244,7 @@ async function describeUncached(found: FoundCall, signature: Signature): Promise
   if (scope) info.scope = scope;
   if (listMatch) {
     const plural = listMatch[2];
-    info.list = { queryArg: 0, itemsKey: plural ? plural.charAt(0).toLowerCase() + plural.slice(1) : 'items' };
+    info.list = { queryArg: builder ? params.length : 0, itemsKey: builder ? 'items' : plural ? plural.charAt(0).toLowerCase() + plural.slice(1) : 'items' };
   }
   return { ok: true, info };
 }

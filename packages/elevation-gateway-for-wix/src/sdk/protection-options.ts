@@ -19,7 +19,8 @@ export const PROTECTION_OPTIONS: readonly ProtectionOption[] = [
     module: 'data.items',
     option: 'suppressHooks',
     effect: "skips the collection's data hooks (beforeInsert, beforeUpdate, …), where apps validate and stamp items",
-    verified: "@wix/wix-data-items-sdk 1.0.552: in the options types of get, query, insert, update, save, remove (WixDataOptions); sent as the request's `suppressHooks`",
+    verified:
+      "@wix/wix-data-items-sdk 1.0.552: in the options types of get, query, insert, update, save, remove (WixDataOptions); sent as the request's `suppressHooks`",
   },
   {
     module: 'data.items',

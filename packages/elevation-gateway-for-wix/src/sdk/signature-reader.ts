@@ -102,6 +102,40 @@ export function signaturesOf(methods: MethodRef[]): Map<string, SignatureResult>
   return new Map(methods.map((m) => [m.call, cache.get(m.call)!]));
 }
 
+/**
+ * A query method with only a builder overload (`query(collectionId)` of `@wix/wix-data-items-sdk`
+ * before 1.0.512): the overload whose result has `find` (a query builder).
+ */
+function builderOverload(checker: ts.TypeChecker, exported: ts.Symbol, m: MethodRef): ts.Signature | undefined {
+  if (!/^query([A-Z]|$)/.test(m.method)) return undefined;
+  let symbol = exported;
+  try {
+    if (symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  } catch {
+    /* unresolved */
+  }
+  const signatures = checker.getTypeOfSymbol(symbol).getCallSignatures().filter((s) => s.parameters[0]?.name !== 'httpClient');
+  return signatures.find((s) => {
+    const find = checker.getPropertyOfType(s.getReturnType(), 'find');
+    return find !== undefined && checker.getTypeOfSymbol(find).getCallSignatures().length > 0;
+  });
+}
+
+/** A builder query's JSON form: an open filter, sorts, offset paging (Wix Data pages up to 1000 items), fields. */
+const BUILDER_QUERY_FORM: ArgumentSchema = {
+  type: 'object',
+  properties: {
+    filter: { type: 'filter' },
+    sort: {
+      type: 'array',
+      maxItems: 20,
+      items: { type: 'object', properties: { fieldName: { type: 'string', field: true }, order: { type: 'string', enum: ['ASC', 'DESC'] } }, required: ['fieldName'] },
+    },
+    paging: { type: 'object', properties: { limit: { type: 'number', integer: true, minimum: 0, maximum: 1000 }, offset: { type: 'number', integer: true, minimum: 0 } } },
+    fields: { type: 'array', maxItems: 100, items: { type: 'string', field: true } },
+  },
+};
+
 /** The overload the gateway calls: the first public one that returns a promise (data, not a builder). */
 function dataOverload(checker: ts.TypeChecker, exported: ts.Symbol): ts.Signature | undefined {
   let symbol = exported;
@@ -127,12 +161,13 @@ function signatureOf(checker: ts.TypeChecker, exported: ts.Symbol, m: MethodRef)
     return { ok: false, message: `${m.package} declares no type for ${m.method}` };
   }
   // The public overloads; the `(httpClient) => …` descriptor of the SDK's REST functions is not one.
-  const data = dataOverload(checker, symbol);
+  const data = dataOverload(checker, symbol) ?? builderOverload(checker, symbol, m);
   if (!data) return { ok: false, message: `${m.call} has no overload that returns data` };
   const converter = new Converter(checker);
   const names: string[] = [];
   const params: ArgumentSchema[] = [];
   let required = 0;
+  const builder = !checker.getPropertyOfType(data.getReturnType(), 'then');
   for (const p of data.parameters) {
     const decl = p.valueDeclaration as ts.ParameterDeclaration | undefined;
     if (decl?.dotDotDotToken) return { ok: false, message: `${m.call} takes a rest parameter, which the gateway cannot check` };
@@ -140,6 +175,12 @@ function signatureOf(checker: ts.TypeChecker, exported: ts.Symbol, m: MethodRef)
     if (!optional) required = names.length + 1;
     names.push(p.name);
     params.push(converter.convert(checker.getTypeOfSymbol(p), { key: p.name, tags: {} }));
+  }
+  if (builder) {
+    // The query as data: what the builder's documented methods can express, mapped onto them at dispatch.
+    names.push('query');
+    params.push(BUILDER_QUERY_FORM);
+    return { ok: true, signature: { names, params, required, defs: converter.defs, resultLists: ['items'], builder: true } };
   }
   const result = checker.getAwaitedType(data.getReturnType());
   const resultLists = result

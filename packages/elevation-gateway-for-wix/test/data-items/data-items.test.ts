@@ -133,7 +133,7 @@ describe('what the compiler makes of data.items', () => {
 });
 
 describe('data.items through the gateway, Wix emulated', () => {
-  it('reads an own item (200), elevated, from the rule\'s collection', async () => {
+  it("reads an own item (200), elevated, from the rule's collection", async () => {
     const reply = await call(m1, 'get', ['reviews', 'rev-1']);
     expect(reply.status, reply.text).toBe(200);
     expect(reply.body.result).toMatchObject({ _id: 'rev-1', _owner: 'm-1' });

@@ -30,5 +30,7 @@ function optionsPosition(info: MethodInfo, module: string, i: number): boolean {
   const param = info.signature.params[i];
   if (!param) return false;
   const schema = '$ref' in param ? info.signature.defs[param.$ref] : param;
-  return schema !== undefined && 'type' in schema && schema.type === 'object' && protectionOptionsOf(module).some((o) => Object.hasOwn(schema.properties, o.option));
+  return (
+    schema !== undefined && 'type' in schema && schema.type === 'object' && protectionOptionsOf(module).some((o) => Object.hasOwn(schema.properties, o.option))
+  );
 }
