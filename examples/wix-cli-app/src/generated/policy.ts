@@ -531,6 +531,7 @@ export const policy: CompiledPolicy = {
         "arg": 0,
         "noun": "collection"
       },
+      "replaces": "1",
       "signature": {
         "names": ["dataCollectionId","dataItem","options"],
         "params": [{"type":"string"},{"type":"object","properties":{"_id":{"type":"string"}},"required":["_id"],"additionalProperties":{"type":"json"}},{"$ref":"WixDataUpdateOptions"}],
@@ -667,7 +668,7 @@ export const policy: CompiledPolicy = {
   "defaultTimeoutMs": 10000
 };
 
-export const digest = "sha256:9accbb38b35a713fd7dbfbe669c069ff0725f6eddeccad725f286446a404dd1f";
+export const digest = "sha256:a15b7ab4ad23faac6ab34e641e857916187c2a8623129ac32a33e422e031389d";
 
 /** The only SDK functions the gateway can dispatch, looked up by own property. */
 export const sdkMethods: Readonly<Record<string, (...args: any[]) => unknown>> = Object.freeze(Object.assign(Object.create(null), {

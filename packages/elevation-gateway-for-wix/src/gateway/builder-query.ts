@@ -32,7 +32,28 @@ interface QueryBuilder {
   find(): Promise<{ items: unknown[]; totalCount?: number; hasNext?: () => boolean }>;
 }
 
-const REQUIRED = ['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'hasSome', 'hasAll', 'startsWith', 'isEmpty', 'isNotEmpty', 'and', 'or', 'not', 'ascending', 'descending', 'limit', 'skip', 'fields', 'find'] as const;
+const REQUIRED = [
+  'eq',
+  'ne',
+  'gt',
+  'ge',
+  'lt',
+  'le',
+  'hasSome',
+  'hasAll',
+  'startsWith',
+  'isEmpty',
+  'isNotEmpty',
+  'and',
+  'or',
+  'not',
+  'ascending',
+  'descending',
+  'limit',
+  'skip',
+  'fields',
+  'find',
+] as const;
 
 function asBuilder(value: unknown): QueryBuilder {
   if (value === null || typeof value !== 'object') throw internal('the SDK did not return a query builder');

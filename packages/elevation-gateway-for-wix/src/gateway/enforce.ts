@@ -18,7 +18,8 @@ import { readableField, type ObligationPlan } from './obligation-plan.ts';
 import { queryShape } from '../sdk/query-shape.ts';
 import { checkPathArguments } from './obligations/path-arguments.ts';
 import { readPath } from '../conditions/path.ts';
-import { checkProtectionOptions } from './obligations/protection-options.ts';
+import { protectionOptionsIn, rulesAllowingOptions } from './obligations/protection-options.ts';
+import { planObligations } from './obligation-plan.ts';
 import { applyPresets, checkWritable } from './obligations/write-fields.ts';
 import { applyPageCap } from './obligations/page-cap.ts';
 import { forcedFilter, narrowFilter } from './obligations/forced-filter.ts';
@@ -61,7 +62,6 @@ export interface AdmittedArguments {
 
 /** What the SDK may receive for this call from this caller under this plan; a 400 or 403 otherwise. */
 export function admitArguments(info: MethodInfo, plan: ObligationPlan, args: unknown[], caller: Caller): AdmittedArguments {
-  checkProtectionOptions(info, plan, args);
   const parsed = parseArguments(info.signature, args);
   checkPathArguments(info, parsed.args);
   // A preset's path is the gateway's to set: whatever the client sent there is overwritten, not refused.
@@ -223,6 +223,9 @@ async function list(ctx: EnforcementContext, admitted: AdmittedArguments): Promi
   const args = admitted.args;
   if (args[queryArg] === undefined || args[queryArg] === null) args[queryArg] = {};
   if (!isPlainObject(args[queryArg])) throw invalid(`args.${queryArg} must be an object`);
+  // An empty cursor starts a listing; sent on, the SDK would send the page without its filter.
+  const paging = (args[queryArg] as Record<string, unknown>).cursorPaging;
+  if (!ctx.continued && isPlainObject(paging) && (paging.cursor === '' || paging.cursor === null)) delete paging.cursor;
   const rulesFingerprint = await ctx.cursors.fingerprint(ctx.plan.granted);
   const { complete } = shapeQuery(ctx, args, rulesFingerprint);
 
@@ -274,15 +277,28 @@ function writeTarget(args: unknown[], path: string, value: unknown): void {
   else args[Number(index)] = { ...(isPlainObject(args[Number(index)]) ? (args[Number(index)] as object) : {}), [key]: value };
 }
 
-/** Loads the target with each preload's elevated read and checks it; true when one passes. */
-async function preloadPasses(ctx: EnforcementContext, args: unknown[]): Promise<boolean> {
+/** Whether the loaded object is the very one the write addresses (its `_id`, or `id`, is the write's id). */
+function isTheTarget(target: unknown, id: unknown): boolean {
+  if (!isPlainObject(target) || typeof id !== 'string') return false;
+  const own = Object.hasOwn(target, '_id') ? target._id : Object.hasOwn(target, 'id') ? target.id : undefined;
+  return own === id;
+}
+
+/**
+ * Loads the target with each preload's elevated read and checks it: the object, when one passes.
+ * The read's own path arguments must be plain ids (a write's body id such as `x/../rev-1` would
+ * otherwise load another object than the one written), and the object loaded must carry the write's id.
+ */
+async function preloadedTarget(ctx: EnforcementContext, args: unknown[]): Promise<Record<string, unknown> | undefined> {
   const { info, policy, caller } = ctx;
+  const id = readPath(args, info.targetArgs.at(-1)!);
   for (const preload of ctx.plan.preload ?? []) {
     const preloadInfo = policy.methods[preload.call];
     if (!preloadInfo) throw internal(`no method info for ${preload.call}`);
     // The write's target, argument for argument, where the read takes it (the compiler matched them).
     const preloadArgs: unknown[] = [];
     info.targetArgs.forEach((p, i) => writeTarget(preloadArgs, preloadInfo.targetArgs[i]!, readPath(args, p)));
+    checkPathArguments(preloadInfo, preloadArgs);
     let target: unknown;
     try {
       target = await toWix(ctx, preload.call, preloadInfo, preloadArgs);
@@ -293,19 +309,51 @@ async function preloadPasses(ctx: EnforcementContext, args: unknown[]): Promise<
       }
       throw e;
     }
-    const ok = ctx.engine.resourcePermitted(caller, info.call, preload.rules, target);
+    const ok = isTheTarget(target, id) && (!ctx.plan.resource || ctx.engine.resourcePermitted(caller, info.call, preload.rules, target));
     ctx.obligations.push({ type: 'preload', call: preload.call, passed: ok });
-    if (ok) return true;
+    if (ok) return target as Record<string, unknown>;
   }
-  return false;
+  return undefined;
+}
+
+/** System fields Wix sets itself: never carried over into a write. */
+const SYSTEM_FIELDS = new Set(['_createdDate', '_updatedDate']);
+
+/**
+ * A write that replaces its object whole keeps what the caller did not send (the fields it may
+ * not write among them) from the preloaded target: leaving a field out cannot clear it.
+ */
+function carryOver(args: unknown[], path: string, target: Record<string, unknown>): void {
+  const item = readPath(args, path);
+  if (!isPlainObject(item)) throw invalid(`args.${path} must be an object`);
+  for (const [key, value] of Object.entries(target)) {
+    if (!SYSTEM_FIELDS.has(key) && !Object.hasOwn(item, key)) item[key] = value;
+  }
 }
 
 async function writeOne(ctx: EnforcementContext, { args }: AdmittedArguments): Promise<unknown> {
-  if (ctx.plan.resource && !(await preloadPasses(ctx, args))) throw forbidden('preloaded target fails the resource conditions');
-  return deliverOne(ctx, await toWix(ctx, ctx.info.call, ctx.info, args));
+  const { plan, info } = ctx;
+  if (plan.resource || info.replaces !== undefined) {
+    const target = await preloadedTarget(ctx, args);
+    if (!target) throw forbidden('preloaded target fails the resource conditions');
+    if (info.replaces !== undefined) carryOver(args, info.replaces, target);
+  }
+  return deliverOne(ctx, await toWix(ctx, info.call, info, args));
+}
+
+/**
+ * A request that sets a protection-disabling option is decided by the allowing rules that let a
+ * caller set it, alone: another rule's grant (its objects, its fields) does not extend to it.
+ */
+function narrowForOptions(ctx: EnforcementContext): void {
+  const present = protectionOptionsIn(ctx.info, ctx.args);
+  if (present.length === 0) return;
+  const allowing = rulesAllowingOptions(ctx.plan.granted, present);
+  if (allowing.length < ctx.plan.granted.length) ctx.plan = planObligations(allowing, ctx.info, ctx.policy);
 }
 
 export async function enforce(ctx: EnforcementContext): Promise<unknown> {
+  narrowForOptions(ctx);
   const admitted = admitArguments(ctx.info, ctx.plan, ctx.args, ctx.caller);
   if (admitted.presets.length) ctx.obligations.push({ type: 'presets', paths: admitted.presets });
   switch (ctx.info.kind) {

@@ -57,7 +57,7 @@ export interface ObligationPlan {
 type PlanInputs = Pick<CompiledPolicy, 'defaultTimeoutMs'>;
 
 /** The plan of the allowing rules `rules` (in policy order) for a method. */
-export function planObligations(rules: readonly CompiledRule[], info: Pick<MethodInfo, 'call' | 'kind'>, policy: PlanInputs): ObligationPlan {
+export function planObligations(rules: readonly CompiledRule[], info: Pick<MethodInfo, 'call' | 'kind' | 'replaces'>, policy: PlanInputs): ObligationPlan {
   const every = <T>(get: (r: CompiledRule) => T | undefined): T[] | undefined => {
     const values = rules.map(get);
     return rules.length > 0 && values.every((v) => v !== undefined) ? (values as T[]) : undefined;
@@ -75,7 +75,8 @@ export function planObligations(rules: readonly CompiledRule[], info: Pick<Metho
 
   const resources = every((r) => r.resource);
   if (resources) plan.resource = { byRule: byRule(resources), rules: new Set(plan.rules) };
-  if (resources && info.kind === 'write-one') {
+  // A restricted write by id, or one that replaces its object whole (what the caller may not write is kept from it).
+  if ((resources || info.replaces !== undefined) && info.kind === 'write-one') {
     const groups = new Map<string, Set<string>>();
     for (const r of rules) {
       if (r.preload === undefined) continue; // the compiler requires one: a rule without it never passes

@@ -348,6 +348,13 @@ function checkKind(r: Rule, refined: MethodInfo, preInfo: MethodInfo | undefined
       `a rule on ${call} names one ${refined.scope.noun}: add when: { args.${refined.scope.arg}: <${refined.scope.noun} id> } (a plain string)`,
     );
   }
+  if (refined.replaces !== undefined && r.preload === undefined) {
+    error(
+      where(['allow']),
+      'replace-needs-preload',
+      `${call} replaces args.${refined.replaces} whole: it needs "preload" (the read that loads the target), so what the caller may not write is kept`,
+    );
+  }
   if ((refined.kind === 'write' || refined.kind === 'write-one') && !r.writable) {
     const open = refined.signature.params.findIndex((p, i) => i !== refined.scope?.arg && isOpenObject(p, refined.signature.defs));
     if (open >= 0) {

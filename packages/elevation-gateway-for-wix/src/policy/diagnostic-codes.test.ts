@@ -128,6 +128,7 @@ const CASES = {
   ),
   'resource-needs-preload': oneRule('    allow: ecom.orders.cancelOrder\n    «resource: { status: APPROVED }\n'),
   'resource-unenforceable': oneRule('    allow: ecom.taxSettings.getTaxSettings\n    «resource: { a: 1 }\n'),
+  'replace-needs-preload': oneRule('    allow: «data.items.update\n    when: { args.0: reviews }\n    writable: [args.1.title]\n'),
   'scope-unpinned': oneRule('    allow: data.items.get\n    «when: { args.0: { $in: [reviews, notes] } }\n    resource: { _owner: "${caller.id}" }\n'),
   'writable-required': oneRule('    allow: «data.items.insert\n    when: { args.0: reviews }\n'),
   'allow-option-unknown': oneRule(
@@ -161,6 +162,7 @@ const CASES = {
   'sdk/enum': oneRule('    allow: «ecom.orders.ActivityType\n'),
   'sdk/not-rest': oneRule('    allow: «ecom.orders.notRest\n'),
   'sdk/unprobeable': oneRule('    allow: «stores.productsV3.updateProduct\n'),
+  'sdk/unsupported': oneRule('    allow: «data.items.patch\n    when: { args.0: reviews }\n'),
   'sdk/no-signature': oneRule('    allow: «ecom.orders.getOrderWithoutTypes\n'),
   'risk/id-without-resource': {
     files: { 'p.yaml': `${HEAD}  - id: r\n    description: d\n    roles: [member]\n    allow: «ecom.orders.getOrder\n` },

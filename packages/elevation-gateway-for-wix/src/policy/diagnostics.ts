@@ -25,6 +25,7 @@ export const DIAGNOSTIC_CODES = [
   'resource-needs-preload',
   'resource-unenforceable',
   'scope-unpinned',
+  'replace-needs-preload',
   'writable-required',
   'allow-option-unknown',
   'allow-option-unjustified',
@@ -38,6 +39,7 @@ export const DIAGNOSTIC_CODES = [
   'sdk/enum',
   'sdk/not-rest',
   'sdk/unprobeable',
+  'sdk/unsupported',
   'sdk/no-signature',
   // the risk lint (warnings)
   'risk/id-without-resource',

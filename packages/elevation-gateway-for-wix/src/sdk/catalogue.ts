@@ -218,7 +218,7 @@ export async function restMethodsOf(module: string): Promise<string[]> {
 }
 
 /** Why a call cannot be described (the compiler reports it as `sdk/<reason>`). */
-export type CallProblem = 'unknown-module' | 'unknown-method' | 'event' | 'enum' | 'not-rest' | 'unprobeable';
+export type CallProblem = 'unknown-module' | 'unknown-method' | 'event' | 'enum' | 'not-rest' | 'unprobeable' | 'unsupported';
 
 /** A function the policy names, found in its namespace; the probe (probe.ts) says what it sends. */
 export interface FoundCall {

@@ -23,6 +23,8 @@ export interface MethodDescription {
   targetArgs: string[];
   /** The argument that scopes every call of the module (Wix Data's collection): a rule pins one value. */
   scope?: { arg: number; noun: string };
+  /** The argument holding an object the call replaces whole (Wix Data's update): see sdk/addressing.ts. */
+  replaces?: string;
   kind: MethodKind;
   /** Called with no query it returns a builder; the gateway always uses the data overload. */
   queryOverload: boolean;

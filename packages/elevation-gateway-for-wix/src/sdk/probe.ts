@@ -207,6 +207,7 @@ async function describeUncached(found: FoundCall, signature: Signature): Promise
   const addressing = Object.hasOwn(ADDRESSING, module) ? ADDRESSING[module] : undefined;
   let targetArgs = dedupedPathArgs;
   let scope: MethodDescription['scope'];
+  let replaces: string | undefined;
   let addressed = dedupedPathArgs.length > 0;
   if (addressing) {
     const scopeAt = where.get(String(addressing.scope.arg)) ?? [];
@@ -214,7 +215,10 @@ async function describeUncached(found: FoundCall, signature: Signature): Promise
       return unprobeable(`its ${addressing.scope.noun} (args.${addressing.scope.arg}) is not sent as ${addressing.scope.wire.join(' or ')}`);
     }
     scope = { arg: addressing.scope.arg, noun: addressing.scope.noun };
-    const target = Object.hasOwn(addressing.targets, found.method) ? addressing.targets[found.method] : undefined;
+    const entry = Object.hasOwn(addressing.methods, found.method) ? addressing.methods[found.method]! : undefined;
+    if (!entry) return { ok: false, reason: 'unsupported', message: `${call} is not supported: ${addressing.others}` };
+    const target = entry.target;
+    if (entry.replaces !== undefined) replaces = entry.replaces;
     if (target) {
       if (!(where.get(target.arg) ?? []).includes(target.wire)) return unprobeable(`its id (args.${target.arg}) is not sent as ${target.wire}`);
       targetArgs = [String(scope.arg), target.arg];
@@ -242,6 +246,7 @@ async function describeUncached(found: FoundCall, signature: Signature): Promise
     queryOverload: probedBuilder.sync,
   };
   if (scope) info.scope = scope;
+  if (replaces !== undefined) info.replaces = replaces;
   if (listMatch) {
     const plural = listMatch[2];
     info.list = { queryArg: builder ? params.length : 0, itemsKey: builder ? 'items' : plural ? plural.charAt(0).toLowerCase() + plural.slice(1) : 'items' };

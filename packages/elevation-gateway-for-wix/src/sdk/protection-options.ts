@@ -1,7 +1,8 @@
-// Options that turn a Wix protection off for the call that carries them. An elevated call already
-// runs with the app's authority; these go further (skip the collection's hooks, where apps validate
-// and stamp items; skip permission checks altogether). The gateway refuses a request that sets one
-// unless an allowing rule names it in `allowOptions` and gives a `justification`.
+// Options that turn a Wix protection off, or reach beyond the object a rule checks, for the call that
+// carries them. An elevated call already runs with the app's authority; these go further (skip the
+// collection's hooks, where apps validate and stamp items; skip permission checks altogether; return
+// referenced items of other collections inline). The gateway refuses a request that sets one unless
+// an allowing rule names it in `allowOptions` and gives a `justification`.
 
 export interface ProtectionOption {
   /** The module whose calls take it. */
@@ -28,6 +29,25 @@ export const PROTECTION_OPTIONS: readonly ProtectionOption[] = [
     effect: "skips the collection's permission checks",
     verified:
       "@wix/wix-data-items-common 1.0.328: accepted by the runtime options validator (WDE0018 lists it) though in no installed type; Velo's wix-data documents it as bypassing permissions",
+  },
+  {
+    module: 'data.items',
+    option: 'includeReferences',
+    effect: 'returns the items that reference fields point to, whole and from other collections, which no rule of this call checks',
+    verified:
+      "@wix/wix-data-items-sdk 1.0.552: in WixDataGetOptions and WixDataQueryOptions ({ field, limit }[]), sent as the request's includeReferences; Wix returns each referenced item in place of its id",
+  },
+  {
+    module: 'data.items',
+    option: 'appOptions',
+    effect: "passes free-form options to the collection's app (its data hooks and external database), which the gateway cannot check",
+    verified: '@wix/wix-data-items-sdk 1.0.552: an open object in the read options types, sent as is',
+  },
+  {
+    module: 'data.items',
+    option: 'includeFieldGroups',
+    effect: "returns field groups an app collection keeps out of its default fields (Wix's conditional fields), which no rule of this call names",
+    verified: '@wix/wix-data-items-sdk 1.0.552: a string[] in the get and query options types, sent as is',
   },
   {
     module: 'data.items',

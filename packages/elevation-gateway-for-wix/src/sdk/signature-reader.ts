@@ -114,7 +114,10 @@ function builderOverload(checker: ts.TypeChecker, exported: ts.Symbol, m: Method
   } catch {
     /* unresolved */
   }
-  const signatures = checker.getTypeOfSymbol(symbol).getCallSignatures().filter((s) => s.parameters[0]?.name !== 'httpClient');
+  const signatures = checker
+    .getTypeOfSymbol(symbol)
+    .getCallSignatures()
+    .filter((s) => s.parameters[0]?.name !== 'httpClient');
   return signatures.find((s) => {
     const find = checker.getPropertyOfType(s.getReturnType(), 'find');
     return find !== undefined && checker.getTypeOfSymbol(find).getCallSignatures().length > 0;
@@ -129,9 +132,16 @@ const BUILDER_QUERY_FORM: ArgumentSchema = {
     sort: {
       type: 'array',
       maxItems: 20,
-      items: { type: 'object', properties: { fieldName: { type: 'string', field: true }, order: { type: 'string', enum: ['ASC', 'DESC'] } }, required: ['fieldName'] },
+      items: {
+        type: 'object',
+        properties: { fieldName: { type: 'string', field: true }, order: { type: 'string', enum: ['ASC', 'DESC'] } },
+        required: ['fieldName'],
+      },
     },
-    paging: { type: 'object', properties: { limit: { type: 'number', integer: true, minimum: 0, maximum: 1000 }, offset: { type: 'number', integer: true, minimum: 0 } } },
+    paging: {
+      type: 'object',
+      properties: { limit: { type: 'number', integer: true, minimum: 0, maximum: 1000 }, offset: { type: 'number', integer: true, minimum: 0 } },
+    },
     fields: { type: 'array', maxItems: 100, items: { type: 'string', field: true } },
   },
 };

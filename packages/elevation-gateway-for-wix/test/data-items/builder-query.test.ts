@@ -85,8 +85,11 @@ async function list(token: string, args: unknown[], options: { ignoreFilters?: b
 }
 
 const sentQuery = () =>
-  (emulator.requests.find((r) => r.route === 'queryDataItems')!.payload as { query: { filter: unknown; paging?: { limit: number; offset: number }; sort: unknown } })
-    .query;
+  (
+    emulator.requests.find((r) => r.route === 'queryDataItems')!.payload as {
+      query: { filter: unknown; paging?: { limit: number; offset: number }; sort: unknown };
+    }
+  ).query;
 
 describe('a builder-only query method', () => {
   it('is a list whose last argument is the JSON form of the query', () => {
@@ -98,7 +101,10 @@ describe('a builder-only query method', () => {
   });
 
   it("maps the client's filter, sort and paging onto the builder, joined to the forced filter and capped", async () => {
-    const reply = await list(devTokens.visitor, ['reviews', { filter: { rating: { $gte: 3 } }, sort: [{ fieldName: 'rating', order: 'DESC' }], paging: { limit: 50, offset: 1 } }]);
+    const reply = await list(devTokens.visitor, [
+      'reviews',
+      { filter: { rating: { $gte: 3 } }, sort: [{ fieldName: 'rating', order: 'DESC' }], paging: { limit: 50, offset: 1 } },
+    ]);
     expect(reply.status, reply.text).toBe(200);
     const items = reply.body.result.items as Record<string, unknown>[];
     expect(items.length).toBeGreaterThan(0);

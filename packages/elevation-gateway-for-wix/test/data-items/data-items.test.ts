@@ -37,11 +37,19 @@ rules:
     resource: { _owner: "\${caller.id}" }
     cap: 20
   - id: members-read-own-review
-    description: Members read one of their own reviews.
+    description: Members read one of their own reviews, drafts included.
     roles: [member]
     allow: data.items.get
     when: { args.0: reviews }
     resource: { _owner: "\${caller.id}" }
+    allowOptions: [showDrafts]
+    justification: a member's own drafts are theirs to see
+  - id: members-read-published-review
+    description: Members read any published review.
+    roles: [member]
+    allow: data.items.get
+    when: { args.0: reviews }
+    resource: { published: true }
   - id: members-write-reviews
     description: Members add a review; it is theirs whatever they send.
     roles: [member]
@@ -142,8 +150,8 @@ describe('data.items through the gateway, Wix emulated', () => {
     expect(bareToken(data()[0]!.authorization)).not.toBe(m1);
   });
 
-  it("refuses another member's item and a missing one with the same 403", async () => {
-    const foreign = await call(m1, 'get', ['reviews', 'rev-2']);
+  it("refuses another member's unpublished item and a missing one with the same 403", async () => {
+    const foreign = await call(m1, 'get', ['reviews', 'rev-5']);
     const missing = await call(m1, 'get', ['reviews', 'rev-999']);
     expect(foreign.status, foreign.text).toBe(403);
     expect(missing.status, missing.text).toBe(403);
@@ -239,7 +247,7 @@ describe('data.items through the gateway, Wix emulated', () => {
   });
 
   it('refuses a protection-disabling option no rule allows, before Wix', async () => {
-    for (const options of [{ suppressHooks: true }, { suppressAuth: true }, { showDrafts: true }]) {
+    for (const options of [{ suppressHooks: true }, { suppressAuth: true }, { includeReferences: [{ field: 'productId' }] }, { appOptions: {} }]) {
       const reply = await call(m1, 'get', ['reviews', 'rev-1', options]);
       expect(reply.status, `${JSON.stringify(options)}: ${reply.text}`).toBe(403);
       expect(data()).toHaveLength(0);
@@ -255,5 +263,66 @@ describe('data.items through the gateway, Wix emulated', () => {
     const other = await call(devTokens.user, 'get', ['reviews', 'rev-2', { suppressAuth: true }]);
     expect(other.status).toBe(403);
     expect(data()).toHaveLength(0);
+  });
+
+  it("decides a request with an option by the rules that allow it alone: not another rule's objects", async () => {
+    const own = await call(m1, 'get', ['reviews', 'rev-4', { showDrafts: true }]);
+    expect(own.status, own.text).toBe(200);
+    const published = await call(m1, 'get', ['reviews', 'rev-2']);
+    expect(published.status, published.text).toBe(200);
+    const foreignWithDrafts = await call(m1, 'get', ['reviews', 'rev-2', { showDrafts: true }]);
+    expect(foreignWithDrafts.status, foreignWithDrafts.text).toBe(403);
+  });
+
+  it('loads the very item a write names: an id that is no plain id is refused, nothing is written', async () => {
+    // Wix Data ids are free strings: another member's item may have one that walks the preload's URL path.
+    emulator.data.collections.reviews!.items.push({ ...stored('rev-2')!, _id: 'x/../rev-1' });
+    const remove_ = await call(m1, 'remove', ['reviews', 'x/../rev-1']);
+    expect(remove_.status, remove_.text).toBe(400);
+    const update_ = await call(m1, 'update', ['reviews', { _id: 'rev-1?dataCollectionId=reviews&z=', title: 'x' }]);
+    expect(update_.status, update_.text).toBe(400);
+    expect(data()).toHaveLength(0);
+    expect(stored('x/../rev-1')).toBeDefined();
+  });
+
+  it('refuses a write when the preload answers with another object than the one named', async () => {
+    const swapping = createWixEmulator({
+      fault: (route) =>
+        route === 'getDataItem' ? Response.json({ dataItem: { id: 'rev-1', dataCollectionId: 'reviews', data: { _id: 'rev-1', _owner: 'm-1' } } }) : undefined,
+    });
+    const module: PolicyModule = { policy, digest: await policyDigest(policy), sdkMethods: Object.freeze(Object.assign(Object.create(null), SDK)) };
+    vi.stubGlobal('fetch', swapping.fetch);
+    const g = selfHostedGateway({ appId: APP_ID, appSecret: DEV_APP_SECRET, policy: async () => module, fetch: swapping.fetch, decisionLog: silentSink });
+    const response = await g.fetch(
+      new Request(ENDPOINT, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: m1 },
+        body: JSON.stringify({ module: 'data.items', method: 'remove', args: ['reviews', 'rev-2'] }),
+      }),
+    );
+    expect(response.status).toBe(403);
+    expect(swapping.requests.filter((r) => r.route === 'removeDataItem')).toHaveLength(0);
+  });
+
+  it('keeps what the caller may not write when an update replaces the item', async () => {
+    Object.assign(stored('rev-1')!, { flagged: true, reviewedAt: { $date: '2025-06-01T10:00:00.000Z' } });
+    const reply = await call(m1, 'update', ['reviews', { _id: 'rev-1', title: 'Only the title' }]);
+    expect(reply.status, reply.text).toBe(200);
+    expect(stored('rev-1')).toMatchObject({
+      title: 'Only the title',
+      _owner: 'm-1',
+      flagged: true,
+      published: true,
+      productId: 'p-001',
+      rating: 5,
+      reviewedAt: { $date: '2025-06-01T10:00:00.000Z' },
+    });
+  });
+
+  it('starts a listing with its filter when the client sends an empty cursor', async () => {
+    const reply = await call(devTokens.visitor, 'query', ['reviews', { cursorPaging: { cursor: '', limit: 3 } }]);
+    expect(reply.status, reply.text).toBe(200);
+    const sent = data()[0]!.payload as { query: { filter?: unknown } };
+    expect(JSON.stringify(sent.query.filter)).toContain('"published":{"$eq":true}');
   });
 });

@@ -793,12 +793,22 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
     return [200, { dataItem: dataItemView(collectionId, item, []) }];
   }
 
-  function getDataItem(caller: Caller, match: RouteMatch, url: URL): [number, unknown] {
-    const { collectionId, collection } = findCollection(url.searchParams.get('dataCollectionId') ?? undefined);
+  function getDataItem(caller: Caller, match: RouteMatch, url: URL, payload: unknown): [number, unknown] {
+    const encoded = url.searchParams.has('.r') && isPlainObject(payload) ? payload : undefined;
+    const read = (key: string) =>
+      encoded ? (typeof encoded[key] === 'string' ? (encoded[key] as string) : undefined) : (url.searchParams.get(key) ?? undefined);
+    const { collectionId, collection } = findCollection(read('dataCollectionId'));
     requireLevel(caller, collectionId, collection, 'read');
-    const id = match.id ?? url.searchParams.get('dataItemId') ?? '';
+    const id = match.id ?? read('dataItemId') ?? '';
     if (!id) throw WixHttpError.validation('dataItemId', 'is required', 'REQUIRED_FIELD');
-    const fields = parseFields(url.searchParams.getAll('fields'), 'fields');
+    const requested = encoded
+      ? Array.isArray(encoded.fields)
+        ? encoded.fields
+        : encoded.fields === undefined
+          ? []
+          : [encoded.fields]
+      : url.searchParams.getAll('fields');
+    const fields = parseFields(requested as string[], 'fields');
     // another member's item under SITE_MEMBER_AUTHOR is not there for them (as in a query): not found
     const item = readableItems(caller, collection).find((i) => i._id === id);
     if (!item) throw itemNotFound(collectionId, id);
@@ -977,7 +987,8 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
     };
     const requestId = `emu-${record.seq}`;
     let payloadError: WixHttpError | undefined;
-    if (match.route === 'queryProducts' || match.route === 'queryDataItems') {
+    // Queries, and a data item read with nested options (`includeReferences`, …), carry their request as `.r`.
+    if (match.route === 'queryProducts' || match.route === 'queryDataItems' || (match.route === 'getDataItem' && url.searchParams.has('.r'))) {
       try {
         record.payload = method === 'POST' ? (isPlainObject(body) ? structuredClone(body) : {}) : queryPayload(url, params);
       } catch (e) {
@@ -1049,7 +1060,7 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
               result = insertDataItem(caller, body);
               break;
             case 'getDataItem':
-              result = getDataItem(caller, match, url);
+              result = getDataItem(caller, match, url, record.payload);
               break;
             case 'updateDataItem':
               result = updateDataItem(caller, body);

@@ -5,22 +5,44 @@
 import { isPlainObject } from '../../conditions/json-value.ts';
 import { protectionOptionsOf } from '../../sdk/protection-options.ts';
 import type { MethodInfo } from '../../sdk/method-info.ts';
-import type { ObligationPlan } from '../obligation-plan.ts';
+import type { CompiledRule } from '../../contract/compiled-policy.ts';
 import { forbidden } from '../errors.ts';
 
-export function checkProtectionOptions(info: MethodInfo, plan: ObligationPlan, args: readonly unknown[]): void {
+export interface PresentOption {
+  option: string;
+  /** Where the request sets it, and what it turns off (for the refusal). */
+  message: string;
+}
+
+/** The protection options the request sets (any value but `false`), in its options arguments. */
+export function protectionOptionsIn(info: MethodInfo, args: readonly unknown[]): PresentOption[] {
   const module = info.call.slice(0, info.call.lastIndexOf('.'));
   const options = protectionOptionsOf(module);
-  if (options.length === 0) return;
+  const present: PresentOption[] = [];
+  if (options.length === 0) return present;
   for (const [i, arg] of args.entries()) {
     // An item an insert writes is data (its fields are `writable`'s to govern), not options.
     if (!isPlainObject(arg) || !optionsPosition(info, module, i)) continue;
     for (const { option, effect } of options) {
-      if (!Object.hasOwn(arg, option) || arg[option] === false) continue;
-      if (plan.allowOptions?.includes(option)) continue;
-      throw forbidden(`args.${i}.${option} ${effect}: no rule allows it (a rule may, with "allowOptions: [${option}]" and a justification)`);
+      const value = arg[option];
+      if (!Object.hasOwn(arg, option) || value === false || (Array.isArray(value) && value.length === 0)) continue;
+      present.push({ option, message: `args.${i}.${option} ${effect}: no rule allows it (a rule may, with "allowOptions: [${option}]" and a justification)` });
     }
   }
+  return present;
+}
+
+/**
+ * The allowing rules that let a caller set every option present: a request that sets one is decided
+ * by those rules alone (another rule's grant does not extend to it). Refused when there are none.
+ */
+export function rulesAllowingOptions(granted: readonly CompiledRule[], present: readonly PresentOption[]): CompiledRule[] {
+  const allowing = granted.filter((r) => present.every((p) => r.allowOptions?.includes(p.option)));
+  if (allowing.length === 0) {
+    const refused = present.find((p) => !granted.some((r) => r.allowOptions?.includes(p.option))) ?? present[0]!;
+    throw forbidden(refused.message);
+  }
+  return allowing;
 }
 
 /** Whether argument `i` is an options argument: its type declares one of the module's protection options, or it is the last parameter named `options`. */
