@@ -395,6 +395,18 @@ export const policy: CompiledPolicy = {
       "resource": {
         "_owner": "${caller.id}"
       },
+      "fields": {
+        "allow": [
+          "_id",
+          "title",
+          "body",
+          "rating",
+          "productId",
+          "published",
+          "_createdDate",
+          "_updatedDate"
+        ]
+      },
       "preload": "data.items.get"
     }
   ],
@@ -668,7 +680,7 @@ export const policy: CompiledPolicy = {
   "defaultTimeoutMs": 10000
 };
 
-export const digest = "sha256:a15b7ab4ad23faac6ab34e641e857916187c2a8623129ac32a33e422e031389d";
+export const digest = "sha256:1820087b55f12b97f1a693e8bff27f903454c45cb7e784be2bf8e7c83ced5251";
 
 /** The only SDK functions the gateway can dispatch, looked up by own property. */
 export const sdkMethods: Readonly<Record<string, (...args: any[]) => unknown>> = Object.freeze(Object.assign(Object.create(null), {

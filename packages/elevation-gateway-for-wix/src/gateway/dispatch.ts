@@ -2,7 +2,7 @@
 // gateway's elevation strategy (elevation.ts). Every call races a timer: the SDK takes no abort
 // signal, so a timed-out write may still happen.
 import type { MethodInfo } from '../sdk/method-info.ts';
-import { GatewayError, internal } from './errors.ts';
+import { GatewayError, internal, invalid } from './errors.ts';
 import type { UpstreamSummary } from '../contract/envelopes.ts';
 import type { Elevation, SdkFunction } from './elevation.ts';
 import { runBuilderQuery } from './builder-query.ts';
@@ -54,6 +54,9 @@ export async function dispatch(elevation: Elevation, fn: SdkFunction, info: Meth
     if (upstream?.status === 429)
       throw new GatewayError('UPSTREAM_UNAVAILABLE', "Wix is limiting this app's calls right now; try again later.", {}, 'Wix answered 429');
     if (upstream) throw new GatewayError('UPSTREAM_ERROR', `Wix answered ${upstream.status}.`, { upstream }, 'upstream error');
+    // Wix Data's SDK validates some arguments itself, before any request (`WDE0035: Invalid skip …`).
+    const sdkCode = error instanceof Error ? /^(WDE\d{4}):/.exec(error.message)?.[1] : undefined;
+    if (sdkCode) throw invalid(`the SDK refused the arguments (${sdkCode})`);
     throw new GatewayError('UPSTREAM_ERROR', 'Wix could not be reached.', {}, `SDK call failed: ${error instanceof Error ? error.name : typeof error}`);
   } finally {
     clearTimeout(timer);

@@ -18,8 +18,6 @@ import { readableField, type ObligationPlan } from './obligation-plan.ts';
 import { queryShape } from '../sdk/query-shape.ts';
 import { checkPathArguments } from './obligations/path-arguments.ts';
 import { readPath } from '../conditions/path.ts';
-import { protectionOptionsIn, rulesAllowingOptions } from './obligations/protection-options.ts';
-import { planObligations } from './obligation-plan.ts';
 import { applyPresets, checkWritable } from './obligations/write-fields.ts';
 import { applyPageCap } from './obligations/page-cap.ts';
 import { forcedFilter, narrowFilter } from './obligations/forced-filter.ts';
@@ -277,6 +275,18 @@ function writeTarget(args: unknown[], path: string, value: unknown): void {
   else args[Number(index)] = { ...(isPlainObject(args[Number(index)]) ? (args[Number(index)] as object) : {}), [key]: value };
 }
 
+/**
+ * A preload reads what the write is decided on: where the read takes `consistentRead` (Wix Data),
+ * it is set, so a change just made (a moderator's flag) is what the check sees.
+ */
+function readConsistently(info: MethodInfo, args: unknown[]): void {
+  info.signature.params.forEach((param, i) => {
+    if (args[i] !== undefined || info.signature.names[i] !== 'options') return;
+    const schema = '$ref' in param ? info.signature.defs[param.$ref] : param;
+    if (schema && 'type' in schema && schema.type === 'object' && Object.hasOwn(schema.properties, 'consistentRead')) args[i] = { consistentRead: true };
+  });
+}
+
 /** Whether the loaded object is the very one the write addresses (its `_id`, or `id`, is the write's id). */
 function isTheTarget(target: unknown, id: unknown): boolean {
   if (!isPlainObject(target) || typeof id !== 'string') return false;
@@ -299,6 +309,7 @@ async function preloadedTarget(ctx: EnforcementContext, args: unknown[]): Promis
     const preloadArgs: unknown[] = [];
     info.targetArgs.forEach((p, i) => writeTarget(preloadArgs, preloadInfo.targetArgs[i]!, readPath(args, p)));
     checkPathArguments(preloadInfo, preloadArgs);
+    readConsistently(preloadInfo, preloadArgs);
     let target: unknown;
     try {
       target = await toWix(ctx, preload.call, preloadInfo, preloadArgs);
@@ -316,44 +327,58 @@ async function preloadedTarget(ctx: EnforcementContext, args: unknown[]): Promis
   return undefined;
 }
 
-/** System fields Wix sets itself: never carried over into a write. */
-const SYSTEM_FIELDS = new Set(['_createdDate', '_updatedDate']);
+/** System fields Wix sets itself: never carried over into a write, always in its reply. */
+const SYSTEM_FIELDS = new Set(['_id', '_createdDate', '_updatedDate']);
 
-/**
- * A write that replaces its object whole keeps what the caller did not send (the fields it may
- * not write among them) from the preloaded target: leaving a field out cannot clear it.
- */
-function carryOver(args: unknown[], path: string, target: Record<string, unknown>): void {
-  const item = readPath(args, path);
-  if (!isPlainObject(item)) throw invalid(`args.${path} must be an object`);
-  for (const [key, value] of Object.entries(target)) {
-    if (!SYSTEM_FIELDS.has(key) && !Object.hasOwn(item, key)) item[key] = value;
+const setOwn = (target: Record<string, unknown>, key: string, value: unknown) =>
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+
+/** Fills what `item` lacks from `stored`, at every depth where both are objects (never overwriting what was sent). */
+function fillMissing(item: Record<string, unknown>, stored: Record<string, unknown>, top: boolean): void {
+  for (const [key, value] of Object.entries(stored)) {
+    if (top && SYSTEM_FIELDS.has(key)) continue;
+    if (!Object.hasOwn(item, key)) setOwn(item, key, value);
+    else if (isPlainObject(item[key]) && isPlainObject(value)) fillMissing(item[key] as Record<string, unknown>, value, false);
   }
+}
+
+/** The keys of what the caller sent, as a tree (before anything was carried over). */
+function shapeOf(value: unknown): unknown {
+  if (!isPlainObject(value)) return true;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shapeOf(v)]));
+}
+
+/** Of Wix's reply to a replacing write, what the caller sent (and the system fields): not what was carried over. */
+function projectOnto(result: unknown, shape: unknown): unknown {
+  if (!isPlainObject(result) || !isPlainObject(shape)) return result;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(result)) {
+    if (SYSTEM_FIELDS.has(key)) setOwn(out, key, value);
+    else if (Object.hasOwn(shape, key)) setOwn(out, key, shape[key] === true ? value : projectOnto(value, shape[key]));
+  }
+  return out;
 }
 
 async function writeOne(ctx: EnforcementContext, { args }: AdmittedArguments): Promise<unknown> {
   const { plan, info } = ctx;
+  let sent: unknown;
   if (plan.resource || info.replaces !== undefined) {
     const target = await preloadedTarget(ctx, args);
     if (!target) throw forbidden('preloaded target fails the resource conditions');
-    if (info.replaces !== undefined) carryOver(args, info.replaces, target);
+    if (info.replaces !== undefined) {
+      // The write replaces the object whole: what the caller did not send (the fields it may not
+      // write among them) is kept from the target, and the reply holds only what the caller sent.
+      const item = readPath(args, info.replaces);
+      if (!isPlainObject(item)) throw invalid(`args.${info.replaces} must be an object`);
+      sent = shapeOf(item);
+      fillMissing(item, target, true);
+    }
   }
-  return deliverOne(ctx, await toWix(ctx, info.call, info, args));
-}
-
-/**
- * A request that sets a protection-disabling option is decided by the allowing rules that let a
- * caller set it, alone: another rule's grant (its objects, its fields) does not extend to it.
- */
-function narrowForOptions(ctx: EnforcementContext): void {
-  const present = protectionOptionsIn(ctx.info, ctx.args);
-  if (present.length === 0) return;
-  const allowing = rulesAllowingOptions(ctx.plan.granted, present);
-  if (allowing.length < ctx.plan.granted.length) ctx.plan = planObligations(allowing, ctx.info, ctx.policy);
+  const result = await toWix(ctx, info.call, info, args);
+  return deliverOne(ctx, sent === undefined ? result : projectOnto(result, sent));
 }
 
 export async function enforce(ctx: EnforcementContext): Promise<unknown> {
-  narrowForOptions(ctx);
   const admitted = admitArguments(ctx.info, ctx.plan, ctx.args, ctx.caller);
   if (admitted.presets.length) ctx.obligations.push({ type: 'presets', paths: admitted.presets });
   switch (ctx.info.kind) {

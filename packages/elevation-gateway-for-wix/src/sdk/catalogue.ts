@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ADDRESSING } from './addressing.ts';
 
 export type ExportKind = 'rest' | 'event' | 'enum' | 'other';
 
@@ -192,9 +193,9 @@ const isEvent = (name: string, value: unknown) => typeof value === 'function' &&
 const isClass = (value: unknown) => typeof value === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(value));
 
 /**
- * Every export of a namespace, classified: `rest` for a function with REST meta or, in a package
- * without meta for it, a lower-case function that is not an event registrar or a class (the probe
- * decides whether it calls Wix).
+ * Every export of a namespace, classified: `rest` for a function with REST meta or, in a module
+ * the repository describes (sdk/addressing.ts), a lower-case function without meta that is not an
+ * event registrar or a class (the probe decides whether it calls Wix).
  */
 export async function exportsOf(module: string): Promise<{ name: string; kind: ExportKind }[]> {
   const entry = findNamespace(module);
@@ -207,7 +208,7 @@ export async function exportsOf(module: string): Promise<{ name: string; kind: E
       let kind: ExportKind = 'other';
       if (isEvent(name, value)) kind = 'event';
       else if (typeof value === 'function' && restMeta(meta, name)) kind = 'rest';
-      else if (typeof value === 'function' && /^[a-z]/.test(name) && !isClass(value)) kind = 'rest';
+      else if (typeof value === 'function' && /^[a-z]/.test(name) && !isClass(value) && Object.hasOwn(ADDRESSING, module)) kind = 'rest';
       else if (value !== null && typeof value === 'object') kind = 'enum';
       return { name, kind };
     });
@@ -266,7 +267,8 @@ async function findUncached(call: string): Promise<FindResult> {
   if (isEvent(method, value)) return { ok: false, reason: 'event', message: `${call} is an event-handler registrar, not a REST method` };
   if (value !== null && typeof value === 'object') return { ok: false, reason: 'enum', message: `${call} is an enum, not a REST method` };
   const rest = restMeta(meta, method);
-  if (typeof value !== 'function' || isClass(value) || (!rest && !/^[a-z]/.test(method))) {
+  // Without REST meta, only a module whose calls the repository describes (sdk/addressing.ts) has methods.
+  if (typeof value !== 'function' || isClass(value) || (!rest && (!/^[a-z]/.test(method) || !Object.hasOwn(ADDRESSING, module)))) {
     return { ok: false, reason: 'not-rest', message: `${call} is not a REST method of the SDK` };
   }
   const found: FoundCall = { call, package: entry.package, method, fn: value as FoundCall['fn'] };

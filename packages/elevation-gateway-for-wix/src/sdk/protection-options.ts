@@ -51,6 +51,12 @@ export const PROTECTION_OPTIONS: readonly ProtectionOption[] = [
   },
   {
     module: 'data.items',
+    option: 'condition',
+    effect: "makes the write depend on a filter over the stored item's fields, which no field rule limits (a test of hidden fields)",
+    verified: "@wix/wix-data-items-sdk 1.0.552: in WixDataUpdateOptions and WixDataRemoveOptions (a WixDataFilter), sent as the request's condition",
+  },
+  {
+    module: 'data.items',
     option: 'showDrafts',
     effect: 'returns draft (unpublished) items and versions',
     verified: '@wix/wix-data-items-sdk 1.0.552: in the options types of get, query, insert, update, save, remove',

@@ -140,7 +140,10 @@ const BUILDER_QUERY_FORM: ArgumentSchema = {
     },
     paging: {
       type: 'object',
-      properties: { limit: { type: 'number', integer: true, minimum: 0, maximum: 1000 }, offset: { type: 'number', integer: true, minimum: 0 } },
+      properties: {
+        limit: { type: 'number', integer: true, minimum: 0, maximum: 1000 },
+        offset: { type: 'number', integer: true, minimum: 0, maximum: 1_000_000 },
+      },
     },
     fields: { type: 'array', maxItems: 100, items: { type: 'string', field: true } },
   },

@@ -129,7 +129,13 @@ describe('a builder-only query method', () => {
     const ok = await list(devTokens.members['m-1'], ['reviews', { filter: { $or: [{ rating: 5 }, { rating: { $in: [1, 2] } }], $not: { published: false } } }]);
     expect(ok.status, ok.text).toBe(200);
     expect((ok.body.result.items as { rating: number; published: boolean }[]).every((i) => [5, 1, 2].includes(i.rating) && i.published)).toBe(true);
-    for (const bad of [{ cursorPaging: { limit: 5 } }, { filter: { rating: { $where: 1 } } }, { filter: { $or: [] } }, { paging: { limit: 5000 } }]) {
+    for (const bad of [
+      { cursorPaging: { limit: 5 } },
+      { filter: { rating: { $where: 1 } } },
+      { filter: { $or: [] } },
+      { paging: { limit: 5000 } },
+      { paging: { offset: 2_000_000 } },
+    ]) {
       const reply = await list(devTokens.members['m-1'], ['reviews', bad]);
       expect(reply.status, `${JSON.stringify(bad)}: ${reply.text}`).toBe(400);
       expect(emulator.requests.filter((r) => r.route === 'queryDataItems')).toHaveLength(0);

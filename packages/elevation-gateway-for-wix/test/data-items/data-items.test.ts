@@ -15,6 +15,7 @@ import { selfHostedGateway } from '../../src/adapters/self-hosted.ts';
 import { silentSink } from '../../src/gateway/decision-log.ts';
 import { APP_ID, DEV_APP_SECRET, bareToken, createWixEmulator, devTokens, type RecordedRequest, type WixEmulator } from '../../src/dev/emulator/index.ts';
 import { readReply } from '../../src/dev/testing/contract-suite.ts';
+import { createTestBed } from '../../src/dev/testing/test-bed.ts';
 
 const POLICY = `version: 1
 roles:
@@ -43,6 +44,7 @@ rules:
     when: { args.0: reviews }
     resource: { _owner: "\${caller.id}" }
     allowOptions: [showDrafts]
+    rateLimit: 2/minute
     justification: a member's own drafts are theirs to see
   - id: members-read-published-review
     description: Members read any published review.
@@ -64,7 +66,7 @@ rules:
     when: { args.0: reviews }
     resource: { _owner: "\${caller.id}" }
     preload: data.items.get
-    writable: [args.1.title, args.1.body, args.1.rating]
+    writable: [args.1.title, args.1.body, args.1.rating, args.1.meta.color]
   - id: members-remove-own-review
     description: Members remove their own reviews.
     roles: [member]
@@ -147,7 +149,7 @@ describe('data.items through the gateway, Wix emulated', () => {
     expect(reply.body.result).toMatchObject({ _id: 'rev-1', _owner: 'm-1' });
     expect(data().map((r) => r.route)).toEqual(['getDataItem']);
     expect(data()[0]!.params.dataCollectionId).toBe('reviews');
-    expect(bareToken(data()[0]!.authorization)).not.toBe(m1);
+    expect(bareToken(data()[0]!.authorization)).toBe(devTokens.app);
   });
 
   it("refuses another member's unpublished item and a missing one with the same 403", async () => {
@@ -272,6 +274,10 @@ describe('data.items through the gateway, Wix emulated', () => {
     expect(published.status, published.text).toBe(200);
     const foreignWithDrafts = await call(m1, 'get', ['reviews', 'rev-2', { showDrafts: true }]);
     expect(foreignWithDrafts.status, foreignWithDrafts.text).toBe(403);
+    // ... and by their rate limit: the rule that allows the option is limited to 2/minute (the two
+    // requests above reached Wix), the other rule is not.
+    expect((await call(m1, 'get', ['reviews', 'rev-4', { showDrafts: true }])).status).toBe(429);
+    expect((await call(m1, 'get', ['reviews', 'rev-4'])).status).toBe(200);
   });
 
   it('loads the very item a write names: an id that is no plain id is refused, nothing is written', async () => {
@@ -305,9 +311,17 @@ describe('data.items through the gateway, Wix emulated', () => {
   });
 
   it('keeps what the caller may not write when an update replaces the item', async () => {
-    Object.assign(stored('rev-1')!, { flagged: true, reviewedAt: { $date: '2025-06-01T10:00:00.000Z' } });
+    Object.assign(stored('rev-1')!, {
+      flagged: true,
+      reviewedAt: { $date: '2025-06-01T10:00:00.000Z' },
+      meta: { color: 'blue', moderation: { flagged: true } },
+    });
     const reply = await call(m1, 'update', ['reviews', { _id: 'rev-1', title: 'Only the title' }]);
     expect(reply.status, reply.text).toBe(200);
+    // The reply holds what the caller sent, not what was carried over for it.
+    expect(Object.keys(reply.body.result).sort()).toEqual(['_createdDate', '_id', '_updatedDate', 'title']);
+    // The preload read what the write is decided on.
+    expect(data().find((r) => r.route === 'getDataItem')!.params.consistentRead).toBe('true');
     expect(stored('rev-1')).toMatchObject({
       title: 'Only the title',
       _owner: 'm-1',
@@ -317,6 +331,11 @@ describe('data.items through the gateway, Wix emulated', () => {
       rating: 5,
       reviewedAt: { $date: '2025-06-01T10:00:00.000Z' },
     });
+    // A nested writable path keeps its unwritable siblings.
+    const nested = await call(m1, 'update', ['reviews', { _id: 'rev-1', meta: { color: 'red' } }]);
+    expect(nested.status, nested.text).toBe(200);
+    expect(stored('rev-1')!.meta).toEqual({ color: 'red', moderation: { flagged: true } });
+    expect(nested.body.result.meta).toEqual({ color: 'red' });
   });
 
   it('starts a listing with its filter when the client sends an empty cursor', async () => {
@@ -324,5 +343,37 @@ describe('data.items through the gateway, Wix emulated', () => {
     expect(reply.status, reply.text).toBe(200);
     const sent = data()[0]!.payload as { query: { filter?: unknown } };
     expect(JSON.stringify(sent.query.filter)).toContain('"published":{"$eq":true}');
+  });
+});
+
+describe("data.items through Wix's hosted elevation (auth.elevate, as Wix's runtimes run api.ts)", () => {
+  const bed = () => {
+    const module: PolicyModule = { policy, digest: policyDigestSync, sdkMethods: Object.freeze(Object.assign(Object.create(null), SDK)) };
+    return createTestBed({ policy: module });
+  };
+  let policyDigestSync: string;
+  beforeAll(async () => {
+    policyDigestSync = await policyDigest(policy);
+  });
+
+  it('reads an own item with the app token, and refuses a foreign one', async () => {
+    const b = bed();
+    const own = await b.call(m1, 'data.items', 'get', ['reviews', 'rev-1']);
+    expect(own.status).toBe(200);
+    expect(b.upstream().map((r) => [r.route, bareToken(r.authorization)])).toEqual([['getDataItem', devTokens.app]]);
+    const foreign = await b.call(m1, 'data.items', 'get', ['reviews', 'rev-5']);
+    expect(foreign.status).toBe(403);
+  });
+
+  it('forces the filter of a query, and writes an own item after its preload', async () => {
+    const b = bed();
+    const listed = await b.call(devTokens.visitor, 'data.items', 'query', ['reviews', {}]);
+    expect(listed.status).toBe(200);
+    expect((listed.body.result.items as { published: boolean }[]).every((i) => i.published)).toBe(true);
+    const updated = await b.call(m1, 'data.items', 'update', ['reviews', { _id: 'rev-1', title: 'Hosted' }]);
+    expect(updated.status).toBe(200);
+    expect(b.upstream().map((r) => r.route)).toEqual(['queryDataItems', 'getDataItem', 'updateDataItem']);
+    expect(b.upstream().every((r) => bareToken(r.authorization) === devTokens.app)).toBe(true);
+    expect(b.emulator.data.collections.reviews!.items.find((i) => i._id === 'rev-1')).toMatchObject({ title: 'Hosted', _owner: 'm-1' });
   });
 });

@@ -1,12 +1,13 @@
 // Options that turn a Wix protection off (src/sdk/protection-options.ts lists them, with where each
 // was verified): refused in any options argument of the call unless an allowing rule names the
-// option in `allowOptions`. Checked before the arguments are parsed, so an option the SDK's types
-// do not declare (`suppressAuth`) is refused for what it is, not as an unknown key.
+// option in `allowOptions`, and then decided by those rules alone. Evaluated with the decision,
+// before the arguments are parsed, so an option the SDK's types do not declare (`suppressAuth`) is
+// refused for what it is, not as an unknown key, and the rate limit, the log and explain see the
+// rules that really allowed the call.
 import { isPlainObject } from '../../conditions/json-value.ts';
 import { protectionOptionsOf } from '../../sdk/protection-options.ts';
 import type { MethodInfo } from '../../sdk/method-info.ts';
 import type { CompiledRule } from '../../contract/compiled-policy.ts';
-import { forbidden } from '../errors.ts';
 
 export interface PresentOption {
   option: string;
@@ -34,15 +35,13 @@ export function protectionOptionsIn(info: MethodInfo, args: readonly unknown[]):
 
 /**
  * The allowing rules that let a caller set every option present: a request that sets one is decided
- * by those rules alone (another rule's grant does not extend to it). Refused when there are none.
+ * by those rules alone (another rule's grant does not extend to it). When none does: why not.
  */
-export function rulesAllowingOptions(granted: readonly CompiledRule[], present: readonly PresentOption[]): CompiledRule[] {
-  const allowing = granted.filter((r) => present.every((p) => r.allowOptions?.includes(p.option)));
-  if (allowing.length === 0) {
-    const refused = present.find((p) => !granted.some((r) => r.allowOptions?.includes(p.option))) ?? present[0]!;
-    throw forbidden(refused.message);
-  }
-  return allowing;
+export function rulesAllowingOptions(granted: readonly CompiledRule[], present: readonly PresentOption[]): { rules: CompiledRule[] } | { refused: string } {
+  const rules = granted.filter((r) => present.every((p) => r.allowOptions?.includes(p.option)));
+  if (rules.length > 0) return { rules };
+  const refused = present.find((p) => !granted.some((r) => r.allowOptions?.includes(p.option))) ?? present[0]!;
+  return { refused: refused.message };
 }
 
 /** Whether argument `i` is an options argument: its type declares one of the module's protection options, or it is the last parameter named `options`. */
