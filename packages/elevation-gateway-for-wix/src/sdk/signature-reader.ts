@@ -108,17 +108,7 @@ export function signaturesOf(methods: MethodRef[]): Map<string, SignatureResult>
  */
 function builderOverload(checker: ts.TypeChecker, exported: ts.Symbol, m: MethodRef): ts.Signature | undefined {
   if (!/^query([A-Z]|$)/.test(m.method)) return undefined;
-  let symbol = exported;
-  try {
-    if (symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-  } catch {
-    /* unresolved */
-  }
-  const signatures = checker
-    .getTypeOfSymbol(symbol)
-    .getCallSignatures()
-    .filter((s) => s.parameters[0]?.name !== 'httpClient');
-  return signatures.find((s) => {
+  return publicOverloads(checker, exported).find((s) => {
     const find = checker.getPropertyOfType(s.getReturnType(), 'find');
     return find !== undefined && checker.getTypeOfSymbol(find).getCallSignatures().length > 0;
   });
@@ -151,30 +141,33 @@ const BUILDER_QUERY_FORM: ArgumentSchema = {
 
 /** The overload the gateway calls: the first public one that returns a promise (data, not a builder). */
 function dataOverload(checker: ts.TypeChecker, exported: ts.Symbol): ts.Signature | undefined {
-  let symbol = exported;
+  return publicOverloads(checker, exported).find((s) => checker.getPropertyOfType(s.getReturnType(), 'then') !== undefined);
+}
+
+/** The export itself (an alias resolved). */
+function resolved(checker: ts.TypeChecker, exported: ts.Symbol): ts.Symbol {
   try {
-    if (symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+    if (exported.flags & ts.SymbolFlags.Alias) return checker.getAliasedSymbol(exported);
   } catch {
     /* unresolved */
   }
-  const type = checker.getTypeOfSymbol(symbol);
-  const signatures = type.getCallSignatures().filter((s) => s.parameters[0]?.name !== 'httpClient');
-  return signatures.find((s) => checker.getPropertyOfType(s.getReturnType(), 'then') !== undefined);
+  return exported;
+}
+
+/** The public overloads; the `(httpClient) => …` descriptor of the SDK's REST functions is not one. */
+function publicOverloads(checker: ts.TypeChecker, exported: ts.Symbol): readonly ts.Signature[] {
+  return checker
+    .getTypeOfSymbol(resolved(checker, exported))
+    .getCallSignatures()
+    .filter((s) => s.parameters[0]?.name !== 'httpClient');
 }
 
 function signatureOf(checker: ts.TypeChecker, exported: ts.Symbol, m: MethodRef): SignatureResult {
-  let symbol = exported;
-  try {
-    if (symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-  } catch {
-    /* unresolved */
-  }
-  const type = checker.getTypeOfSymbol(symbol);
+  const type = checker.getTypeOfSymbol(resolved(checker, exported));
   if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) {
     return { ok: false, message: `${m.package} declares no type for ${m.method}` };
   }
-  // The public overloads; the `(httpClient) => …` descriptor of the SDK's REST functions is not one.
-  const data = dataOverload(checker, symbol) ?? builderOverload(checker, symbol, m);
+  const data = dataOverload(checker, exported) ?? builderOverload(checker, exported, m);
   if (!data) return { ok: false, message: `${m.call} has no overload that returns data` };
   const converter = new Converter(checker);
   const names: string[] = [];

@@ -8,13 +8,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { query } from '@wix/wix-data-items-sdk-legacy';
 import { buildPolicy } from '../../src/policy/build.ts';
-import { policyDigest } from '../../src/contract/policy-digest.ts';
 import type { CompiledPolicy } from '../../src/contract/compiled-policy.ts';
 import type { PolicyModule } from '../../src/gateway/policy-module.ts';
-import { selfHostedGateway } from '../../src/adapters/self-hosted.ts';
-import { silentSink } from '../../src/gateway/decision-log.ts';
-import { APP_ID, DEV_APP_SECRET, createWixEmulator, devTokens, type WixEmulator } from '../../src/dev/emulator/index.ts';
-import { readReply } from '../../src/dev/testing/contract-suite.ts';
+import { createWixEmulator, devTokens, type WixEmulator } from '../../src/dev/emulator/index.ts';
+import { dataGateway, policyModule } from './data-gateway.ts';
 
 const POLICY = `version: 1
 roles:
@@ -38,7 +35,6 @@ rules:
     cap: 20
 `;
 
-const ENDPOINT = 'https://backend.example/elevate';
 const home = process.cwd();
 let app: string;
 let policy: CompiledPolicy;
@@ -59,7 +55,7 @@ beforeAll(async () => {
   process.chdir(home);
   expect(built.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   policy = built.policy!;
-  module = { policy, digest: await policyDigest(policy), sdkMethods: Object.freeze(Object.assign(Object.create(null), { 'data.items.query': query })) };
+  module = await policyModule(policy, { 'data.items.query': query });
 });
 afterAll(() => {
   process.chdir(home);
@@ -72,16 +68,7 @@ afterEach(() => vi.unstubAllGlobals());
 
 async function list(token: string, args: unknown[], options: { ignoreFilters?: boolean } = {}) {
   emulator = createWixEmulator(options);
-  vi.stubGlobal('fetch', emulator.fetch);
-  const gateway = selfHostedGateway({ appId: APP_ID, appSecret: DEV_APP_SECRET, policy: async () => module, fetch: emulator.fetch, decisionLog: silentSink });
-  const response = await gateway.fetch(
-    new Request(ENDPOINT, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: token },
-      body: JSON.stringify({ module: 'data.items', method: 'query', args }),
-    }),
-  );
-  return readReply(response);
+  return dataGateway(module, emulator)(token, 'query', args);
 }
 
 const sentQuery = () =>

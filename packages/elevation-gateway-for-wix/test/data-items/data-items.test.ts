@@ -8,14 +8,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { get, insert, query, remove, update } from '@wix/wix-data-items-sdk';
 import { buildPolicy } from '../../src/policy/build.ts';
-import { policyDigest } from '../../src/contract/policy-digest.ts';
 import type { CompiledPolicy } from '../../src/contract/compiled-policy.ts';
 import type { PolicyModule } from '../../src/gateway/policy-module.ts';
-import { selfHostedGateway } from '../../src/adapters/self-hosted.ts';
-import { silentSink } from '../../src/gateway/decision-log.ts';
-import { APP_ID, DEV_APP_SECRET, bareToken, createWixEmulator, devTokens, type RecordedRequest, type WixEmulator } from '../../src/dev/emulator/index.ts';
-import { readReply } from '../../src/dev/testing/contract-suite.ts';
+import { bareToken, createWixEmulator, devTokens, type RecordedRequest, type WixEmulator } from '../../src/dev/emulator/index.ts';
 import { createTestBed } from '../../src/dev/testing/test-bed.ts';
+import { dataGateway, policyModule } from './data-gateway.ts';
 
 const POLICY = `version: 1
 roles:
@@ -83,13 +80,13 @@ rules:
     justification: the staff tool reads raw items; the collection's read hook only formats them for the site
 `;
 
-const ENDPOINT = 'https://backend.example/elevate';
 const SDK = { 'data.items.get': get, 'data.items.query': query, 'data.items.insert': insert, 'data.items.update': update, 'data.items.remove': remove };
 
 let dir: string;
 let policy: CompiledPolicy;
+let module: PolicyModule;
 let emulator: WixEmulator;
-let gateway: ReturnType<typeof selfHostedGateway>;
+let gateway: ReturnType<typeof dataGateway>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'data-items-'));
@@ -97,10 +94,9 @@ beforeAll(async () => {
   const built = await buildPolicy(dir);
   expect(built.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   policy = built.policy!;
-  const module: PolicyModule = { policy, digest: await policyDigest(policy), sdkMethods: Object.freeze(Object.assign(Object.create(null), SDK)) };
+  module = await policyModule(policy, SDK);
   emulator = createWixEmulator();
-  vi.stubGlobal('fetch', emulator.fetch);
-  gateway = selfHostedGateway({ appId: APP_ID, appSecret: DEV_APP_SECRET, policy: async () => module, fetch: emulator.fetch, decisionLog: silentSink });
+  gateway = dataGateway(module, emulator);
 });
 afterAll(() => {
   vi.unstubAllGlobals();
@@ -111,16 +107,8 @@ afterEach(() => emulator.reset());
 const data = (): RecordedRequest[] => emulator.requests.filter((r) => r.route !== 'token' && r.route !== 'token-info');
 
 async function call(token: string, method: string, args: unknown[]) {
-  vi.stubGlobal('fetch', emulator.fetch);
   emulator.requests.length = 0;
-  const response = await gateway.fetch(
-    new Request(ENDPOINT, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: token },
-      body: JSON.stringify({ module: 'data.items', method, args }),
-    }),
-  );
-  return readReply(response);
+  return gateway(token, method, args);
 }
 
 const m1 = devTokens.members['m-1'];
@@ -183,17 +171,7 @@ describe('data.items through the gateway, Wix emulated', () => {
 
   it("keeps a member's query to their own items when Wix ignores the filter", async () => {
     const misbehaving = createWixEmulator({ ignoreFilters: true });
-    const module: PolicyModule = { policy, digest: await policyDigest(policy), sdkMethods: Object.freeze(Object.assign(Object.create(null), SDK)) };
-    vi.stubGlobal('fetch', misbehaving.fetch);
-    const g = selfHostedGateway({ appId: APP_ID, appSecret: DEV_APP_SECRET, policy: async () => module, fetch: misbehaving.fetch, decisionLog: silentSink });
-    const response = await g.fetch(
-      new Request(ENDPOINT, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: m1 },
-        body: JSON.stringify({ module: 'data.items', method: 'query', args: ['reviews', { filter: { rating: { $gte: 1 } } }] }),
-      }),
-    );
-    const reply = await readReply(response);
+    const reply = await dataGateway(module, misbehaving)(m1, 'query', ['reviews', { filter: { rating: { $gte: 1 } } }]);
     expect(reply.status, reply.text).toBe(200);
     const items = reply.body.result.items as { _owner: string }[];
     expect(items.map((i) => i._owner)).toEqual(['m-1', 'm-1', 'm-1', 'm-1']);
@@ -296,17 +274,8 @@ describe('data.items through the gateway, Wix emulated', () => {
       fault: (route) =>
         route === 'getDataItem' ? Response.json({ dataItem: { id: 'rev-1', dataCollectionId: 'reviews', data: { _id: 'rev-1', _owner: 'm-1' } } }) : undefined,
     });
-    const module: PolicyModule = { policy, digest: await policyDigest(policy), sdkMethods: Object.freeze(Object.assign(Object.create(null), SDK)) };
-    vi.stubGlobal('fetch', swapping.fetch);
-    const g = selfHostedGateway({ appId: APP_ID, appSecret: DEV_APP_SECRET, policy: async () => module, fetch: swapping.fetch, decisionLog: silentSink });
-    const response = await g.fetch(
-      new Request(ENDPOINT, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: m1 },
-        body: JSON.stringify({ module: 'data.items', method: 'remove', args: ['reviews', 'rev-2'] }),
-      }),
-    );
-    expect(response.status).toBe(403);
+    const reply = await dataGateway(module, swapping)(m1, 'remove', ['reviews', 'rev-2']);
+    expect(reply.status).toBe(403);
     expect(swapping.requests.filter((r) => r.route === 'removeDataItem')).toHaveLength(0);
   });
 
@@ -347,14 +316,7 @@ describe('data.items through the gateway, Wix emulated', () => {
 });
 
 describe("data.items through Wix's hosted elevation (auth.elevate, as Wix's runtimes run api.ts)", () => {
-  const bed = () => {
-    const module: PolicyModule = { policy, digest: policyDigestSync, sdkMethods: Object.freeze(Object.assign(Object.create(null), SDK)) };
-    return createTestBed({ policy: module });
-  };
-  let policyDigestSync: string;
-  beforeAll(async () => {
-    policyDigestSync = await policyDigest(policy);
-  });
+  const bed = () => createTestBed({ policy: module });
 
   it('reads an own item with the app token, and refuses a foreign one', async () => {
     const b = bed();
