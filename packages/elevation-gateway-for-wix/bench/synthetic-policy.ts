@@ -7,7 +7,8 @@
 // policy grows. Every rule has a `when` on the arguments: `args.0.cursorPaging.limit ≤ L`.
 import { SUBJECT_TYPES, type CompiledPolicy, type CompiledRule, type DecisionPolicy, type SubjectType } from '../src/contract/compiled-policy.ts';
 import type { MethodDescription } from '../src/sdk/method-info.ts';
-import { describeCall, restMethodsOf } from '../src/sdk/catalogue.ts';
+import { restMethodsOf } from '../src/sdk/catalogue.ts';
+import { describeCalls } from '../src/sdk/probe.ts';
 import type { Caller } from '../src/contract/caller.ts';
 import { mulberry32 } from '../src/dev/prng.ts';
 
@@ -34,13 +35,10 @@ export const NAMESPACES = [
 
 /** Every dispatchable REST method of the namespaces above, as the policy compiler describes it. */
 export async function realMethods(): Promise<MethodDescription[]> {
+  const calls: string[] = [];
+  for (const module of NAMESPACES) for (const method of await restMethodsOf(module)) calls.push(`${module}.${method}`);
   const infos: MethodDescription[] = [];
-  for (const module of NAMESPACES) {
-    for (const method of await restMethodsOf(module)) {
-      const described = await describeCall(`${module}.${method}`);
-      if (described.ok) infos.push(described.info);
-    }
-  }
+  for (const described of (await describeCalls(calls)).values()) if (described.ok) infos.push(described.info);
   if (infos.length < 100) throw new Error(`only ${infos.length} SDK methods found: are @wix/ecom and @wix/stores installed?`);
   return infos;
 }

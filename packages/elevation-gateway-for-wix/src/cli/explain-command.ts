@@ -6,7 +6,7 @@ import { didYouMean } from '../policy/suggest.ts';
 import { callerFor, parseCallerSpec } from '../review/explain/caller-spec.ts';
 import { explainCall, type Explanation } from '../review/explain/explain.ts';
 import { formatTrace } from '../conditions/condition-trace.ts';
-import { describeCall, restMethodsOf, namespacesOf, sdkPackages } from '../sdk/catalogue.ts';
+import { findCall, restMethodsOf, namespacesOf, sdkPackages } from '../sdk/catalogue.ts';
 import { paint, usageError, type Paint } from './output.ts';
 import { readCommandLine } from './command-line.ts';
 import { MAX_DOCUMENT_DEPTH } from '../policy/load.ts';
@@ -80,7 +80,7 @@ export async function runExplain(argv: string[]): Promise<number> {
       return usageError('explain', '--resource must be a JSON object', EXPLAIN_HELP);
     sample = parsed.value;
   }
-  const described = await describeCall(call);
+  const described = await findCall(call);
   if (!described.ok) {
     const cut = call.lastIndexOf('.');
     let hint = '';
@@ -150,6 +150,7 @@ export function formatExplanation(e: Explanation, p: Paint): string {
   if (o) {
     out.push('', p.bold(`obligations (${o.kind} call)`));
     if (o.pathArgs.length) out.push(`  path arguments (must be plain ids): ${o.pathArgs.join(', ')}`);
+    if (o.allowOptions) out.push(`  protection-disabling options allowed: ${o.allowOptions.join(', ')}`);
     if (o.resource) {
       for (const [rule, cond] of Object.entries(o.resource)) out.push(`  resource condition (${rule}): ${JSON.stringify(cond)}`);
     } else out.push('  resource condition: none (every object the call reaches)');

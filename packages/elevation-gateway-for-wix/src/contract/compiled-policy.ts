@@ -4,7 +4,8 @@
 import type { Conditions } from '../conditions/strict-matcher.ts';
 import type { MethodInfo } from '../sdk/method-info.ts';
 
-export const POLICY_FORMAT = 1;
+/** 2: methods carry `targetArgs` and `scope`; rules `allowOptions` (0.5.0). */
+export const POLICY_FORMAT = 2;
 
 export const SUBJECT_TYPES = ['VISITOR', 'MEMBER', 'USER', 'APP', 'UNKNOWN'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
@@ -72,6 +73,8 @@ export interface CompiledRule {
   presets?: Record<string, unknown>;
   rateLimit?: RateLimit;
   timeoutMs?: number;
+  /** Protection-disabling options (src/sdk/protection-options.ts) the rule allows a caller to set. */
+  allowOptions?: string[];
   /** Values of registered obligation kinds (contract/obligation-kind.ts), by their rule key. */
   extensions?: Record<string, unknown>;
   /** Why a risk-lint warning is accepted (shown by the audit). */

@@ -87,6 +87,7 @@ export const BUILT_IN_RULE_KEYS = [
   'presets',
   'rateLimit',
   'timeoutMs',
+  'allowOptions',
   'justification',
 ] as const;
 

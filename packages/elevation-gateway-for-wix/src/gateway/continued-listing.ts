@@ -5,7 +5,7 @@
 // questions about objects the rules keep out. The call is then decided on the first page's
 // arguments, and enforced under the rules the cursor names, or refused.
 import type { MethodInfo } from '../sdk/method-info.ts';
-import { isPlainObject } from '../conditions/json-value.ts';
+import { isPlainObject, strictEqual } from '../conditions/json-value.ts';
 import type { Caller } from '../contract/caller.ts';
 import { invalid } from './errors.ts';
 import type { CursorSigner, OpenedCursor } from './obligations/signed-cursor.ts';
@@ -36,14 +36,16 @@ export async function continuedListing(info: MethodInfo, args: unknown[], caller
   if (cursor === undefined || cursor === null || cursor === '') return undefined;
   if (typeof cursor !== 'string') throw invalid(`args.${queryArg}.cursorPaging.cursor must be a string`);
   const extra = Object.keys(query).find((k) => k !== 'cursorPaging') ?? Object.keys(query.cursorPaging).find((k) => k !== 'cursor' && k !== 'limit');
-  if (extra !== undefined || args.length !== queryArg + 1 || args.slice(0, queryArg).some((a) => a !== undefined && a !== null)) {
-    throw invalid(`${only(queryArg)}; start a new listing to change them`);
-  }
+  if (extra !== undefined || args.length !== queryArg + 1) throw invalid(`${only(queryArg)}; start a new listing to change them`);
   const limit = query.cursorPaging.limit;
   if (limit !== undefined && limit !== null && !(typeof limit === 'number' && Number.isSafeInteger(limit) && limit >= 0)) {
     throw invalid(`args.${queryArg}.cursorPaging.limit must be a non-negative whole number`);
   }
   const opened = await cursors.open(cursor, caller, info.call);
+  // Arguments before the query (Wix Data's collection) may be repeated, exactly as on the first page.
+  if (args.slice(0, queryArg).some((a, i) => a !== undefined && a !== null && !strictEqual(a, opened.firstArgs[i]))) {
+    throw invalid(`${only(queryArg)}; start a new listing to change them`);
+  }
   const size = typeof limit === 'number' && limit > 0 ? limit : undefined;
   const first = structuredClone(opened.firstArgs);
   while (first.length <= queryArg) first.push({});

@@ -340,9 +340,16 @@ rules:
     expect(cancel.body).toMatchObject({ customMessage: 'm-1', restockAllItems: true, sendOrderCanceledEmail: false });
   });
 
-  it('a client may not set a preset field itself, nor any field outside the allow-list', async () => {
+  it("a client's value at a preset's path is replaced, whatever it sent", async () => {
     const bed = createTestBed({ policy: await policyFromYaml(presets) });
-    expect((await bed.call(m1, 'ecom.orders', 'cancelOrder', ['o-3', { customMessage: 'forged' }])).status).toBe(400);
+    const reply = await bed.call(m1, 'ecom.orders', 'cancelOrder', ['o-3', { customMessage: 'forged', restockAllItems: false }]);
+    expect(reply.status).toBe(200);
+    expect(bed.upstream().find((r) => r.route === 'cancelOrder')!.body).toMatchObject({ customMessage: 'm-1', restockAllItems: true });
+    expect(JSON.stringify(bed.upstream())).not.toContain('forged');
+  });
+
+  it('a client may not set any field outside the allow-list and the presets', async () => {
+    const bed = createTestBed({ policy: await policyFromYaml(presets) });
     expect((await bed.call(m1, 'ecom.orders', 'cancelOrder', ['o-3', { nested: { x: 1 } }])).status).toBe(400);
     expect((await bed.call(m1, 'ecom.orders', 'cancelOrder', ['o-3', 'not-an-object'])).status).toBe(400);
     expect(bed.upstream()).toHaveLength(0);

@@ -17,6 +17,7 @@ import { parseArguments, type FieldMention } from './arguments/parse-arguments.t
 import { readableField, type ObligationPlan } from './obligation-plan.ts';
 import { queryShape } from '../sdk/query-shape.ts';
 import { checkPathArguments } from './obligations/path-arguments.ts';
+import { readPath } from '../conditions/path.ts';
 import { applyPresets, checkWritable } from './obligations/write-fields.ts';
 import { applyPageCap } from './obligations/page-cap.ts';
 import { forcedFilter, narrowFilter } from './obligations/forced-filter.ts';
@@ -61,7 +62,8 @@ export interface AdmittedArguments {
 export function admitArguments(info: MethodInfo, plan: ObligationPlan, args: unknown[], caller: Caller): AdmittedArguments {
   const parsed = parseArguments(info.signature, args);
   checkPathArguments(info, parsed.args);
-  if (plan.writable) checkWritable(plan.writable, parsed.args, info.pathArgs);
+  // A preset's path is the gateway's to set: whatever the client sent there is overwritten, not refused.
+  if (plan.writable) checkWritable(plan.presets ? [...plan.writable, ...plan.presets.map((p) => p.path)] : plan.writable, parsed.args, info.targetArgs);
   // A caller may filter, sort and search only on fields it may read (a free-text search names them all):
   // a filter on a field it does not receive would tell the field's value through what comes back.
   if (parsed.fields.some((m) => !readableField(plan, m.field, caller))) throw forbidden('filter, sort or search on a field the caller may not read');
@@ -219,6 +221,9 @@ async function list(ctx: EnforcementContext, admitted: AdmittedArguments): Promi
   const args = admitted.args;
   if (args[queryArg] === undefined || args[queryArg] === null) args[queryArg] = {};
   if (!isPlainObject(args[queryArg])) throw invalid(`args.${queryArg} must be an object`);
+  // An empty cursor starts a listing; sent on, the SDK would send the page without its filter.
+  const paging = (args[queryArg] as Record<string, unknown>).cursorPaging;
+  if (!ctx.continued && isPlainObject(paging) && (paging.cursor === '' || paging.cursor === null)) delete paging.cursor;
   const rulesFingerprint = await ctx.cursors.fingerprint(ctx.plan.granted);
   const { complete } = shapeQuery(ctx, args, rulesFingerprint);
 
@@ -263,17 +268,48 @@ async function readOne(ctx: EnforcementContext, { args }: AdmittedArguments): Pr
   return deliverOne(ctx, result);
 }
 
-/** Loads the target with each preload's elevated read and checks it; true when one passes. */
-async function preloadPasses(ctx: EnforcementContext, args: unknown[]): Promise<boolean> {
+/** Sets argument path `path` (`1`, `0._id`) of `args` to `value`. */
+function writeTarget(args: unknown[], path: string, value: unknown): void {
+  const [index, key] = path.split('.');
+  if (key === undefined) args[Number(index)] = value;
+  else args[Number(index)] = { ...(isPlainObject(args[Number(index)]) ? (args[Number(index)] as object) : {}), [key]: value };
+}
+
+/**
+ * A preload reads what the write is decided on: where the read takes `consistentRead` (Wix Data),
+ * it is set, so a change just made (a moderator's flag) is what the check sees.
+ */
+function readConsistently(info: MethodInfo, args: unknown[]): void {
+  info.signature.params.forEach((param, i) => {
+    if (args[i] !== undefined || info.signature.names[i] !== 'options') return;
+    const schema = '$ref' in param ? info.signature.defs[param.$ref] : param;
+    if (schema && 'type' in schema && schema.type === 'object' && Object.hasOwn(schema.properties, 'consistentRead')) args[i] = { consistentRead: true };
+  });
+}
+
+/** Whether the loaded object is the very one the write addresses (its `_id`, or `id`, is the write's id). */
+function isTheTarget(target: unknown, id: unknown): boolean {
+  if (!isPlainObject(target) || typeof id !== 'string') return false;
+  const own = Object.hasOwn(target, '_id') ? target._id : Object.hasOwn(target, 'id') ? target.id : undefined;
+  return own === id;
+}
+
+/**
+ * Loads the target with each preload's elevated read and checks it: the object, when one passes.
+ * The read's own path arguments must be plain ids (a write's body id such as `x/../rev-1` would
+ * otherwise load another object than the one written), and the object loaded must carry the write's id.
+ */
+async function preloadedTarget(ctx: EnforcementContext, args: unknown[]): Promise<Record<string, unknown> | undefined> {
   const { info, policy, caller } = ctx;
+  const id = readPath(args, info.targetArgs.at(-1)!);
   for (const preload of ctx.plan.preload ?? []) {
     const preloadInfo = policy.methods[preload.call];
     if (!preloadInfo) throw internal(`no method info for ${preload.call}`);
+    // The write's target, argument for argument, where the read takes it (the compiler matched them).
     const preloadArgs: unknown[] = [];
-    for (const p of info.pathArgs) {
-      const index = Number(p.split('.')[0]);
-      preloadArgs[index] = args[index];
-    }
+    info.targetArgs.forEach((p, i) => writeTarget(preloadArgs, preloadInfo.targetArgs[i]!, readPath(args, p)));
+    checkPathArguments(preloadInfo, preloadArgs);
+    readConsistently(preloadInfo, preloadArgs);
     let target: unknown;
     try {
       target = await toWix(ctx, preload.call, preloadInfo, preloadArgs);
@@ -284,16 +320,62 @@ async function preloadPasses(ctx: EnforcementContext, args: unknown[]): Promise<
       }
       throw e;
     }
-    const ok = ctx.engine.resourcePermitted(caller, info.call, preload.rules, target);
+    const ok = isTheTarget(target, id) && (!ctx.plan.resource || ctx.engine.resourcePermitted(caller, info.call, preload.rules, target));
     ctx.obligations.push({ type: 'preload', call: preload.call, passed: ok });
-    if (ok) return true;
+    if (ok) return target as Record<string, unknown>;
   }
-  return false;
+  return undefined;
+}
+
+/** System fields Wix sets itself: never carried over into a write, always in its reply. */
+const SYSTEM_FIELDS = new Set(['_id', '_createdDate', '_updatedDate']);
+
+const setOwn = (target: Record<string, unknown>, key: string, value: unknown) =>
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+
+/** Fills what `item` lacks from `stored`, at every depth where both are objects (never overwriting what was sent). */
+function fillMissing(item: Record<string, unknown>, stored: Record<string, unknown>, top: boolean): void {
+  for (const [key, value] of Object.entries(stored)) {
+    if (top && SYSTEM_FIELDS.has(key)) continue;
+    if (!Object.hasOwn(item, key)) setOwn(item, key, value);
+    else if (isPlainObject(item[key]) && isPlainObject(value)) fillMissing(item[key] as Record<string, unknown>, value, false);
+  }
+}
+
+/** The keys of what the caller sent, as a tree (before anything was carried over). */
+function shapeOf(value: unknown): unknown {
+  if (!isPlainObject(value)) return true;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shapeOf(v)]));
+}
+
+/** Of Wix's reply to a replacing write, what the caller sent (and the system fields): not what was carried over. */
+function projectOnto(result: unknown, shape: unknown): unknown {
+  if (!isPlainObject(result) || !isPlainObject(shape)) return result;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(result)) {
+    if (SYSTEM_FIELDS.has(key)) setOwn(out, key, value);
+    else if (Object.hasOwn(shape, key)) setOwn(out, key, shape[key] === true ? value : projectOnto(value, shape[key]));
+  }
+  return out;
 }
 
 async function writeOne(ctx: EnforcementContext, { args }: AdmittedArguments): Promise<unknown> {
-  if (ctx.plan.resource && !(await preloadPasses(ctx, args))) throw forbidden('preloaded target fails the resource conditions');
-  return deliverOne(ctx, await toWix(ctx, ctx.info.call, ctx.info, args));
+  const { plan, info } = ctx;
+  let sent: unknown;
+  if (plan.resource || info.replaces !== undefined) {
+    const target = await preloadedTarget(ctx, args);
+    if (!target) throw forbidden('preloaded target fails the resource conditions');
+    if (info.replaces !== undefined) {
+      // The write replaces the object whole: what the caller did not send (the fields it may not
+      // write among them) is kept from the target, and the reply holds only what the caller sent.
+      const item = readPath(args, info.replaces);
+      if (!isPlainObject(item)) throw invalid(`args.${info.replaces} must be an object`);
+      sent = shapeOf(item);
+      fillMissing(item, target, true);
+    }
+  }
+  const result = await toWix(ctx, info.call, info, args);
+  return deliverOne(ctx, sent === undefined ? result : projectOnto(result, sent));
 }
 
 export async function enforce(ctx: EnforcementContext): Promise<unknown> {

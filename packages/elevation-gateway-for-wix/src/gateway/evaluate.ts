@@ -10,6 +10,7 @@ import { NO_RULE_GRANTS, PolicyEngine, type Decision } from './decide.ts';
 import { createPlanner, type ObligationPlan } from './obligation-plan.ts';
 import type { CursorSigner } from './obligations/signed-cursor.ts';
 import type { Tracer } from './tracer.ts';
+import { protectionOptionsIn, rulesAllowingOptions } from './obligations/protection-options.ts';
 
 /** A policy ready to evaluate calls: its engine and its plans, built once and kept. */
 export interface PolicyEvaluator {
@@ -65,7 +66,29 @@ export async function evaluateCall(
   const decision = engine.decide(caller, call, decided, tracer);
   tracer?.decision(decision);
   if (decision.effect === 'deny') return continued ? { effect: 'deny', decision, args: decided, continued } : { effect: 'deny', decision, args: decided };
-  const plan = evaluator.planFor(decision.rules, call);
+  // A request that sets a protection-disabling option is decided by the rules that allow it alone.
+  const present = protectionOptionsIn(info, decided);
+  if (present.length) {
+    const narrowed = rulesAllowingOptions(decision.rules, present);
+    if ('refused' in narrowed) {
+      const refusal = { effect: 'deny', call, reason: narrowed.refused } as const;
+      tracer?.decision(refusal);
+      return continued ? { effect: 'deny', decision: refusal, args: decided, continued } : { effect: 'deny', decision: refusal, args: decided };
+    }
+    const allowing = { ...decision, rules: narrowed.rules, decidingRule: narrowed.rules[0]! };
+    return allowed(evaluator, allowing, decided, continued, tracer);
+  }
+  return allowed(evaluator, decision, decided, continued, tracer);
+}
+
+function allowed(
+  evaluator: PolicyEvaluator,
+  decision: Extract<Decision, { effect: 'allow' }>,
+  args: unknown[],
+  continued: ContinuedListing | undefined,
+  tracer: Tracer | undefined,
+): Evaluation {
+  const plan = evaluator.planFor(decision.rules, decision.call);
   tracer?.plan(plan);
-  return continued ? { effect: 'allow', decision, plan, args: decided, continued } : { effect: 'allow', decision, plan, args: decided };
+  return continued ? { effect: 'allow', decision, plan, args, continued } : { effect: 'allow', decision, plan, args };
 }

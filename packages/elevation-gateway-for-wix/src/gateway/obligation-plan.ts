@@ -16,7 +16,7 @@ import type { MethodInfo, MethodKind } from '../sdk/method-info.ts';
 import { fieldMask, type FieldMask } from './obligations/field-mask.ts';
 
 /** The obligations the policy language has built in; printers and guards are exhaustive over them. */
-export type BuiltInObligation = 'resource' | 'preload' | 'fields' | 'cap' | 'writable' | 'presets' | 'rateLimit' | 'timeout';
+export type BuiltInObligation = 'resource' | 'preload' | 'fields' | 'cap' | 'writable' | 'presets' | 'rateLimit' | 'timeout' | 'allowOptions';
 
 export interface PlannedExtension {
   kind: ObligationKind;
@@ -40,6 +40,8 @@ export interface ObligationPlan {
   writable?: readonly string[];
   /** Argument values forced, as written (placeholders resolve per caller). */
   presets?: readonly { rule: string; path: string; value: unknown }[];
+  /** Protection-disabling options some allowing rule names (with its justification): any other is refused. */
+  allowOptions?: readonly string[];
   /** Every allowing rule is rate-limited: a call goes through when one of them has budget left. */
   rateLimit?: readonly { rule: string; limit: RateLimit }[];
   /** How long Wix may take, in milliseconds: the longest the rules set, else the policy's default. */
@@ -55,7 +57,7 @@ export interface ObligationPlan {
 type PlanInputs = Pick<CompiledPolicy, 'defaultTimeoutMs'>;
 
 /** The plan of the allowing rules `rules` (in policy order) for a method. */
-export function planObligations(rules: readonly CompiledRule[], info: Pick<MethodInfo, 'call' | 'kind'>, policy: PlanInputs): ObligationPlan {
+export function planObligations(rules: readonly CompiledRule[], info: Pick<MethodInfo, 'call' | 'kind' | 'replaces'>, policy: PlanInputs): ObligationPlan {
   const every = <T>(get: (r: CompiledRule) => T | undefined): T[] | undefined => {
     const values = rules.map(get);
     return rules.length > 0 && values.every((v) => v !== undefined) ? (values as T[]) : undefined;
@@ -73,7 +75,8 @@ export function planObligations(rules: readonly CompiledRule[], info: Pick<Metho
 
   const resources = every((r) => r.resource);
   if (resources) plan.resource = { byRule: byRule(resources), rules: new Set(plan.rules) };
-  if (resources && info.kind === 'write-one') {
+  // A restricted write by id, or one that replaces its object whole (what the caller may not write is kept from it).
+  if ((resources || info.replaces !== undefined) && info.kind === 'write-one') {
     const groups = new Map<string, Set<string>>();
     for (const r of rules) {
       if (r.preload === undefined) continue; // the compiler requires one: a rule without it never passes
@@ -89,6 +92,8 @@ export function planObligations(rules: readonly CompiledRule[], info: Pick<Metho
   if (writable) plan.writable = writable.flat();
   const presets = rules.flatMap((r) => Object.entries(r.presets ?? {}).map(([path, value]) => ({ rule: r.id, path, value })));
   if (presets.length) plan.presets = presets;
+  const allowOptions = [...new Set(rules.flatMap((r) => r.allowOptions ?? []))].sort();
+  if (allowOptions.length) plan.allowOptions = allowOptions;
   const limits = every((r) => r.rateLimit);
   if (limits) plan.rateLimit = rules.map((r, i) => ({ rule: r.id, limit: limits[i]! }));
   const timeouts = rules.map((r) => r.timeoutMs).filter((t): t is number => t !== undefined);
@@ -121,6 +126,7 @@ function freezePlan(plan: ObligationPlan): ObligationPlan {
   deep(plan.writable);
   deep(plan.presets);
   deep(plan.rateLimit);
+  deep(plan.allowOptions);
   for (const e of plan.extensions) deep(e.planned);
   Object.freeze(plan.extensions.map(Object.freeze));
   Object.freeze(plan.extensions);
@@ -183,6 +189,7 @@ const FIELD_GUARDS = {
   presets: null,
   rateLimit: null,
   timeout: null,
+  allowOptions: null,
 } satisfies Record<BuiltInObligation, FieldGuard>;
 
 /** Whether the caller may filter or sort on a field path (`*`: a free-text search over every field). */

@@ -18,12 +18,14 @@ import { obligationKinds, type ObligationKind } from '../contract/obligation-kin
 import type { Diagnostic, DiagnosticCode } from './diagnostics.ts';
 import { didYouMean } from './suggest.ts';
 import { matchesCallPattern } from '../conditions/call-pattern.ts';
-import { describeCall, installedVersion, restMethodsOf, namespacesOf, sdkPackages } from '../sdk/catalogue.ts';
+import { findCall, installedVersion, restMethodsOf, namespacesOf, sdkPackages, type FoundCall } from '../sdk/catalogue.ts';
+import { describeMethod } from '../sdk/probe.ts';
 import { signaturesOf } from '../sdk/signature-reader.ts';
 import { listShapeOf } from '../sdk/list-shape.ts';
 import { queryShape } from '../sdk/query-shape.ts';
 import { resolveSchema } from '../sdk/argument-schema.ts';
 import { argumentPathProblem, argumentPathsIn } from './argument-paths.ts';
+import { protectionOptionsOf } from '../sdk/protection-options.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -38,8 +40,8 @@ type Position = { file: string; line: number; column: number };
 /** What compiling one policy accumulates: its diagnostics, and what later steps need of earlier ones. */
 interface Compilation {
   error(at: Position, code: DiagnosticCode, message: string, rule?: string): void;
-  /** Every method the policy names, as the catalogue describes it. */
-  described: Record<string, MethodDescription>;
+  /** Every method the policy names, as the catalogue finds it. */
+  found: Record<string, FoundCall>;
   /** Where each method is first named, for errors about its signature. */
   namedAt: Map<string, { at: Position; ruleId: string }>;
   /** Argument paths to check against the signatures once they are read. */
@@ -65,7 +67,7 @@ const whereIn =
 export async function compilePolicy(files: LoadedFile[], diagnostics: Diagnostic[] = [], options: CompileOptions = {}): Promise<CompileResult> {
   const c: Compilation = {
     error: (at, code, message, rule) => diagnostics.push({ severity: 'error', ...at, code, message, ...(rule ? { rule } : {}) }),
-    described: {},
+    found: {},
     namedAt: new Map(),
     argumentPaths: [],
     kindChecks: [],
@@ -86,7 +88,7 @@ export async function compilePolicy(files: LoadedFile[], diagnostics: Diagnostic
     }
   }
   reportUnreachable(rules, expanded, c);
-  const methods = readSignatures(c);
+  const methods = await describeMethods(c);
   for (const p of c.argumentPaths) {
     const info = methods[p.call];
     const problem = info && argumentPathProblem(info.signature, p.path);
@@ -169,10 +171,10 @@ function compileRoles(files: LoadedFile[], c: Compilation) {
   return { roles, subjectRoles, expanded };
 }
 
-async function resolveMethod(call: string, at: Position, ruleId: string, c: Compilation): Promise<MethodDescription | undefined> {
-  const described = await describeCall(call);
+async function resolveMethod(call: string, at: Position, ruleId: string, c: Compilation): Promise<FoundCall | undefined> {
+  const described = await findCall(call);
   if (described.ok) {
-    const pkg = described.info.package;
+    const pkg = described.found.package;
     if (c.declared && !c.declared.has(pkg)) {
       const version = installedVersion(pkg);
       c.error(
@@ -183,9 +185,9 @@ async function resolveMethod(call: string, at: Position, ruleId: string, c: Comp
       );
       return undefined;
     }
-    c.described[call] = described.info;
+    c.found[call] = described.found;
     if (!c.namedAt.has(call)) c.namedAt.set(call, { at, ruleId });
-    return described.info;
+    return described.found;
   }
   const module = call.slice(0, call.lastIndexOf('.'));
   const method = call.slice(call.lastIndexOf('.') + 1);
@@ -231,7 +233,7 @@ function checkConditions(value: Conditions, where: Where, key: string, ruleId: s
   return checkPlaceholders(value, where, key, ruleId, c);
 }
 
-const ALLOW_ONLY = ['resource', 'preload', 'fields', 'cap', 'writable', 'presets', 'rateLimit', 'timeoutMs'] as const;
+const ALLOW_ONLY = ['resource', 'preload', 'fields', 'cap', 'writable', 'presets', 'rateLimit', 'timeoutMs', 'allowOptions'] as const;
 type Rule = NonNullable<PolicyFile['rules']>[number];
 
 async function compileRule(r: Rule, where: Where, roles: CompiledPolicy['roles'], ruleIds: Map<string, string>, c: Compilation): Promise<CompiledRule> {
@@ -264,6 +266,31 @@ async function compileRule(r: Rule, where: Where, roles: CompiledPolicy['roles']
   if (r.writable) compiled.writable = r.writable;
   if (r.presets && checkPlaceholders(r.presets, where, 'presets', r.id, c)) compiled.presets = r.presets;
   if (r.timeoutMs !== undefined) compiled.timeoutMs = r.timeoutMs;
+  if (r.allowOptions) {
+    compiled.allowOptions = r.allowOptions;
+    const module = call.slice(0, call.lastIndexOf('.'));
+    const known = protectionOptionsOf(module).map((o) => o.option);
+    r.allowOptions.forEach((option, i) => {
+      if (!known.includes(option)) {
+        c.error(
+          where(['allowOptions', i]),
+          'allow-option-unknown',
+          known.length
+            ? `"${option}" is not an option that turns a protection of ${module} off (${known.join(', ')})${didYouMean(option, known)}`
+            : `${module} has no option that turns a protection off: allowOptions has nothing to allow`,
+          r.id,
+        );
+      }
+    });
+    if (!r.justification) {
+      c.error(
+        where(['allowOptions'], true),
+        'allow-option-unjustified',
+        'allowOptions turns a Wix protection off: the rule needs a "justification" saying why',
+        r.id,
+      );
+    }
+  }
   if (r.rateLimit) compiled.rateLimit = { ...parseRate(r.rateLimit)!, text: r.rateLimit };
   if (r.preload) compiled.preload = r.preload;
   if (registered.length) compiled.extensions = Object.fromEntries(registered.map((k) => [k.key, (r as Record<string, unknown>)[k.key]]));
@@ -299,11 +326,11 @@ function checkKind(r: Rule, refined: MethodInfo, preInfo: MethodInfo | undefined
     }
     if (preInfo && preInfo.kind !== 'read-one') {
       error(where(['preload']), 'preload-not-read', `preload must be a read of one object by id; ${r.preload} is a ${preInfo.kind} call`);
-    } else if (preInfo && preInfo.pathArgs.join() !== refined.pathArgs.join()) {
+    } else if (preInfo && (preInfo.targetArgs.length !== refined.targetArgs.length || preInfo.scope?.arg !== refined.scope?.arg)) {
       error(
         where(['preload']),
         'preload-mismatch',
-        `${r.preload} takes its id from args ${preInfo.pathArgs.join(', ')} but ${call} from args ${refined.pathArgs.join(', ')}`,
+        `${r.preload} takes its target from args ${preInfo.targetArgs.join(', ')} but ${call} from args ${refined.targetArgs.join(', ')}`,
       );
     }
   }
@@ -313,6 +340,30 @@ function checkKind(r: Rule, refined: MethodInfo, preInfo: MethodInfo | undefined
       'resource-needs-preload',
       `a resource condition on a write addressed by id needs "preload": the read that loads the target first`,
     );
+  }
+  if (refined.scope && !pinsScope(r, refined.scope.arg)) {
+    error(
+      where(r.when ? ['when'] : ['allow'], r.when !== undefined),
+      'scope-unpinned',
+      `a rule on ${call} names one ${refined.scope.noun}: add when: { args.${refined.scope.arg}: <${refined.scope.noun} id> } (a plain string)`,
+    );
+  }
+  if (refined.replaces !== undefined && r.preload === undefined) {
+    error(
+      where(['allow']),
+      'replace-needs-preload',
+      `${call} replaces args.${refined.replaces} whole: it needs "preload" (the read that loads the target), so what the caller may not write is kept`,
+    );
+  }
+  if ((refined.kind === 'write' || refined.kind === 'write-one') && !r.writable) {
+    const open = refined.signature.params.findIndex((p, i) => i !== refined.scope?.arg && isOpenObject(p, refined.signature.defs));
+    if (open >= 0) {
+      error(
+        where(['allow']),
+        'writable-required',
+        `the SDK types args.${open} (${refined.signature.names[open]}) of ${call} as an open object: list the fields a caller may set in "writable" (e.g. args.${open}.title)`,
+      );
+    }
   }
   if (r.resource && (refined.kind === 'read' || refined.kind === 'write')) {
     error(
@@ -330,6 +381,22 @@ function checkKind(r: Rule, refined: MethodInfo, preInfo: MethodInfo | undefined
       );
     }
   }
+}
+
+/** Whether the rule's `when` fixes argument `arg` to one plain string, at its top level. */
+function pinsScope(r: Rule, arg: number): boolean {
+  const key = `args.${arg}`;
+  const value = r.when && Object.hasOwn(r.when, key) ? (r.when as Record<string, unknown>)[key] : undefined;
+  return typeof value === 'string' && value.length > 0 && placeholdersIn(value).length === 0;
+}
+
+/** An object type that admits any key (`Record<string, any>`, a generic item): the SDK checks nothing of it. */
+function isOpenObject(schema: MethodInfo['signature']['params'][number], defs: MethodInfo['signature']['defs']): boolean {
+  const s = resolveSchema(schema, defs);
+  return (
+    ('type' in s && s.type === 'json') ||
+    ('type' in s && s.type === 'object' && s.additionalProperties !== undefined && 'type' in s.additionalProperties && s.additionalProperties.type === 'json')
+  );
 }
 
 /** Allow rules that an unconditional deny makes unreachable for every one of their roles. */
@@ -353,17 +420,23 @@ function reportUnreachable(rules: CompiledRule[], expanded: Map<string, string[]
   }
 }
 
-/** What each method accepts, from the SDK's type declarations (one TypeScript program for all). */
-function readSignatures(c: Compilation): Record<string, MethodInfo> {
+/**
+ * What each method accepts, from the SDK's type declarations (one TypeScript program for all), and
+ * what it sends, from a probe of the real function with arguments of those types.
+ */
+async function describeMethods(c: Compilation): Promise<Record<string, MethodInfo>> {
   const methods: Record<string, MethodInfo> = {};
-  const signatures = signaturesOf(Object.values(c.described).map(({ call, package: pkg, method }) => ({ call, package: pkg, method })));
-  for (const [call, info] of Object.entries(c.described)) {
+  const signatures = signaturesOf(Object.values(c.found).map(({ call, package: pkg, method }) => ({ call, package: pkg, method })));
+  for (const [call, found] of Object.entries(c.found)) {
     const result = signatures.get(call)!;
-    if (result.ok) methods[call] = withSignature(info, result.signature);
-    else {
-      const named = c.namedAt.get(call)!;
+    const named = c.namedAt.get(call)!;
+    if (!result.ok) {
       c.error(named.at, 'sdk/no-signature', `cannot check the arguments of ${call}: ${result.message}`, named.ruleId);
+      continue;
     }
+    const described = await describeMethod(found, result.signature);
+    if (described.ok) methods[call] = withSignature(described.info, result.signature);
+    else c.error(named.at, `sdk/${described.reason}`, described.message, named.ruleId);
   }
   return methods;
 }

@@ -13,30 +13,35 @@ import { appIdProblems, checkPolicy } from './check.ts';
 import { DIAGNOSTIC_CODES, type Diagnostic, type DiagnosticCode } from './diagnostics.ts';
 import { registerObligationKind } from '../contract/obligation-kind.ts';
 import { loadPolicyTests, loadPolicyTestText } from '../review/verify/load-policy-tests.ts';
-import type { DescribeResult } from '../sdk/catalogue.ts';
+import type { FindResult } from '../sdk/catalogue.ts';
 
-// Two codes guard against SDK shapes the installed packages do not have (a function export with no
-// REST meta; a write whose id sits inside its first argument): the catalogue is given them here.
-const overrides = new Map<string, (real: (call: string) => Promise<DescribeResult>) => Promise<DescribeResult>>([
+// Three codes guard against SDK shapes the installed packages do not have (a function export with no
+// REST meta that sends nothing; a method with no type declarations; a path the probe cannot
+// resolve): the catalogue and the probe are given them here.
+const overrides = new Map<string, (real: (call: string) => Promise<FindResult>) => Promise<FindResult>>([
   ['ecom.orders.notRest', async () => ({ ok: false, reason: 'not-rest', message: 'ecom.orders.notRest is not a REST method of the SDK' })],
-  [
-    'stores.productsV3.updateProduct',
-    async (real) => {
-      const d = await real('stores.productsV3.updateProduct');
-      return d.ok ? { ok: true, info: { ...d.info, pathArgs: ['0._id'] } } : d;
-    },
-  ],
   [
     'ecom.orders.getOrderWithoutTypes',
     async (real) => {
       const d = await real('ecom.orders.getOrder');
-      return d.ok ? { ok: true, info: { ...d.info, call: 'ecom.orders.getOrderWithoutTypes', method: 'getOrderWithoutTypes' } } : d;
+      return d.ok ? { ok: true, found: { ...d.found, call: 'ecom.orders.getOrderWithoutTypes', method: 'getOrderWithoutTypes' } } : d;
     },
   ],
 ]);
 vi.mock('../sdk/catalogue.ts', async (importOriginal) => {
   const real = await importOriginal<typeof import('../sdk/catalogue.ts')>();
-  return { ...real, describeCall: (call: string) => overrides.get(call)?.(real.describeCall) ?? real.describeCall(call) };
+  return { ...real, findCall: (call: string) => overrides.get(call)?.(real.findCall) ?? real.findCall(call) };
+});
+// And one whose URL path arguments the probe cannot find (the installed packages have none left).
+vi.mock('../sdk/probe.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../sdk/probe.ts')>();
+  return {
+    ...real,
+    describeMethod: (found: Parameters<typeof real.describeMethod>[0], signature: Parameters<typeof real.describeMethod>[1]) =>
+      found.call === 'stores.productsV3.updateProduct'
+        ? Promise.resolve({ ok: false, reason: 'unprobeable', message: 'cannot tell how stores.productsV3.updateProduct addresses Wix' })
+        : real.describeMethod(found, signature),
+  };
 });
 
 const MARK = '«';
@@ -118,9 +123,20 @@ const CASES = {
   'cap-above-maximum': oneRule('    allow: ecom.orders.searchOrders\n    cap: «1000\n'),
   'preload-not-write': oneRule('    allow: ecom.orders.getOrder\n    «preload: ecom.orders.getOrder\n'),
   'preload-not-read': oneRule('    allow: ecom.orders.cancelOrder\n    resource: { status: APPROVED }\n    preload: «ecom.orders.searchOrders\n'),
-  'preload-mismatch': oneRule('    allow: stores.productsV3.updateProduct\n    resource: { visible: true }\n    preload: «stores.productsV3.getProduct\n'),
+  'preload-mismatch': oneRule(
+    '    allow: data.items.remove\n    when: { args.0: reviews }\n    resource: { _owner: "${caller.id}" }\n    preload: «ecom.orders.getOrder\n',
+  ),
   'resource-needs-preload': oneRule('    allow: ecom.orders.cancelOrder\n    «resource: { status: APPROVED }\n'),
   'resource-unenforceable': oneRule('    allow: ecom.taxSettings.getTaxSettings\n    «resource: { a: 1 }\n'),
+  'replace-needs-preload': oneRule('    allow: «data.items.update\n    when: { args.0: reviews }\n    writable: [args.1.title]\n'),
+  'scope-unpinned': oneRule('    allow: data.items.get\n    «when: { args.0: { $in: [reviews, notes] } }\n    resource: { _owner: "${caller.id}" }\n'),
+  'writable-required': oneRule('    allow: «data.items.insert\n    when: { args.0: reviews }\n'),
+  'allow-option-unknown': oneRule(
+    '    allow: data.items.get\n    when: { args.0: reviews }\n    resource: { _owner: "${caller.id}" }\n    allowOptions: [«suppressHook]\n',
+  ),
+  'allow-option-unjustified': compile({
+    'p.yaml': `${HEAD}  - id: r\n    description: d\n    roles: [member]\n    allow: data.items.get\n    when: { args.0: reviews }\n    resource: { _owner: "\${caller.id}" }\n    «allowOptions: [suppressHooks]\n`,
+  }),
   'obligation-not-applicable': oneRule('    allow: ecom.orders.cancelOrder\n    «onlyOnReads: true\n'),
   'unreachable-rule': compile({
     'p.yaml': `${HEAD}  - «id: r\n    description: d\n    roles: [member]\n    allow: ecom.orders.getOrder\n  - id: never\n    description: d\n    roles: [member]\n    deny: ecom.*\n`,
@@ -145,7 +161,8 @@ const CASES = {
   'sdk/event': oneRule('    allow: «ecom.orders.onOrderCreated\n'),
   'sdk/enum': oneRule('    allow: «ecom.orders.ActivityType\n'),
   'sdk/not-rest': oneRule('    allow: «ecom.orders.notRest\n'),
-  'sdk/unprobeable': oneRule('    allow: «ecom.orders.deleteActivity\n'),
+  'sdk/unprobeable': oneRule('    allow: «stores.productsV3.updateProduct\n'),
+  'sdk/unsupported': oneRule('    allow: «data.items.patch\n    when: { args.0: reviews }\n'),
   'sdk/no-signature': oneRule('    allow: «ecom.orders.getOrderWithoutTypes\n'),
   'risk/id-without-resource': {
     files: { 'p.yaml': `${HEAD}  - id: r\n    description: d\n    roles: [member]\n    allow: «ecom.orders.getOrder\n` },

@@ -76,6 +76,11 @@ export const ruleShape = {
     .describe('Argument values forced by the gateway, whatever the client sent.'),
   rateLimit: z.string().regex(RATE, 'a rate limit looks like 10/minute').optional(),
   timeoutMs: z.number().int().min(100).max(60_000).optional(),
+  allowOptions: z
+    .array(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/, 'an option is named as the SDK spells it, e.g. suppressHooks'))
+    .min(1)
+    .optional()
+    .describe('Options that turn a Wix protection off (suppressHooks, …) which this rule lets a caller set; needs a justification.'),
   justification: z.string().min(1).optional().describe('Why a risk warning on this rule is accepted.'),
 };
 

@@ -74,6 +74,11 @@ export interface Signature {
   defs: Record<string, ArgumentSchema>;
   /** The result's top-level properties that are arrays (where a list call's items come back). */
   resultLists: string[];
+  /**
+   * A query method that only returns a query builder (older `@wix/wix-data-items-sdk`): its last
+   * parameter is the gateway's JSON form of the query (builder-query.ts maps it onto the builder).
+   */
+  builder?: true;
 }
 
 /** The field a free-text search without `fields` names: every searchable one. */

@@ -12,10 +12,19 @@ export interface MethodDescription {
   package: string;
   method: string;
   httpMethod: string;
-  /** REST path template from the SDK meta, e.g. `/v1/orders/{id}`. */
+  /** REST path template from the SDK meta (or the probe's request), e.g. `/v1/orders/{id}`. */
   path: string;
   /** Argument paths (`0`, `0._id`) that the SDK inserts into the URL path. */
   pathArgs: string[];
+  /**
+   * Argument paths that address the call's object, wherever they land (the URL path, the query
+   * string or the body): the scope first, then the object's id. A preload maps them one to one.
+   */
+  targetArgs: string[];
+  /** The argument that scopes every call of the module (Wix Data's collection): a rule pins one value. */
+  scope?: { arg: number; noun: string };
+  /** The argument holding an object the call replaces whole (Wix Data's update): see sdk/addressing.ts. */
+  replaces?: string;
   kind: MethodKind;
   /** Called with no query it returns a builder; the gateway always uses the data overload. */
   queryOverload: boolean;

@@ -35,50 +35,145 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
 // some 200 MB, which a long-running `npm start` should not): a batch with a new method reads anew.
 const cache = new Map<string, SignatureResult>();
 
+function programFor(entry: string, text: string, oldProgram?: ts.Program): ts.Program {
+  const host = ts.createCompilerHost(COMPILER_OPTIONS);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (file, language, ...rest) => (file === entry ? ts.createSourceFile(file, text, language) : getSourceFile(file, language, ...rest));
+  const fileExists = host.fileExists.bind(host);
+  host.fileExists = (file) => file === entry || fileExists(file);
+  return ts.createProgram([entry], COMPILER_OPTIONS, host, oldProgram);
+}
+
+function exportsOfEntry(program: ts.Program, entry: string): { checker: ts.TypeChecker; exported: Map<string, ts.Symbol>; source: ts.SourceFile } {
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(entry)!;
+  const moduleSymbol = checker.getSymbolAtLocation(source);
+  return { checker, source, exported: new Map((moduleSymbol ? checker.getExportsOfModule(moduleSymbol) : []).map((s) => [s.name, s])) };
+}
+
+/**
+ * The type arguments a generic data overload is read with: each type parameter's default, else its
+ * constraint; an object bound is open to more keys (`Payload extends WithId` is any object with an
+ * `_id`). Wix Data's item calls are generic in the collection and the item (`insert<Item, C, Payload>`).
+ */
+function typeArgumentsOf(checker: ts.TypeChecker, signature: ts.Signature, source: ts.SourceFile): string[] | undefined {
+  const params = signature.typeParameters;
+  if (!params?.length) return undefined;
+  return params.map((tp) => {
+    const t = checker.getDefaultFromTypeParameter(tp) ?? checker.getBaseConstraintOfType(tp);
+    if (!t || t === tp) return 'unknown';
+    const text = checker.typeToString(t, source, ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseFullyQualifiedType);
+    const isObject = (t.flags & ts.TypeFlags.Object || t.isIntersection()) && !(t.flags & ts.TypeFlags.Never);
+    return isObject ? `(${text}) & Record<string, any>` : text;
+  });
+}
+
 /** Signatures of the given methods, one TypeScript program for all that are not cached yet. */
 export function signaturesOf(methods: MethodRef[]): Map<string, SignatureResult> {
   const missing = methods.filter((m) => !cache.has(m.call));
   if (missing.length) {
     const entry = join(process.cwd(), '__elevate_argument_types__.ts');
     const text = missing.map((m, i) => `export { ${m.method} as m${i} } from ${JSON.stringify(m.package)};`).join('\n');
-    const host = ts.createCompilerHost(COMPILER_OPTIONS);
-    const getSourceFile = host.getSourceFile.bind(host);
-    host.getSourceFile = (file, language, ...rest) => (file === entry ? ts.createSourceFile(file, text, language) : getSourceFile(file, language, ...rest));
-    const fileExists = host.fileExists.bind(host);
-    host.fileExists = (file) => file === entry || fileExists(file);
-    const program = ts.createProgram([entry], COMPILER_OPTIONS, host);
-    const checker = program.getTypeChecker();
-    const source = program.getSourceFile(entry)!;
-    const moduleSymbol = checker.getSymbolAtLocation(source);
-    const exported = new Map((moduleSymbol ? checker.getExportsOfModule(moduleSymbol) : []).map((s) => [s.name, s]));
+    const program = programFor(entry, text);
+    const { checker, exported, source } = exportsOfEntry(program, entry);
+    // Generic overloads are read again, instantiated with their type parameters' bounds.
+    const generic: { index: number; typeArgs: string[] }[] = [];
     missing.forEach((m, i) => {
       const symbol = exported.get(`m${i}`);
-      cache.set(m.call, symbol ? signatureOf(checker, symbol, m) : { ok: false, message: `cannot read ${m.package}'s type declarations` });
+      const data = symbol && dataOverload(checker, symbol);
+      const typeArgs = data && typeArgumentsOf(checker, data, source);
+      if (typeArgs) generic.push({ index: i, typeArgs });
+      else cache.set(m.call, symbol ? signatureOf(checker, symbol, m) : { ok: false, message: `cannot read ${m.package}'s type declarations` });
     });
+    if (generic.length) {
+      const lines = [text];
+      for (const { index, typeArgs } of generic) {
+        const m = missing[index]!;
+        lines.push(`import * as p${index} from ${JSON.stringify(m.package)};`, `export const g${index} = p${index}.${m.method}<${typeArgs.join(', ')}>;`);
+      }
+      const instantiated = exportsOfEntry(programFor(entry, lines.join('\n'), program), entry);
+      for (const { index } of generic) {
+        const m = missing[index]!;
+        const symbol = instantiated.exported.get(`g${index}`);
+        cache.set(m.call, symbol ? signatureOf(instantiated.checker, symbol, m) : { ok: false, message: `cannot instantiate ${m.call}'s type parameters` });
+      }
+    }
   }
   return new Map(methods.map((m) => [m.call, cache.get(m.call)!]));
 }
 
-function signatureOf(checker: ts.TypeChecker, exported: ts.Symbol, m: MethodRef): SignatureResult {
-  let symbol = exported;
+/**
+ * A query method with only a builder overload (`query(collectionId)` of `@wix/wix-data-items-sdk`
+ * before 1.0.512): the overload whose result has `find` (a query builder).
+ */
+function builderOverload(checker: ts.TypeChecker, exported: ts.Symbol, m: MethodRef): ts.Signature | undefined {
+  if (!/^query([A-Z]|$)/.test(m.method)) return undefined;
+  return publicOverloads(checker, exported).find((s) => {
+    const find = checker.getPropertyOfType(s.getReturnType(), 'find');
+    return find !== undefined && checker.getTypeOfSymbol(find).getCallSignatures().length > 0;
+  });
+}
+
+/** A builder query's JSON form: an open filter, sorts, offset paging (Wix Data pages up to 1000 items), fields. */
+const BUILDER_QUERY_FORM: ArgumentSchema = {
+  type: 'object',
+  properties: {
+    filter: { type: 'filter' },
+    sort: {
+      type: 'array',
+      maxItems: 20,
+      items: {
+        type: 'object',
+        properties: { fieldName: { type: 'string', field: true }, order: { type: 'string', enum: ['ASC', 'DESC'] } },
+        required: ['fieldName'],
+      },
+    },
+    paging: {
+      type: 'object',
+      properties: {
+        limit: { type: 'number', integer: true, minimum: 0, maximum: 1000 },
+        offset: { type: 'number', integer: true, minimum: 0, maximum: 1_000_000 },
+      },
+    },
+    fields: { type: 'array', maxItems: 100, items: { type: 'string', field: true } },
+  },
+};
+
+/** The overload the gateway calls: the first public one that returns a promise (data, not a builder). */
+function dataOverload(checker: ts.TypeChecker, exported: ts.Symbol): ts.Signature | undefined {
+  return publicOverloads(checker, exported).find((s) => checker.getPropertyOfType(s.getReturnType(), 'then') !== undefined);
+}
+
+/** The export itself (an alias resolved). */
+function resolved(checker: ts.TypeChecker, exported: ts.Symbol): ts.Symbol {
   try {
-    if (symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+    if (exported.flags & ts.SymbolFlags.Alias) return checker.getAliasedSymbol(exported);
   } catch {
     /* unresolved */
   }
-  const type = checker.getTypeOfSymbol(symbol);
+  return exported;
+}
+
+/** The public overloads; the `(httpClient) => …` descriptor of the SDK's REST functions is not one. */
+function publicOverloads(checker: ts.TypeChecker, exported: ts.Symbol): readonly ts.Signature[] {
+  return checker
+    .getTypeOfSymbol(resolved(checker, exported))
+    .getCallSignatures()
+    .filter((s) => s.parameters[0]?.name !== 'httpClient');
+}
+
+function signatureOf(checker: ts.TypeChecker, exported: ts.Symbol, m: MethodRef): SignatureResult {
+  const type = checker.getTypeOfSymbol(resolved(checker, exported));
   if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) {
     return { ok: false, message: `${m.package} declares no type for ${m.method}` };
   }
-  // The public overloads; the `(httpClient) => …` descriptor of the SDK's REST functions is not one.
-  const signatures = type.getCallSignatures().filter((s) => s.parameters[0]?.name !== 'httpClient');
-  const isPromise = (s: ts.Signature) => checker.getPropertyOfType(s.getReturnType(), 'then') !== undefined;
-  const data = signatures.find(isPromise);
+  const data = dataOverload(checker, exported) ?? builderOverload(checker, exported, m);
   if (!data) return { ok: false, message: `${m.call} has no overload that returns data` };
   const converter = new Converter(checker);
   const names: string[] = [];
   const params: ArgumentSchema[] = [];
   let required = 0;
+  const builder = !checker.getPropertyOfType(data.getReturnType(), 'then');
   for (const p of data.parameters) {
     const decl = p.valueDeclaration as ts.ParameterDeclaration | undefined;
     if (decl?.dotDotDotToken) return { ok: false, message: `${m.call} takes a rest parameter, which the gateway cannot check` };
@@ -86,6 +181,12 @@ function signatureOf(checker: ts.TypeChecker, exported: ts.Symbol, m: MethodRef)
     if (!optional) required = names.length + 1;
     names.push(p.name);
     params.push(converter.convert(checker.getTypeOfSymbol(p), { key: p.name, tags: {} }));
+  }
+  if (builder) {
+    // The query as data: what the builder's documented methods can express, mapped onto them at dispatch.
+    names.push('query');
+    params.push(BUILDER_QUERY_FORM);
+    return { ok: true, signature: { names, params, required, defs: converter.defs, resultLists: ['items'], builder: true } };
   }
   const result = checker.getAwaitedType(data.getReturnType());
   const resultLists = result

@@ -85,6 +85,9 @@ describe('matchesFilter', () => {
     expect(matchesFilter(order, { $or: [{ status: 'CANCELED' }, { 'buyerInfo.memberId': 'm-2' }] })).toBe(false);
     expect(matchesFilter(order, { $nor: [{ status: 'CANCELED' }] })).toBe(true);
     expect(matchesFilter(order, { $not: { 'buyerInfo.memberId': 'm-1' } })).toBe(false);
+    // Wix Data's query builder sends not(q) as an array: not all of them
+    expect(matchesFilter(order, { $not: [{ 'buyerInfo.memberId': 'm-1' }] })).toBe(false);
+    expect(matchesFilter(order, { $not: [{ 'buyerInfo.memberId': 'm-1' }, { status: 'CANCELED' }] })).toBe(true);
     // a top-level $or next to a field condition is AND-ed with it
     expect(matchesFilter(order, { status: 'APPROVED', $or: [{ id: 'o-2' }, { id: 'o-1' }] })).toBe(true);
   });

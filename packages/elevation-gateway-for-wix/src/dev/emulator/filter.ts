@@ -5,7 +5,7 @@
  *   - `{ "field": value }`                 implicit `$eq`
  *   - `{ "field": { "$op": arg, ... } }`    field operators: $eq $ne $gt $gte $lt $lte $in $nin $exists
  *                                           $hasSome $hasAll $startsWith $isEmpty
- *   - `{ "$and": [f, …] }`, `{ "$or": [f, …] }`, `{ "$nor": [f, …] }`, `{ "$not": f }`
+ *   - `{ "$and": [f, …] }`, `{ "$or": [f, …] }`, `{ "$nor": [f, …] }`, `{ "$not": f }` (or `[f, …]`, as Wix Data's builder sends it)
  *   - several keys in one object are AND-ed.
  *   - dotted paths (`buyerInfo.memberId`); a path that crosses an array matches when any element matches
  *     (`lineItems.productName.original`).
@@ -208,6 +208,8 @@ export function matchesFilter(doc: unknown, filter: unknown, path = 'filter'): b
           .map((f, i) => matchesFilter(doc, f, `${path}.$nor[${i}]`))
           .some(Boolean);
       case '$not':
+        // Wix Data's query builder sends `not(q)` as `{ $not: [filter] }`: not all of them.
+        if (Array.isArray(condition)) return !condition.every((f, i) => matchesFilter(doc, f, `${path}.$not[${i}]`));
         return !matchesFilter(doc, condition, `${path}.$not`);
       default:
         if (key.startsWith('$')) throw new FilterError(`unknown operator ${key}`, path);

@@ -29,6 +29,9 @@
  *   - OUT_OF_STOCK when n % 10 === 7, else IN_STOCK.
  *   - merchant data (`costRange`, every variant's `revenueDetails`) is part of the stored product; the emulator
  *     strips it unless the request's `fields` include MERCHANT_DATA (see `productView` in wix-emulator.ts).
+ *
+ * WIX DATA COLLECTIONS: `reviews` (12 items rev-1 … rev-12, owned by m-1/m-2/m-3, some unpublished) and
+ * `privateNotes` (ADMIN only, note-1 … note-4); the table is at `seedDataCollections()` below.
  */
 
 import { mulberry32 } from '../prng.ts';
@@ -420,4 +423,142 @@ export function seedMembers(): WixMember[] {
     profile: { nickname: `Member ${i + 1}`, slug: `member-${i + 1}` },
     createdDate: `2026-0${i + 1}-01T10:00:00.000Z`,
   }));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Wix Data collections
+
+/** Who may do an operation on a collection's items (Wix's collection permission levels). */
+export type WixDataPermissionLevel = 'ANYONE' | 'SITE_MEMBER' | 'SITE_MEMBER_AUTHOR' | 'ADMIN';
+
+export interface WixDataPermissions {
+  read: WixDataPermissionLevel;
+  insert: WixDataPermissionLevel;
+  update: WixDataPermissionLevel;
+  remove: WixDataPermissionLevel;
+}
+
+/** A date as Wix Data carries it inside an item's `data` on the wire (the SDK revives it to a `Date`). */
+export interface WixDataDate {
+  $date: string;
+}
+
+/**
+ * A data item as stored, in its wire form (what travels as `dataItem.data`): the system fields plus the
+ * collection's own fields; dates are `{ $date: iso }`.
+ */
+export interface WixDataItem {
+  _id: string;
+  _owner: string;
+  _createdDate: WixDataDate;
+  _updatedDate: WixDataDate;
+  [field: string]: unknown;
+}
+
+export interface WixDataCollection {
+  permissions: WixDataPermissions;
+  items: WixDataItem[];
+}
+
+/** The `reviews` collection, machine-readable (useful for assertions). */
+export const SEED_REVIEW_TABLE = [
+  { id: 'rev-1', owner: 'm-1', productId: 'p-001', rating: 5, published: true },
+  { id: 'rev-2', owner: 'm-2', productId: 'p-006', rating: 4, published: true },
+  { id: 'rev-3', owner: 'm-3', productId: 'p-009', rating: 3, published: true },
+  { id: 'rev-4', owner: 'm-1', productId: 'p-003', rating: 2, published: false },
+  { id: 'rev-5', owner: 'm-2', productId: 'p-007', rating: 1, published: false },
+  { id: 'rev-6', owner: 'm-3', productId: 'p-011', rating: 5, published: true },
+  { id: 'rev-7', owner: 'm-1', productId: 'p-004', rating: 4, published: true },
+  { id: 'rev-8', owner: 'm-2', productId: 'p-002', rating: 3, published: true },
+  { id: 'rev-9', owner: 'm-3', productId: 'p-001', rating: 2, published: false },
+  { id: 'rev-10', owner: 'm-1', productId: 'p-005', rating: 1, published: false },
+  { id: 'rev-11', owner: 'm-2', productId: 'p-008', rating: 5, published: true },
+  { id: 'rev-12', owner: 'm-3', productId: 'p-004', rating: 4, published: true },
+] as const;
+
+/** The `privateNotes` collection, machine-readable. */
+export const SEED_PRIVATE_NOTE_TABLE = [
+  { id: 'note-1', owner: 'm-1', title: 'Gift wrap request' },
+  { id: 'note-2', owner: 'm-2', title: 'Allergy information' },
+  { id: 'note-3', owner: 'm-3', title: 'Delivery instructions' },
+  { id: 'note-4', owner: 'm-1', title: 'Size preferences' },
+] as const;
+
+export const REVIEWS_PERMISSIONS: Readonly<WixDataPermissions> = {
+  read: 'ANYONE',
+  insert: 'SITE_MEMBER',
+  update: 'SITE_MEMBER_AUTHOR',
+  remove: 'SITE_MEMBER_AUTHOR',
+};
+
+export const PRIVATE_NOTES_PERMISSIONS: Readonly<WixDataPermissions> = {
+  read: 'ADMIN',
+  insert: 'ADMIN',
+  update: 'ADMIN',
+  remove: 'ADMIN',
+};
+
+function wixDate(iso: string): WixDataDate {
+  return { $date: iso };
+}
+
+/**
+ * A fresh deep copy of the seeded Wix Data collections:
+ *
+ * REVIEWS (`reviews`; read ANYONE, insert SITE_MEMBER, update/remove SITE_MEMBER_AUTHOR), 12 items, fields
+ * `_id`, `_owner`, `title`, `body`, `rating` (1–5), `published`, `productId` (a seeded product), and the system
+ * dates (`_createdDate` = `_updatedDate` = 2025-04-<n>T12:00:00.000Z for rev-<n>; newest is rev-12):
+ *
+ *   id      owner  productId  rating  published
+ *   rev-1   m-1    p-001      5       true
+ *   rev-2   m-2    p-006      4       true
+ *   rev-3   m-3    p-009      3       true
+ *   rev-4   m-1    p-003      2       false
+ *   rev-5   m-2    p-007      1       false
+ *   rev-6   m-3    p-011      5       true
+ *   rev-7   m-1    p-004      4       true
+ *   rev-8   m-2    p-002      3       true      (p-002 is a hidden product)
+ *   rev-9   m-3    p-001      2       false
+ *   rev-10  m-1    p-005      1       false
+ *   rev-11  m-2    p-008      5       true
+ *   rev-12  m-3    p-004      4       true
+ *
+ *   So: m-1 → rev-1, rev-7 (published), rev-4, rev-10 (unpublished)
+ *       m-2 → rev-2, rev-8, rev-11 (published), rev-5 (unpublished)
+ *       m-3 → rev-3, rev-6, rev-12 (published), rev-9 (unpublished)
+ *
+ * PRIVATE NOTES (`privateNotes`; every permission ADMIN), fields `_id`, `_owner`, `title`, `body`:
+ *   note-1 m-1, note-2 m-2, note-3 m-3, note-4 m-1 (created 2025-05-<n>T08:30:00.000Z).
+ */
+export function seedDataCollections(): Record<string, WixDataCollection> {
+  const reviews: WixDataItem[] = SEED_REVIEW_TABLE.map((row, i) => {
+    const at = wixDate(`2025-04-${String(i + 1).padStart(2, '0')}T12:00:00.000Z`);
+    const product = built.products.find((p) => p.id === row.productId)!;
+    return {
+      _id: row.id,
+      _owner: row.owner,
+      _createdDate: { ...at },
+      _updatedDate: { ...at },
+      title: `${row.rating} stars for the ${product.name}`,
+      body: `Review ${i + 1} of the dev reviews: ${product.name}, rated ${row.rating} of 5.`,
+      rating: row.rating,
+      published: row.published,
+      productId: row.productId,
+    };
+  });
+  const notes: WixDataItem[] = SEED_PRIVATE_NOTE_TABLE.map((row, i) => {
+    const at = wixDate(`2025-05-${String(i + 1).padStart(2, '0')}T08:30:00.000Z`);
+    return {
+      _id: row.id,
+      _owner: row.owner,
+      _createdDate: { ...at },
+      _updatedDate: { ...at },
+      title: row.title,
+      body: `Private note ${i + 1} of member ${row.owner}; only the site's admins and the app may read it.`,
+    };
+  });
+  return clone({
+    reviews: { permissions: { ...REVIEWS_PERMISSIONS }, items: reviews },
+    privateNotes: { permissions: { ...PRIVATE_NOTES_PERMISSIONS }, items: notes },
+  });
 }

@@ -21,6 +21,26 @@
  *        (what `@wix/secrets`' `getSecretValue(name)` requests; APP only; `data.secrets` holds the values,
  *        an unknown name is 404 SECRET_NOT_FOUND)
  *
+ * Wix Data items (what `@wix/data`'s `items` sends: @wix/data 1.0.521, @wix/wix-data-items-sdk 1.0.552); items live
+ * in `data.collections` (see `seedDataCollections()` in seed.ts):
+ *
+ *   POST /wix-data/v2/items                 { dataCollectionId, dataItem: { id?, data } }  → { dataItem }           insertDataItem
+ *   GET  /wix-data/v2/items/{id}?dataCollectionId=…&dataItemId=…&fields=…&fields=…         → { dataItem }           getDataItem
+ *   POST /wix-data/v2/items/update          { dataCollectionId, dataItem: { id, data } }   → { dataItem }           updateDataItem
+ *        (REPLACES the item's fields with those sent; `_createdDate` and `_owner` are kept, `_updatedDate` set)
+ *   POST /wix-data/v2/items/save            same body as update: inserts a new id, replaces an existing one          saveDataItem
+ *   POST /wix-data/v2/items/remove          { dataCollectionId, dataItemId }               → { dataItem } (removed)  removeDataItem
+ *   GET  /wix-data/v2/items/query?.r=<base64url JSON { dataCollectionId, query: { filter, sort, paging | cursorPaging,
+ *        fields }, returnTotalCount? }>                                                     → { dataItems, pagingMetadata }  queryDataItems
+ *        (default sort `_createdDate` DESC, limit 50, at most 1000; `pagingMetadata.total` only with returnTotalCount;
+ *        a `cursorPaging.cursor` is answered from the cursor's filter and sort, as for orders and products)
+ *   POST /wix-data/v2/items/query           the same JSON as a body (the SDK's fallback for a URL over 2048 characters)
+ *   POST /wix-data/v2/items/count           { dataCollectionId, filter? }                  → { totalCount }         countDataItems
+ *   A `dataItem` is `{ id, dataCollectionId, data }`; `data` holds `_id`, `_owner`, `_createdDate`, `_updatedDate` and
+ *   the item's own fields, dates as `{ "$date": iso }` (the SDK revives them). `fields` projects `data` onto `_id` and
+ *   the listed top-level fields (none, or an empty list: everything). Options the SDK adds (`suppressHooks`,
+ *   `consistentRead`, `includeReferences`, `appOptions`, …) are accepted and ignored.
+ *
  * Authorization (the raw token, as the SDK sends it; `Bearer x` accepted too):
  *   - every REST route: missing / unknown / inactive token → 401 UNAUTHENTICATED
  *   - orders routes: APP token only, else 403 PERMISSION_DENIED
@@ -28,14 +48,35 @@
  *     (403 NO_PERMISSION_TO_READ_MERCHANT_DATA); a hidden product needs APP
  *     (403 NO_PERMISSION_TO_INCLUDE_NOT_VISIBLE_PRODUCTS); queries by non-APP callers only ever see visible products.
  *   (codes as declared in the SDK's `GetProductApplicationErrors` / `QueryProductsApplicationErrors`)
+ *   - data items: a missing `dataCollectionId` → 400; an unknown one → 404 WDE0025. APP tokens ignore the
+ *     collection's permissions (as elevated calls do on Wix), USER tokens (site owner / collaborators: the admin
+ *     role) pass every level; for the others the operation's level in `permissions` ({ read, insert, update,
+ *     remove }) decides: ANYONE; SITE_MEMBER (MEMBER); SITE_MEMBER_AUTHOR (MEMBER, and only on items whose `_owner`
+ *     is them: queries and counts see only their own items, a get of another's is 404 WDE0073, an update / remove
+ *     of another's 403); ADMIN (no one else) — refused with 403 WDE0027. A missing item is 404 WDE0073 (the SDK's
+ *     get and remove turn exactly that into `null`); inserting an `_id` that exists is 409 WDE0074. A non-APP
+ *     insert's `_owner` is the caller's subjectId whatever was sent; an APP insert keeps the `_owner` sent (default
+ *     APP_ID); an update keeps the stored `_owner` unless the APP sends one.
  *
  * Check order mirrors Wix: 401 → 403 (method permission) → 400 (validation) → 404 → 403 (object) / 428.
+ * (Data items need the collection first: 401 → 400 dataCollectionId → 404 WDE0025 → 403 level → 400 → 404 → 403 owner.)
  * Every request is recorded (with its matched route) BEFORE latency and fault injection.
  */
 import { WixHttpError, applicationErrorBody, jsonResponse } from './errors.ts';
 import { FilterError, matchesFilter, normalizeSort, sortItems, validateFilter, type WixSort } from './filter.ts';
 import { base64UrlDecode, cursorPage, decodeCursor, offsetPage, parseLimit, parseOffset } from './paging.ts';
-import { seedMembers, seedOrders, seedProducts, type WixMember, type WixOrder, type WixProductV3 } from './seed.ts';
+import {
+  seedDataCollections,
+  seedMembers,
+  seedOrders,
+  seedProducts,
+  type WixDataCollection,
+  type WixDataItem,
+  type WixDataPermissionLevel,
+  type WixMember,
+  type WixOrder,
+  type WixProductV3,
+} from './seed.ts';
 import { APP_ID, DEV_APP_SECRET, INSTANCE_ID, bareToken, devTokenIdentities, devTokens, tokenInfoFor, type DevTokenIdentity } from './tokens.ts';
 
 export const WIX_API_HOST = 'www.wixapis.com';
@@ -51,6 +92,13 @@ export type RouteName =
   | 'updateProduct'
   | 'getMember'
   | 'getSecretValue'
+  | 'insertDataItem'
+  | 'getDataItem'
+  | 'updateDataItem'
+  | 'saveDataItem'
+  | 'removeDataItem'
+  | 'queryDataItems'
+  | 'countDataItems'
   | 'unknown';
 
 export interface RecordedRequest {
@@ -78,7 +126,7 @@ export interface RecordedRequest {
 export type FaultAction = 'error500' | 'hang' | Response | undefined | void;
 
 export interface WixEmulatorOptions {
-  /** A misbehaving Wix: search/query `filter`s are ignored (results unfiltered). Permissions still apply. */
+  /** A misbehaving Wix: search/query/count `filter`s are ignored (results unfiltered). Permissions still apply. */
   ignoreFilters?: boolean;
   /** Delay before answering, per kind of route. `token` defaults to `tokenInfo`. */
   latencyMs?: { tokenInfo?: number; token?: number; rest?: number };
@@ -108,15 +156,20 @@ export interface WixEmulatorData {
   members: WixMember[];
   /** Wix Secrets Manager: secret name → value (empty at first; tests set it; `reset()` empties it). */
   secrets: Record<string, string>;
+  /** Wix Data: collection id → its permissions and items (seeded `reviews` and `privateNotes`; `reset()` restores them). */
+  collections: Record<string, WixDataCollection>;
 }
 
 export interface WixEmulator {
   handle(request: Request): Promise<Response>;
   fetch: typeof fetch;
   requests: RecordedRequest[];
-  /** Clears `requests`, restores the seed data and empties `data.secrets` (in place: `data.*` keep their identity). */
+  /**
+   * Clears `requests`, restores the seed data (collections included: added ones are dropped) and empties
+   * `data.secrets` (in place: `data.*` keep their identity).
+   */
   reset(): void;
-  /** The live state (mutated by cancelOrder; tests may edit it). */
+  /** The live state (mutated by cancelOrder, updateProduct and the data-item writes; tests may edit it). */
   data: WixEmulatorData;
   /** All known tokens → identity (dev tokens + `options.tokens`). */
   tokens: Readonly<Record<string, DevTokenIdentity>>;
@@ -126,7 +179,7 @@ export interface WixEmulator {
 
 interface RouteMatch {
   route: RouteName;
-  /** decoded path parameter (order id / product id) */
+  /** decoded path parameter (order id / product id / data item id) */
   id?: string;
 }
 
@@ -164,6 +217,15 @@ export function matchRoute(method: string, host: string, pathname: string): Rout
   if (m === 'GET' && is('_api', 'cloud-secrets-vault-server', 'api', 'v1', 'secrets', 'name', '*') && segs[6] !== '') {
     return { route: 'getSecretValue', id: decodeSegment(segs[6]!) };
   }
+  // Wix Data items (@wix/data `items`): the collection id travels in the body or the query string.
+  if (m === 'POST' && is('wix-data', 'v2', 'items')) return { route: 'insertDataItem' };
+  if ((m === 'GET' || m === 'POST') && is('wix-data', 'v2', 'items', 'query')) return { route: 'queryDataItems' };
+  if (m === 'POST' && is('wix-data', 'v2', 'items', 'update')) return { route: 'updateDataItem' };
+  if (m === 'POST' && is('wix-data', 'v2', 'items', 'save')) return { route: 'saveDataItem' };
+  if (m === 'POST' && is('wix-data', 'v2', 'items', 'remove')) return { route: 'removeDataItem' };
+  if (m === 'POST' && is('wix-data', 'v2', 'items', 'count')) return { route: 'countDataItems' };
+  if (m === 'GET' && is('wix-data', 'v2', 'items', '*') && segs[3] !== '') return { route: 'getDataItem', id: decodeSegment(segs[3]!) };
+  if (m === 'GET' && is('wix-data', 'v2', 'items')) return { route: 'getDataItem' };
 
   return { route: 'unknown' };
 }
@@ -237,6 +299,29 @@ export function productView(product: WixProductV3, fields: readonly string[]): W
   return view;
 }
 
+/** `{ $date: iso }` → iso, deeply (what filters and sorts compare: ISO strings order chronologically). */
+function unwrapDates(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrapDates);
+  if (!isPlainObject(value)) return value;
+  const keys = Object.keys(value);
+  if (keys.length === 1 && keys[0] === '$date' && typeof value.$date === 'string') return value.$date;
+  return Object.fromEntries(keys.map((k) => [k, unwrapDates(value[k])]));
+}
+
+/** A data item as Wix Data answers it: `{ id, dataCollectionId, data }`, `data` projected onto `_id` + `fields`. */
+export function dataItemView(
+  collectionId: string,
+  item: WixDataItem,
+  fields: readonly string[],
+): { id: string; dataCollectionId: string; data: Record<string, unknown> } {
+  let projected: Record<string, unknown> = clone(item);
+  if (fields.length > 0) {
+    projected = { _id: item._id };
+    for (const field of fields) if (Object.hasOwn(item, field)) projected[field] = clone(item[field]);
+  }
+  return { id: item._id, dataCollectionId: collectionId, data: projected };
+}
+
 function asFilterError(e: unknown, prefix: string): never {
   if (e instanceof FilterError) {
     const field = e.path ? `${prefix}.${e.path}` : prefix;
@@ -277,10 +362,18 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
   const now = options.now ?? (() => Date.now());
   const appSecret = options.appSecret ?? DEV_APP_SECRET;
   const tokens: Record<string, DevTokenIdentity> = { ...devTokenIdentities, ...(options.tokens ?? {}) };
-  const data: WixEmulatorData = { orders: seedOrders(), products: seedProducts(), members: seedMembers(), secrets: {} };
+  const data: WixEmulatorData = {
+    orders: seedOrders(),
+    products: seedProducts(),
+    members: seedMembers(),
+    secrets: {},
+    collections: seedDataCollections(),
+  };
   const requests: RecordedRequest[] = [];
   const maxRecorded = options.maxRecordedRequests ?? 10_000;
   let seq = 0;
+  /** for the ids of inserted data items that come without one */
+  let dataItemSeq = 0;
 
   // --- identity ------------------------------------------------------------------------------------------------
 
@@ -562,6 +655,286 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
     return [200, { product: productView(product, fields) }];
   }
 
+  // --- data items ------------------------------------------------------------------------------------------------
+
+  type DataOperation = 'read' | 'insert' | 'update' | 'remove';
+
+  function dataBody(body: unknown): Record<string, unknown> {
+    if (body === undefined) return {};
+    if (!isPlainObject(body)) throw WixHttpError.validation('body', 'must be an object', 'TYPE');
+    return body;
+  }
+
+  function findCollection(raw: unknown): { collectionId: string; collection: WixDataCollection } {
+    if (typeof raw !== 'string' || raw === '') throw WixHttpError.validation('dataCollectionId', 'is required', 'REQUIRED_FIELD');
+    const collection = Object.hasOwn(data.collections, raw) ? data.collections[raw] : undefined;
+    if (!collection) {
+      throw WixHttpError.notFound('WDE0025', `The ${raw} collection does not exist. You cannot work with a collection before it is created.`, {
+        collectionId: raw,
+      });
+    }
+    return { collectionId: raw, collection };
+  }
+
+  /** APP (elevated) and USER (the site's admins) are not bound by a collection's permissions. */
+  function bypassesDataPermissions(caller: Caller): boolean {
+    return caller.isApp || caller.identity.subjectType === 'USER';
+  }
+
+  /** Whether the caller's kind passes a level at all (SITE_MEMBER_AUTHOR: members do; ownership is checked per item). */
+  function passesLevel(caller: Caller, level: WixDataPermissionLevel): boolean {
+    if (bypassesDataPermissions(caller)) return true;
+    switch (level) {
+      case 'ANYONE':
+        return true;
+      case 'SITE_MEMBER':
+      case 'SITE_MEMBER_AUTHOR':
+        return caller.identity.subjectType === 'MEMBER';
+      default:
+        return false;
+    }
+  }
+
+  function dataPermissionDenied(collectionId: string, operation: DataOperation, itemId?: string): WixHttpError {
+    const description = `The current user does not have permissions to ${operation} on the ${collectionId} collection.`;
+    return WixHttpError.application(403, 'WDE0027', description, description, { collectionId, operation, ...(itemId ? { itemId } : {}) });
+  }
+
+  function requireLevel(caller: Caller, collectionId: string, collection: WixDataCollection, operation: DataOperation): void {
+    if (!passesLevel(caller, collection.permissions[operation])) throw dataPermissionDenied(collectionId, operation);
+  }
+
+  /** Under SITE_MEMBER_AUTHOR only the item's `_owner` (or APP / USER) may touch it. */
+  function requireAuthor(caller: Caller, collectionId: string, collection: WixDataCollection, operation: DataOperation, item: WixDataItem): void {
+    if (collection.permissions[operation] !== 'SITE_MEMBER_AUTHOR' || bypassesDataPermissions(caller)) return;
+    if (item._owner !== caller.identity.subjectId) throw dataPermissionDenied(collectionId, operation, item._id);
+  }
+
+  /** The items a caller may read: under SITE_MEMBER_AUTHOR a member sees only their own. */
+  function readableItems(caller: Caller, collection: WixDataCollection): WixDataItem[] {
+    if (collection.permissions.read !== 'SITE_MEMBER_AUTHOR' || bypassesDataPermissions(caller)) return collection.items;
+    return collection.items.filter((item) => item._owner === caller.identity.subjectId);
+  }
+
+  function itemNotFound(collectionId: string, itemId: string): WixHttpError {
+    return WixHttpError.notFound('WDE0073', `Item ${itemId} does not exist in collection ${collectionId}.`, { collectionId, itemId });
+  }
+
+  function newDataItemId(collection: WixDataCollection): string {
+    let id: string;
+    do id = `00000000-0000-4000-8000-${String(++dataItemSeq).padStart(12, '0')}`;
+    while (collection.items.some((item) => item._id === id));
+    return id;
+  }
+
+  function nonEmptyString(value: unknown, field: string): string | undefined {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string' || value === '') throw WixHttpError.validation(field, 'must be a non-empty string', 'TYPE');
+    return value;
+  }
+
+  /** `dataItem: { id?, data }` of insert / update / save; `id` and `data._id` must agree when both are sent. */
+  function incomingDataItem(raw: unknown, requireId: boolean): { id: string | undefined; fields: Record<string, unknown> } {
+    if (!isPlainObject(raw)) throw WixHttpError.validation('dataItem', 'is required', 'REQUIRED_FIELD');
+    if (!isPlainObject(raw.data)) throw WixHttpError.validation('dataItem.data', 'is required', 'REQUIRED_FIELD');
+    const outer = nonEmptyString(raw.id, 'dataItem.id');
+    const inner = nonEmptyString(raw.data._id, 'dataItem.data._id');
+    if (outer !== undefined && inner !== undefined && outer !== inner) {
+      throw WixHttpError.validation('dataItem.id', 'must match dataItem.data._id', 'INVALID');
+    }
+    const id = outer ?? inner;
+    if (requireId && id === undefined) throw WixHttpError.validation('dataItem.id', 'is required', 'REQUIRED_FIELD');
+    return { id, fields: clone(raw.data) };
+  }
+
+  /** The item to store: the fields sent, with the system fields set as Wix sets them. */
+  function storedItem(caller: Caller, id: string, fields: Record<string, unknown>, existing: WixDataItem | undefined): WixDataItem {
+    const sentOwner = caller.isApp ? nonEmptyString(fields._owner, 'dataItem.data._owner') : undefined;
+    const own: Record<string, unknown> = { ...fields };
+    for (const key of ['_id', '_owner', '_createdDate', '_updatedDate']) delete own[key];
+    const at = new Date(now()).toISOString();
+    let owner: string;
+    if (existing) owner = sentOwner ?? existing._owner;
+    else owner = caller.isApp ? (sentOwner ?? APP_ID) : caller.identity.subjectId;
+    return {
+      _id: id,
+      _owner: owner,
+      _createdDate: existing ? clone(existing._createdDate) : { $date: at },
+      _updatedDate: { $date: at },
+      ...own,
+    };
+  }
+
+  function insertItem(caller: Caller, collectionId: string, collection: WixDataCollection, id: string | undefined, fields: Record<string, unknown>) {
+    const itemId = id ?? newDataItemId(collection);
+    if (collection.items.some((item) => item._id === itemId)) {
+      throw WixHttpError.application(409, 'WDE0074', `Item ${itemId} already exists in collection ${collectionId}.`, undefined, {
+        collectionId,
+        itemId,
+      });
+    }
+    const item = storedItem(caller, itemId, fields, undefined);
+    collection.items.push(item);
+    return item;
+  }
+
+  function replaceItem(caller: Caller, collection: WixDataCollection, existing: WixDataItem, fields: Record<string, unknown>): WixDataItem {
+    const item = storedItem(caller, existing._id, fields, existing);
+    collection.items[collection.items.indexOf(existing)] = item;
+    return item;
+  }
+
+  function insertDataItem(caller: Caller, body: unknown): [number, unknown] {
+    const b = dataBody(body);
+    const { collectionId, collection } = findCollection(b.dataCollectionId);
+    requireLevel(caller, collectionId, collection, 'insert');
+    const { id, fields } = incomingDataItem(b.dataItem, false);
+    const item = insertItem(caller, collectionId, collection, id, fields);
+    return [200, { dataItem: dataItemView(collectionId, item, []) }];
+  }
+
+  function getDataItem(caller: Caller, match: RouteMatch, url: URL, payload: unknown): [number, unknown] {
+    const encoded = url.searchParams.has('.r') && isPlainObject(payload) ? payload : undefined;
+    const read = (key: string) =>
+      encoded ? (typeof encoded[key] === 'string' ? (encoded[key] as string) : undefined) : (url.searchParams.get(key) ?? undefined);
+    const { collectionId, collection } = findCollection(read('dataCollectionId'));
+    requireLevel(caller, collectionId, collection, 'read');
+    const id = match.id ?? read('dataItemId') ?? '';
+    if (!id) throw WixHttpError.validation('dataItemId', 'is required', 'REQUIRED_FIELD');
+    const requested = encoded
+      ? Array.isArray(encoded.fields)
+        ? encoded.fields
+        : encoded.fields === undefined
+          ? []
+          : [encoded.fields]
+      : url.searchParams.getAll('fields');
+    const fields = parseFields(requested as string[], 'fields');
+    // another member's item under SITE_MEMBER_AUTHOR is not there for them (as in a query): not found
+    const item = readableItems(caller, collection).find((i) => i._id === id);
+    if (!item) throw itemNotFound(collectionId, id);
+    return [200, { dataItem: dataItemView(collectionId, item, fields) }];
+  }
+
+  function updateDataItem(caller: Caller, body: unknown): [number, unknown] {
+    const b = dataBody(body);
+    const { collectionId, collection } = findCollection(b.dataCollectionId);
+    requireLevel(caller, collectionId, collection, 'update');
+    const { id, fields } = incomingDataItem(b.dataItem, true);
+    const existing = collection.items.find((i) => i._id === id);
+    if (!existing) throw itemNotFound(collectionId, id!);
+    requireAuthor(caller, collectionId, collection, 'update', existing);
+    return [200, { dataItem: dataItemView(collectionId, replaceItem(caller, collection, existing, fields), []) }];
+  }
+
+  function saveDataItem(caller: Caller, body: unknown): [number, unknown] {
+    const b = dataBody(body);
+    const { collectionId, collection } = findCollection(b.dataCollectionId);
+    const { id, fields } = incomingDataItem(b.dataItem, false);
+    const existing = id === undefined ? undefined : collection.items.find((i) => i._id === id);
+    if (!existing) {
+      requireLevel(caller, collectionId, collection, 'insert');
+      return [200, { dataItem: dataItemView(collectionId, insertItem(caller, collectionId, collection, id, fields), []) }];
+    }
+    requireLevel(caller, collectionId, collection, 'update');
+    requireAuthor(caller, collectionId, collection, 'update', existing);
+    return [200, { dataItem: dataItemView(collectionId, replaceItem(caller, collection, existing, fields), []) }];
+  }
+
+  function removeDataItem(caller: Caller, body: unknown): [number, unknown] {
+    const b = dataBody(body);
+    const { collectionId, collection } = findCollection(b.dataCollectionId);
+    requireLevel(caller, collectionId, collection, 'remove');
+    const id = nonEmptyString(b.dataItemId, 'dataItemId');
+    if (id === undefined) throw WixHttpError.validation('dataItemId', 'is required', 'REQUIRED_FIELD');
+    const existing = collection.items.find((i) => i._id === id);
+    if (!existing) throw itemNotFound(collectionId, id);
+    requireAuthor(caller, collectionId, collection, 'remove', existing);
+    collection.items.splice(collection.items.indexOf(existing), 1);
+    return [200, { dataItem: dataItemView(collectionId, existing, []) }];
+  }
+
+  /** The caller's readable items that match `filter`, each with its date-unwrapped view (what filter and sort see). */
+  function matchingItems(caller: Caller, collection: WixDataCollection, filter: unknown): { item: WixDataItem; view: unknown }[] {
+    const entries = readableItems(caller, collection).map((item) => ({ item, view: unwrapDates(item) }));
+    return options.ignoreFilters ? entries : entries.filter((e) => matchesFilter(e.view, filter));
+  }
+
+  const DATA_QUERY_DEFAULT_LIMIT = 50;
+  const DATA_QUERY_MAX_LIMIT = 1000;
+
+  function queryDataItems(caller: Caller, payload: Record<string, unknown>): [number, unknown] {
+    const { collectionId, collection } = findCollection(payload.dataCollectionId);
+    requireLevel(caller, collectionId, collection, 'read');
+    const query = payload.query ?? {};
+    if (!isPlainObject(query)) throw WixHttpError.validation('query', 'must be an object', 'TYPE');
+    const fields = parseFields(query.fields, 'query.fields');
+    const hasCursorPaging = query.cursorPaging !== undefined && query.cursorPaging !== null;
+    const hasOffsetPaging = query.paging !== undefined && query.paging !== null;
+    if (hasCursorPaging && hasOffsetPaging) {
+      throw WixHttpError.validation('query.paging', 'cannot be combined with query.cursorPaging', 'ONE_OF');
+    }
+    const paging = (hasOffsetPaging ? query.paging : query.cursorPaging) ?? {};
+    const pagingField = hasOffsetPaging ? 'query.paging' : 'query.cursorPaging';
+    if (!isPlainObject(paging)) throw WixHttpError.validation(pagingField, 'must be an object', 'TYPE');
+    const limit = parseLimit(paging.limit, `${pagingField}.limit`, DATA_QUERY_DEFAULT_LIMIT, DATA_QUERY_MAX_LIMIT);
+    const returnTotalCount = payload.returnTotalCount === true || payload.returnTotalCount === 'true';
+
+    const pq = pageQuery(
+      {
+        filter: query.filter,
+        sort: query.sort,
+        cursor: hasOffsetPaging ? undefined : paging.cursor,
+        offset: hasOffsetPaging ? parseOffset(paging.offset, 'query.paging.offset') : 0,
+      },
+      'query',
+      'query.cursorPaging.cursor',
+      Boolean(options.ignoreFilters),
+    );
+    const { filter, sortSpec, offset } = pq;
+    const sort = pq.sort.length > 0 ? pq.sort : [{ fieldName: '_createdDate', order: 'DESC' }];
+
+    const entries = matchingItems(caller, collection, filter);
+    const itemOf = new Map(entries.map((e) => [e.view, e.item]));
+    const sorted = sortItems(
+      entries.map((e) => e.view),
+      sort,
+    ).map((view) => itemOf.get(view)!);
+    const total = returnTotalCount ? { total: sorted.length } : {};
+    if (hasOffsetPaging) {
+      const { page, metadata } = offsetPage(sorted, offset, limit);
+      return [
+        200,
+        {
+          dataItems: page.map((item) => dataItemView(collectionId, item, fields)),
+          pagingMetadata: { count: metadata.count, offset: metadata.offset, ...total, cursors: {}, hasNext: metadata.hasNext },
+        },
+      ];
+    }
+    const { page, metadata } = cursorPage(sorted, offset, limit, { filter, sort: sortSpec });
+    return [
+      200,
+      {
+        dataItems: page.map((item) => dataItemView(collectionId, item, fields)),
+        pagingMetadata: { count: metadata.count, ...total, cursors: metadata.cursors, hasNext: metadata.hasNext },
+      },
+    ];
+  }
+
+  function countDataItems(caller: Caller, body: unknown): [number, unknown] {
+    const b = dataBody(body);
+    const { collectionId, collection } = findCollection(b.dataCollectionId);
+    requireLevel(caller, collectionId, collection, 'read');
+    if (!options.ignoreFilters) {
+      try {
+        validateFilter(b.filter, 'filter');
+      } catch (e) {
+        if (e instanceof FilterError) throw WixHttpError.validation(e.path || 'filter', e.message, 'INVALID_QUERY');
+        throw e;
+      }
+    }
+    return [200, { totalCount: matchingItems(caller, collection, b.filter).length }];
+  }
+
   // --- the handler -----------------------------------------------------------------------------------------------
 
   function latencyFor(route: RouteName): number {
@@ -614,7 +987,8 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
     };
     const requestId = `emu-${record.seq}`;
     let payloadError: WixHttpError | undefined;
-    if (match.route === 'queryProducts') {
+    // Queries, and a data item read with nested options (`includeReferences`, …), carry their request as `.r`.
+    if (match.route === 'queryProducts' || match.route === 'queryDataItems' || (match.route === 'getDataItem' && url.searchParams.has('.r'))) {
       try {
         record.payload = method === 'POST' ? (isPlainObject(body) ? structuredClone(body) : {}) : queryPayload(url, params);
       } catch (e) {
@@ -682,6 +1056,27 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
             case 'getSecretValue':
               result = getSecretValue(caller, match);
               break;
+            case 'insertDataItem':
+              result = insertDataItem(caller, body);
+              break;
+            case 'getDataItem':
+              result = getDataItem(caller, match, url, record.payload);
+              break;
+            case 'updateDataItem':
+              result = updateDataItem(caller, body);
+              break;
+            case 'saveDataItem':
+              result = saveDataItem(caller, body);
+              break;
+            case 'removeDataItem':
+              result = removeDataItem(caller, body);
+              break;
+            case 'queryDataItems':
+              result = queryDataItems(caller, (record.payload ?? {}) as Record<string, unknown>);
+              break;
+            case 'countDataItems':
+              result = countDataItems(caller, body);
+              break;
             default:
               throw new Error(`unhandled route ${match.route}`);
           }
@@ -712,6 +1107,9 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
     data.products.splice(0, data.products.length, ...seedProducts());
     data.members.splice(0, data.members.length, ...seedMembers());
     for (const name of Object.keys(data.secrets)) delete data.secrets[name];
+    for (const id of Object.keys(data.collections)) delete data.collections[id];
+    Object.assign(data.collections, seedDataCollections());
+    dataItemSeq = 0;
   }
 
   return { handle, fetch: fetchFn, requests, reset, data, tokens };

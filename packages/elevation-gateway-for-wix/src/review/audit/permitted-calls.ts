@@ -26,9 +26,11 @@ export interface PermittedCall {
   acceptedRisks: string[] | null;
   /** Registered obligation kinds the rule sets, as each describes itself (absent when none). */
   extensions?: Record<string, unknown>;
+  /** Protection-disabling options the rule lets a caller set (absent when none). */
+  allowOptions?: string[];
 }
 
-type Granted = Pick<PermittedCall, 'resource' | 'fields' | 'cap' | 'rateLimit' | 'preload' | 'writable' | 'presets'>;
+type Granted = Pick<PermittedCall, 'resource' | 'fields' | 'cap' | 'rateLimit' | 'preload' | 'writable' | 'presets' | 'allowOptions'>;
 
 /**
  * What each built-in obligation of a rule's own plan contributes to its inventory entry
@@ -43,6 +45,7 @@ const COLUMNS = {
   presets: (plan) => ({ presets: plan.presets ? Object.fromEntries(plan.presets.map((p) => [p.path, p.value])) : null }),
   rateLimit: (plan) => ({ rateLimit: plan.rateLimit?.[0]?.limit.text ?? null }),
   timeout: () => ({}),
+  allowOptions: (plan) => (plan.allowOptions ? { allowOptions: [...plan.allowOptions] } : {}),
 } satisfies Record<BuiltInObligation, (plan: ObligationPlan) => Partial<Granted>>;
 
 /** A rule's obligations as the inventory lists them: the plan of that rule alone. */

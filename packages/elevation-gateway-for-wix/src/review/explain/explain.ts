@@ -51,6 +51,8 @@ export interface Obligations {
   extensions?: Record<string, unknown>;
   /** Arguments that the SDK puts into the URL path and must be plain ids. */
   pathArgs: string[];
+  /** Protection-disabling options a caller may set (suppressHooks, …). */
+  allowOptions?: string[];
 }
 
 export interface ResourceVerdict {
@@ -97,6 +99,7 @@ const PRINTERS = {
   },
   rateLimit: (plan) => (plan.rateLimit ? { rateLimit: Object.fromEntries(plan.rateLimit.map((r) => [r.rule, r.limit.text])) } : {}),
   timeout: (plan) => ({ timeoutMs: plan.timeoutMs }),
+  allowOptions: (plan) => (plan.allowOptions ? { allowOptions: [...plan.allowOptions] } : {}),
 } satisfies Record<BuiltInObligation, Printer>;
 
 /** The plan as explain shows it, with what depends on the caller (the forced filter, presets) resolved. */

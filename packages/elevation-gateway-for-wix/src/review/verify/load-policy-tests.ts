@@ -4,11 +4,11 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { CompiledPolicy, SubjectType } from '../../contract/compiled-policy.ts';
-import type { MethodDescription } from '../../sdk/method-info.ts';
+import type { MethodInfo } from '../../sdk/method-info.ts';
 import type { Diagnostic, DiagnosticCode } from '../../policy/diagnostics.ts';
 import { documentValue, isFile, locate, positionOf, type LoadedFile } from '../../policy/load.ts';
 import { didYouMean } from '../../policy/suggest.ts';
-import { describeCall, namespacesOf, restMethodsOf, sdkPackages } from '../../sdk/catalogue.ts';
+import { findCall, namespacesOf, restMethodsOf, sdkPackages } from '../../sdk/catalogue.ts';
 import { parseCallerSpec } from '../explain/caller-spec.ts';
 import { policyTestFileSchema, type PolicyTestCase } from './test-file-schema.ts';
 
@@ -19,7 +19,8 @@ export interface LoadedTestCase {
   column: number;
   subjectType: SubjectType;
   callerId: string;
-  info: MethodDescription;
+  /** The method as the policy describes it (absent when no rule names the call: the case can only be denied). */
+  info: MethodInfo | undefined;
 }
 
 export function policyTestFiles(dir: string): string[] {
@@ -82,7 +83,8 @@ async function loadOne(text: string, file: string, policy: CompiledPolicy, diagn
     const at = (key: string) => ['cases', i, key];
     const caller = parseCallerSpec(test.as);
     if (!caller.ok) error(at('as'), 'test/caller', caller.message);
-    const described = await describeCall(test.call);
+    const described = await findCall(test.call);
+    const info = Object.hasOwn(policy.methods, test.call) ? policy.methods[test.call] : undefined;
     if (!described.ok) {
       const cut = test.call.lastIndexOf('.');
       const module = test.call.slice(0, cut);
@@ -105,8 +107,8 @@ async function loadOne(text: string, file: string, policy: CompiledPolicy, diagn
         true,
       );
     }
-    if (described.ok) {
-      const list = described.info.kind === 'list';
+    if (described.ok && info) {
+      const list = info.kind === 'list';
       if (list && test.resource) error(at('resource'), 'test/input', `${test.call} is a list call: give the items Wix would return as "items"`, true);
       if (!list && test.items) error(at('items'), 'test/input', `${test.call} is not a list call: give the object Wix would return as "resource"`, true);
       if (!list && test.count !== undefined) error(at('count'), 'test/input', `"count" applies to list calls only`, true);
@@ -114,7 +116,7 @@ async function loadOne(text: string, file: string, policy: CompiledPolicy, diagn
     }
     if (diagnostics.length > before || !caller.ok || !described.ok) continue;
     const pos = locate(loaded, ['cases', i]);
-    out.push({ test, file, ...pos, subjectType: caller.subjectType, callerId: caller.id, info: described.info });
+    out.push({ test, file, ...pos, subjectType: caller.subjectType, callerId: caller.id, info });
   }
   return out;
 }

@@ -4,6 +4,7 @@
 // preload, field mask, registered kinds) with the SDK replaced by the test's sample data.
 import type { CompiledPolicy } from '../../contract/compiled-policy.ts';
 import { isPlainObject } from '../../conditions/json-value.ts';
+import { MISSING, readPath } from '../../conditions/path.ts';
 import { createEvaluator, evaluateCall, type PolicyEvaluator } from '../../gateway/evaluate.ts';
 import type { Obligation } from '../../gateway/decision-log.ts';
 import type { SdkFunction } from '../../gateway/dispatch.ts';
@@ -51,16 +52,20 @@ const notFound = () => Object.assign(new Error('not found (no resource given in 
 
 /** SDK stand-ins that answer with the case's sample data and never leave the process. */
 function sampleSdk(policy: CompiledPolicy, c: LoadedTestCase): Record<string, SdkFunction> {
-  const { test, info } = c;
+  const { test } = c;
   const methods: Record<string, SdkFunction> = Object.create(null);
   for (const [call, m] of Object.entries(policy.methods)) {
-    methods[call] = async () => {
+    methods[call] = async (...args: unknown[]) => {
       if (m.kind === 'list') return { [m.list!.itemsKey]: structuredClone(test.items ?? []), pagingMetadata: { count: test.items?.length ?? 0 } };
-      if (call === info.call && (m.kind === 'write-one' || m.kind === 'write' || m.kind === 'read')) {
+      if (call === test.call && (m.kind === 'write-one' || m.kind === 'write' || m.kind === 'read')) {
         return structuredClone(test.result ?? test.resource ?? {});
       }
       if (test.resource === undefined) throw notFound();
-      return structuredClone(test.resource);
+      // The object Wix returns for an id carries that id: a case's resource need not repeat it.
+      const resource = structuredClone(test.resource) as Record<string, unknown>;
+      const id = m.kind === 'read-one' ? readPath(args, m.targetArgs.at(-1) ?? '') : MISSING;
+      if (typeof id === 'string' && isPlainObject(resource) && !Object.hasOwn(resource, '_id') && !Object.hasOwn(resource, 'id')) resource._id = id;
+      return resource;
     };
   }
   return methods;
@@ -118,7 +123,7 @@ export async function runPolicyTest(policy: CompiledPolicy, c: LoadedTestCase, e
     }
     if (outcome === 'allow') {
       const info = c.info;
-      const objects = info.kind === 'list' && isPlainObject(result) ? (result[info.list!.itemsKey] as unknown[]) : [result];
+      const objects = info?.kind === 'list' && isPlainObject(result) ? (result[info.list!.itemsKey] as unknown[]) : [result];
       if (test.count !== undefined && objects.length !== test.count) {
         problems.push(`expected ${test.count} item(s) after the resource re-check, got ${objects.length}`);
       }
