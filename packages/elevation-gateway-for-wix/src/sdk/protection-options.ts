@@ -63,7 +63,11 @@ export const PROTECTION_OPTIONS: readonly ProtectionOption[] = [
   },
 ];
 
-/** The protection options a call of `module` may carry. */
-export function protectionOptionsOf(module: string): ProtectionOption[] {
-  return PROTECTION_OPTIONS.filter((o) => o.module === module);
+const byModule = new Map<string, readonly ProtectionOption[]>();
+for (const o of PROTECTION_OPTIONS) byModule.set(o.module, [...(byModule.get(o.module) ?? []), o]);
+const NONE: readonly ProtectionOption[] = Object.freeze([]);
+
+/** The protection options a call of `module` may carry (looked up on every request: a map, no filtering). */
+export function protectionOptionsOf(module: string): readonly ProtectionOption[] {
+  return byModule.get(module) ?? NONE;
 }

@@ -9,6 +9,8 @@ import { protectionOptionsOf } from '../../sdk/protection-options.ts';
 import type { MethodInfo } from '../../sdk/method-info.ts';
 import type { CompiledRule } from '../../contract/compiled-policy.ts';
 
+const NONE_PRESENT: readonly PresentOption[] = Object.freeze([]);
+
 export interface PresentOption {
   option: string;
   /** Where the request sets it, and what it turns off (for the refusal). */
@@ -16,11 +18,11 @@ export interface PresentOption {
 }
 
 /** The protection options the request sets (any value but `false`), in its options arguments. */
-export function protectionOptionsIn(info: MethodInfo, args: readonly unknown[]): PresentOption[] {
+export function protectionOptionsIn(info: MethodInfo, args: readonly unknown[]): readonly PresentOption[] {
   const module = info.call.slice(0, info.call.lastIndexOf('.'));
   const options = protectionOptionsOf(module);
+  if (options.length === 0) return NONE_PRESENT;
   const present: PresentOption[] = [];
-  if (options.length === 0) return present;
   for (const [i, arg] of args.entries()) {
     // An item an insert writes is data (its fields are `writable`'s to govern), not options.
     if (!isPlainObject(arg) || !optionsPosition(info, module, i)) continue;
