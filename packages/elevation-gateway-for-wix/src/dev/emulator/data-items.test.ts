@@ -10,24 +10,14 @@ import { base64UrlEncode } from './paging.ts';
 import { SEED_PRIVATE_NOTE_TABLE, SEED_REVIEW_TABLE, seedDataCollections } from './seed.ts';
 import { APP_ID, devTokens } from './tokens.ts';
 import { createWixEmulator, type WixEmulator, type WixEmulatorOptions } from './wix-emulator.ts';
+import { get, post } from '../testing/wix-requests.ts';
 
-const BASE = 'https://www.wixapis.com';
 const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
 const NOW_ISO = new Date(NOW).toISOString();
 const { app, visitor, user } = devTokens;
 const m1 = devTokens.members['m-1'];
 const m2 = devTokens.members['m-2'];
 
-function post(path: string, body: unknown, token?: string): Request {
-  return new Request(BASE + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) },
-    body: JSON.stringify(body),
-  });
-}
-function get(path: string, token?: string): Request {
-  return new Request(BASE + path, { headers: token ? { authorization: token } : {} });
-}
 /** `items.query(...)`'s GET: the request JSON as base64url in `.r`. */
 function query(request: unknown, token?: string): Request {
   return get(`/wix-data/v2/items/query?.r=${base64UrlEncode(JSON.stringify(request))}`, token);

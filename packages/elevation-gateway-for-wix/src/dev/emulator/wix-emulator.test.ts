@@ -2,21 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { base64UrlEncode } from './paging.ts';
 import { APP_ID, DEV_APP_SECRET, INSTANCE_ID, SITE_ID, devTokens } from './tokens.ts';
 import { createWixEmulator } from './wix-emulator.ts';
+import { get, post } from '../testing/wix-requests.ts';
 
 const BASE = 'https://www.wixapis.com';
 const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
 const NOW_S = NOW / 1000;
 
-function post(path: string, body: unknown, token?: string): Request {
-  return new Request(BASE + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) },
-    body: JSON.stringify(body),
-  });
-}
-function get(path: string, token?: string): Request {
-  return new Request(BASE + path, { headers: token ? { authorization: token } : {} });
-}
 async function json(res: Response): Promise<any> {
   return res.json();
 }
