@@ -13,7 +13,7 @@ import { getProduct as stores_productsV3_getProduct } from '@wix/auto_sdk_stores
 import { queryProducts as stores_productsV3_queryProducts } from '@wix/auto_sdk_stores_products-v-3';
 
 export const policy: CompiledPolicy = {
-  "format": 2,
+  "format": 3,
   "limits": {
     "bodyBytes": 65536,
     "jsonDepth": 12,
@@ -60,6 +60,7 @@ export const policy: CompiledPolicy = {
     "APP": [],
     "UNKNOWN": []
   },
+  "callerAttributes": {},
   "rules": [
     {
       "id": "visitor-browses-catalog",
@@ -680,7 +681,7 @@ export const policy: CompiledPolicy = {
   "defaultTimeoutMs": 10000
 };
 
-export const digest = "sha256:1820087b55f12b97f1a693e8bff27f903454c45cb7e784be2bf8e7c83ced5251";
+export const digest = "sha256:c72988e220e9e7ffcc8cb6196a452f728ad32e0bf7ee51c0f8f437237bc20b55";
 
 /** The only SDK functions the gateway can dispatch, looked up by own property. */
 export const sdkMethods: Readonly<Record<string, (...args: any[]) => unknown>> = Object.freeze(Object.assign(Object.create(null), {

@@ -13,17 +13,30 @@ export function isPlaceholder(value: unknown): value is string {
   return typeof value === 'string' && PLACEHOLDER.test(value);
 }
 
-/** The attribute a placeholder names, or undefined when it names none we know. */
+/** The name a whole-string placeholder names (`contactId` of `${caller.contactId}`), whatever it is. */
+export function placeholderName(value: string): string | undefined {
+  return PLACEHOLDER.exec(value)?.[1];
+}
+
+/** The built-in attribute a placeholder names, or undefined when it names none. */
 export function placeholderAttribute(value: string): CallerAttribute | undefined {
-  const name = PLACEHOLDER.exec(value)?.[1];
+  const name = placeholderName(value);
   return (CALLER_ATTRIBUTES as readonly string[]).includes(name ?? '') ? (name as CallerAttribute) : undefined;
 }
 
-/** The caller's value for a placeholder; undefined (which equals nothing) when absent. */
+/**
+ * The caller's value for a placeholder: a built-in attribute, else a derived one the gateway loaded
+ * (`caller.attributes`); undefined (which equals nothing) when absent.
+ */
 export function resolvePlaceholder(value: string, caller: Record<string, unknown> | undefined): unknown {
-  const attribute = placeholderAttribute(value);
-  if (!attribute || !caller) return undefined;
-  const resolved = caller[attribute];
+  const name = placeholderName(value);
+  if (name === undefined || !caller) return undefined;
+  let resolved: unknown;
+  if ((CALLER_ATTRIBUTES as readonly string[]).includes(name)) resolved = caller[name];
+  else {
+    const derived = caller.attributes;
+    if (derived !== null && typeof derived === 'object' && Object.hasOwn(derived, name)) resolved = (derived as Record<string, unknown>)[name];
+  }
   return typeof resolved === 'string' && resolved.length > 0 ? resolved : undefined;
 }
 

@@ -1,0 +1,143 @@
+// Caller attributes derived from the verified identity (`${caller.contactId}`): each is read by an
+// elevated call the policy fixes, whose arguments are constants and built-in attributes only
+// (`${caller.id}`), so nothing in a request can change what is read or for whom. A request loads
+// only the attributes its call's rules use for the caller's roles, and only for the subject types
+// an attribute is declared for. A read that fails, or a result without the value, refuses the call
+// (503) before anything of it reaches Wix. Values are cached per token digest under the identity
+// cache's rules: never past the token's `exp` nor the TTL, bounded, least recently used first out.
+import type { CallerAttributeDefinition, CompiledPolicy } from '../contract/compiled-policy.ts';
+import type { Caller } from '../contract/caller.ts';
+import { interpolate, placeholderName, placeholdersIn } from '../conditions/placeholders.ts';
+import { readPath } from '../conditions/path.ts';
+import { matchesCallPattern } from '../conditions/call-pattern.ts';
+import { parseArguments } from './arguments/parse-arguments.ts';
+import { dispatch, type SdkFunction } from './dispatch.ts';
+import type { Elevation } from './elevation.ts';
+import { GatewayError } from './errors.ts';
+import { boundedMap, DEFAULT_IDENTITY_CACHE_ENTRIES, DEFAULT_IDENTITY_TTL_MS, tokenDigest, type IdentityCacheOptions } from './identity-cache.ts';
+
+/** Remembers attribute values per token digest and definition. */
+export interface CallerAttributeCache {
+  get(key: string): string | undefined;
+  set(key: string, value: string, expiresAtMs: number): void;
+}
+
+/** An in-memory cache with the identity cache's defaults (TTL 60 s, 10,000 entries). */
+export function createCallerAttributeCache(options: Pick<IdentityCacheOptions, 'ttlMs' | 'maxEntries' | 'now'> = {}): CallerAttributeCache {
+  const ttlMs = options.ttlMs ?? DEFAULT_IDENTITY_TTL_MS;
+  const maxEntries = options.maxEntries ?? DEFAULT_IDENTITY_CACHE_ENTRIES;
+  if (!(ttlMs >= 0) || !Number.isFinite(ttlMs)) throw new RangeError('caller attribute cache: ttlMs must be a finite number ≥ 0');
+  if (!Number.isInteger(maxEntries) || maxEntries < 0) throw new RangeError('caller attribute cache: maxEntries must be an integer ≥ 0');
+  const now = options.now ?? Date.now;
+  const map = boundedMap<string>(maxEntries, now, (v) => v);
+  return {
+    get: (key) => map.get(key),
+    set(key, value, expiresAtMs) {
+      const at = now();
+      const until = Math.min(at + ttlMs, expiresAtMs);
+      if (until > at) map.set(key, value, until);
+    },
+  };
+}
+
+export interface CallerAttributeContext {
+  policy: CompiledPolicy;
+  sdkMethods: Readonly<Record<string, SdkFunction>>;
+  elevation: Elevation;
+  cache?: CallerAttributeCache;
+}
+
+/** The longest attribute value accepted (token-info's own strings are at most 256). */
+const MAX_VALUE_LENGTH = 256;
+
+const unavailable = (name: string, why: string) =>
+  new GatewayError('IDENTITY_UNAVAILABLE', 'The caller could not be identified right now; try again.', {}, `caller attribute ${name}: ${why}`);
+
+/**
+ * Which declared attributes a call needs for a caller: those named by the rules (allow and deny)
+ * that apply to the call and the caller's roles, for a caller of the attribute's subject types;
+ * none when no allow rule could grant the call (it is refused without reading anything).
+ */
+export function attributeNeeds(policy: CompiledPolicy): (caller: Caller, call: string) => readonly string[] {
+  const declared = policy.callerAttributes ?? {};
+  const used = new Map(policy.rules.map((rule) => [rule, namesIn(rule, declared)]));
+  const memo = new Map<string, readonly string[]>();
+  return (caller, call) => {
+    if (Object.keys(declared).length === 0) return [];
+    const key = `${caller.subjectType}\n${caller.roles.join(',')}\n${call}`;
+    let names = memo.get(key);
+    if (!names) {
+      const held = (roles: string[]) => roles.some((r) => caller.roles.includes(r));
+      const rules = policy.rules.filter((r) => held(r.roles) && (r.effect === 'allow' ? r.call === call : matchesCallPattern(r.call, call)));
+      const set = new Set<string>();
+      if (rules.some((r) => r.effect === 'allow')) for (const r of rules) for (const n of used.get(r)!) set.add(n);
+      names = [...set].filter((n) => declared[n]!.subjects.includes(caller.subjectType)).sort();
+      if (memo.size < 10_000) memo.set(key, names);
+    }
+    return names;
+  };
+}
+
+function namesIn(rule: CompiledPolicy['rules'][number], declared: Record<string, CallerAttributeDefinition>): string[] {
+  const names = new Set<string>();
+  for (const value of [rule.when, rule.resource, rule.presets, rule.extensions]) {
+    for (const p of placeholdersIn(value ?? {})) {
+      const name = placeholderName(p);
+      if (name !== undefined && Object.hasOwn(declared, name)) names.add(name);
+    }
+  }
+  return [...names];
+}
+
+/**
+ * The caller with `attributes` holding `names`, each from the cache or its read. Throws
+ * IDENTITY_UNAVAILABLE (503) when one cannot be had.
+ */
+export async function withCallerAttributes(
+  ctx: CallerAttributeContext,
+  caller: Caller,
+  names: readonly string[],
+  token: string,
+  expiresAtMs: number | undefined,
+): Promise<Caller> {
+  const attributes: Record<string, string> = Object.create(null);
+  const digest = ctx.cache ? await tokenDigest(token) : undefined;
+  for (const name of names) {
+    const definition = ctx.policy.callerAttributes[name]!;
+    const key = digest && `${digest}\n${name}\n${JSON.stringify([definition.read, definition.args, definition.value])}`;
+    let value = key ? ctx.cache!.get(key) : undefined;
+    if (value === undefined) {
+      value = await readAttribute(ctx, caller, name, definition);
+      if (key) ctx.cache!.set(key, value, expiresAtMs ?? Infinity);
+    }
+    attributes[name] = value;
+  }
+  return { ...caller, attributes: Object.freeze(attributes) };
+}
+
+async function readAttribute(ctx: CallerAttributeContext, caller: Caller, name: string, definition: CallerAttributeDefinition): Promise<string> {
+  const info = ctx.policy.methods[definition.read];
+  const fn = Object.hasOwn(ctx.sdkMethods, definition.read) ? ctx.sdkMethods[definition.read] : undefined;
+  if (!info || !fn) throw unavailable(name, `no SDK function for ${definition.read}`);
+  // Built-in attributes only (the compiler refuses others); one the caller lacks leaves a hole.
+  const args = interpolate(definition.args, caller as unknown as Record<string, unknown>) as unknown[];
+  if (args.some((a) => a === undefined)) throw unavailable(name, 'the caller lacks an attribute its read needs');
+  let parsed: unknown[];
+  try {
+    parsed = parseArguments(info.signature, args).args;
+  } catch (e) {
+    throw unavailable(name, `its arguments do not fit ${definition.read}: ${e instanceof Error ? e.message : 'refused'}`);
+  }
+  let result: unknown;
+  try {
+    result = await dispatch(ctx.elevation, fn, info, parsed, ctx.policy.defaultTimeoutMs, caller);
+  } catch (e) {
+    const why = e instanceof GatewayError ? (e.extra.upstream ? `Wix answered ${e.extra.upstream.status}` : (e.reason ?? e.code)) : 'the read failed';
+    throw unavailable(name, `${definition.read}: ${why}`);
+  }
+  const value = result === null || result === undefined ? undefined : readPath(result, definition.value);
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_VALUE_LENGTH) {
+    throw unavailable(name, `${definition.read} answered without a string at ${definition.value}`);
+  }
+  return value;
+}

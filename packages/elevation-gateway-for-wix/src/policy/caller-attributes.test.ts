@@ -1,0 +1,85 @@
+// `callerAttributes`: derived attributes compile only when nothing in a request can change them
+// (a fixed read keyed by built-in attributes), the read is a read, the value path exists in its
+// result, and every `${caller.<name>}` a rule uses is declared.
+import { describe, expect, it } from 'vitest';
+import { parsePolicyText } from './load.ts';
+import { compilePolicy } from './compile.ts';
+import type { Diagnostic } from './diagnostics.ts';
+
+const attribute = (body: string) => `version: 1
+roles:
+  member: { subjects: [MEMBER] }
+callerAttributes:
+  contactId:
+    description: the member's contact id, from their member record
+    subjects: [MEMBER]
+${body}`;
+const GOOD = `    read: members.members.getMember
+    args: ["\${caller.id}"]
+    value: contactId
+`;
+const rules = (body: string) => `rules:\n  - id: own-account\n    description: d\n    roles: [member]\n${body}`;
+
+async function compiled(text: string) {
+  const diagnostics: Diagnostic[] = [];
+  const { policy } = await compilePolicy([parsePolicyText(text, 'p.yaml', diagnostics)], diagnostics);
+  return { policy, errors: diagnostics.filter((d) => d.severity === 'error').map((d) => ({ code: d.code, line: d.line, column: d.column, message: d.message })) };
+}
+
+describe('callerAttributes', () => {
+  it('compiles into the policy, with its read among the methods the module imports', async () => {
+    const { policy, errors } = await compiled(
+      attribute(GOOD) +
+        rules('    allow: loyalty.accounts.getAccount\n    resource: { contactId: "${caller.contactId}" }\n    fields: { deny: [points] }\n'),
+    );
+    expect(errors).toEqual([]);
+    expect(policy!.callerAttributes).toEqual({
+      contactId: {
+        description: "the member's contact id, from their member record",
+        subjects: ['MEMBER'],
+        read: 'members.members.getMember',
+        args: ['${caller.id}'],
+        value: 'contactId',
+        source: { file: 'p.yaml', line: 5, column: 3 },
+      },
+    });
+    expect(Object.keys(policy!.methods)).toEqual(['loyalty.accounts.getAccount', 'members.members.getMember']);
+  });
+
+  it.each([
+    ['a value path the result does not have', GOOD.replace('value: contactId', 'value: contactid'), 'field-path', 10, 12, 'did you mean "contactId"?'],
+    [
+      'arguments a request could influence (another derived attribute)',
+      GOOD.replace('${caller.id}', '${caller.contactId}'),
+      'placeholder',
+      9,
+      11,
+      'is a derived caller attribute',
+    ],
+    ['an unknown placeholder', GOOD.replace('${caller.id}', '${caller.ID}'), 'placeholder', 9, 11, 'names no caller attribute'],
+    ['a list read', GOOD.replace('getMember', 'queryMembers'), 'caller-attribute', 8, 11, 'a list call: it must be a read'],
+    ['a write', GOOD.replace('getMember', 'blockMember'), 'caller-attribute', 8, 11, 'it must be a read'],
+    ['the wrong number of arguments', GOOD.replace('args: ["${caller.id}"]', 'args: []'), 'caller-attribute', 9, 5, 'takes 1 to 2 argument(s)'],
+    ['a caller-scoped read', GOOD.replace('getMember', 'getCurrentMember'), 'caller-scoped', 8, 11, 'acts for the current caller'],
+  ])('refuses %s', async (_what, body, code, line, column, message) => {
+    const { policy, errors } = await compiled(attribute(body));
+    expect(policy).toBeUndefined();
+    expect(errors).toContainEqual({ code, line, column, message: expect.stringContaining(message) });
+  });
+
+  it('refuses a name that would shadow a built-in attribute, and a second declaration', async () => {
+    const shadow = await compiled(attribute(GOOD).replace('  contactId:\n', '  siteId:\n'));
+    expect(shadow.errors).toContainEqual({ code: 'caller-attribute', line: 5, column: 3, message: expect.stringContaining('would shadow') });
+    const diagnostics: Diagnostic[] = [];
+    const files = [parsePolicyText(attribute(GOOD), 'a.yaml', diagnostics), parsePolicyText(`version: 1\n${attribute(GOOD).split('\n').slice(3).join('\n')}`, 'b.yaml', diagnostics)];
+    await compilePolicy(files, diagnostics);
+    expect(diagnostics).toContainEqual(expect.objectContaining({ code: 'caller-attribute', file: 'b.yaml', line: 3, message: 'caller attribute "contactId" is declared twice' }));
+  });
+
+  it('refuses a rule naming an undeclared attribute, suggesting the declared one', async () => {
+    const { errors } = await compiled(attribute(GOOD) + rules('    allow: loyalty.accounts.getAccount\n    resource: { contactId: "${caller.contactID}" }\n    fields: { deny: [points] }\n'));
+    expect(errors).toEqual([
+      { code: 'placeholder', line: 16, column: 15, message: expect.stringMatching(/"\$\{caller\.contactID\}" names no caller attribute .*\(did you mean "contactId"\?\)$/) },
+    ]);
+  });
+});
