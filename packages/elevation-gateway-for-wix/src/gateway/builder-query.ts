@@ -83,7 +83,11 @@ async function condition(b: QueryBuilder, field: string, value: unknown, fresh: 
         break;
       case '$nin': {
         const inner = await fresh();
-        b = method(b, 'not', op)(has(inner, 'hasSome') ? method(inner, 'hasSome', op)(field, operand as unknown[]) : method(inner, 'in', op)(field, operand as unknown[]));
+        b = method(
+          b,
+          'not',
+          op,
+        )(has(inner, 'hasSome') ? method(inner, 'hasSome', op)(field, operand as unknown[]) : method(inner, 'in', op)(field, operand as unknown[]));
         break;
       }
       case '$hasAll':
@@ -114,7 +118,10 @@ async function filtered(b: QueryBuilder, filter: Record<string, unknown>, fresh:
       const arms: QueryBuilder[] = [];
       for (const f of value as Record<string, unknown>[]) arms.push(await filtered(await fresh(), f, fresh));
       if (arms.length === 0) throw invalid('$or needs at least one filter');
-      b = arms.length === 1 ? await filtered(b, (value as Record<string, unknown>[])[0]!, fresh) : method(b, 'and', '$or')(arms.reduce((x, y) => method(x, 'or', '$or')(y)));
+      b =
+        arms.length === 1
+          ? await filtered(b, (value as Record<string, unknown>[])[0]!, fresh)
+          : method(b, 'and', '$or')(arms.reduce((x, y) => method(x, 'or', '$or')(y)));
     } else if (key === '$not') {
       b = method(b, 'not', '$not')(await filtered(await fresh(), value as Record<string, unknown>, fresh));
     } else b = await condition(b, key, value, fresh);

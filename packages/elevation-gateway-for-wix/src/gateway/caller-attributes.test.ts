@@ -37,7 +37,11 @@ const searchOrders = { module: 'ecom.orders', method: 'searchOrders', args: [{ f
 const faultOn = (route: RouteName) => (r: RouteName) => (r === route ? ('error500' as const) : undefined);
 
 async function bed(options: Parameters<typeof createTestBed>[0] = {}) {
-  return createTestBed({ policy: await policyFromYaml(POLICY), gateway: { identityCache: createIdentityCache(), ...options.gateway }, ...(options.emulator ? { emulator: options.emulator } : {}) });
+  return createTestBed({
+    policy: await policyFromYaml(POLICY),
+    gateway: { identityCache: createIdentityCache(), ...options.gateway },
+    ...(options.emulator ? { emulator: options.emulator } : {}),
+  });
 }
 
 describe('a rule on ${caller.contactId}', () => {
@@ -59,7 +63,12 @@ describe('a rule on ${caller.contactId}', () => {
     expect(b.upstream().map((r) => r.route)).toEqual(['getMember', 'searchOrders', 'searchOrders', 'searchOrders']);
     // Another member's token is another entry.
     expect((await b.send(devTokens.members['m-1'], searchOrders)).status).toBe(200);
-    expect(b.upstream().filter((r) => r.route === 'getMember').map((r) => r.path)).toEqual(['/members/v1/members/m-2', '/members/v1/members/m-1']);
+    expect(
+      b
+        .upstream()
+        .filter((r) => r.route === 'getMember')
+        .map((r) => r.path),
+    ).toEqual(['/members/v1/members/m-2', '/members/v1/members/m-1']);
   });
 
   it('reads it on every request when the backend keeps no identity cache', async () => {
@@ -86,7 +95,11 @@ describe('a rule on ${caller.contactId}', () => {
     expect(reply.body.error).toMatchObject({ code: 'IDENTITY_UNAVAILABLE', message: 'The caller could not be identified right now; try again.' });
     expect(JSON.stringify(reply.body)).not.toMatch(/getMember|contactId|500/);
     expect(b.upstream().map((r) => r.route)).toEqual(['getMember']);
-    expect(b.log.entries.at(-1)).toMatchObject({ status: 503, code: 'IDENTITY_UNAVAILABLE', reason: 'caller attribute contactId: members.members.getMember: Wix answered 500' });
+    expect(b.log.entries.at(-1)).toMatchObject({
+      status: 503,
+      code: 'IDENTITY_UNAVAILABLE',
+      reason: 'caller attribute contactId: members.members.getMember: Wix answered 500',
+    });
     // A failure is not cached: the next request reads again.
     await b.send(devTokens.members['m-1'], searchOrders);
     expect(b.upstream().map((r) => r.route)).toEqual(['getMember', 'getMember']);

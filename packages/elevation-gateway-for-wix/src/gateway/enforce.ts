@@ -14,7 +14,8 @@ import { dispatch, type SdkFunction } from './dispatch.ts';
 import type { Elevation } from './elevation.ts';
 import { forbidden, GatewayError, internal, invalid } from './errors.ts';
 import { parseArguments, type FieldMention } from './arguments/parse-arguments.ts';
-import { readableField, type ObligationPlan } from './obligation-plan.ts';
+import { objectMask, readableField, type ObligationPlan } from './obligation-plan.ts';
+import { fieldMask, type FieldMask } from './obligations/field-mask.ts';
 import { queryShape } from '../sdk/query-shape.ts';
 import { checkPathArguments } from './obligations/path-arguments.ts';
 import { readPath } from '../conditions/path.ts';
@@ -99,10 +100,22 @@ const permitted = (ctx: EnforcementContext, object: unknown) =>
   ctx.plan.resource !== undefined && ctx.engine.resourcePermitted(ctx.caller, ctx.info.call, ctx.plan.resource.rules, object);
 
 const WRITES = new Set(['write-one', 'write']);
+/** A mask that keeps no field. */
+const NOTHING = fieldMask([]);
+
+/** With `objectFields`, the mask of the rules that let this object through (their resource conditions hold, or they have none). */
+function maskFor(ctx: EnforcementContext, value: unknown): FieldMask | null | undefined {
+  const split = ctx.plan.objectFields;
+  if (!split || WRITES.has(ctx.info.kind)) return undefined;
+  const passing = ctx.plan.rules.filter((id) => !split.conditioned.has(id) || ctx.engine.resourcePermitted(ctx.caller, ctx.info.call, new Set([id]), value));
+  // No rule lets it through (a list item the re-check keeps for another reason): nothing of it is returned.
+  if (passing.length === 0) return NOTHING;
+  return objectMask(ctx.plan, passing) ?? null;
+}
 
 function deliverOne(ctx: EnforcementContext, value: unknown): unknown {
   if (!ctx.plan.changesObjects) return value;
-  const { value: delivered, removed } = deliverObject(ctx.plan, value, ctx.caller, WRITES.has(ctx.info.kind));
+  const { value: delivered, removed } = deliverObject(ctx.plan, value, ctx.caller, WRITES.has(ctx.info.kind), maskFor(ctx, value));
   if (removed.length) ctx.obligations.push({ type: 'fields-removed', paths: removed });
   return delivered;
 }
@@ -237,7 +250,7 @@ async function list(ctx: EnforcementContext, admitted: AdmittedArguments): Promi
     const removed = new Set<string>();
     let touched = 0;
     items = items.map((item) => {
-      const out = deliverObject(ctx.plan, item, ctx.caller);
+      const out = deliverObject(ctx.plan, item, ctx.caller, false, maskFor(ctx, item));
       if (out.removed.length) touched++;
       out.removed.forEach((p) => removed.add(p));
       return out.value;

@@ -130,7 +130,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     // The caller attributes the call's rules use, read with the app's authority before deciding.
     const needed = wellFormed && available(call) ? needs(caller, call) : [];
     if (needed.length) {
-      caller = await withCallerAttributes({ policy, sdkMethods, elevation, ...(attributeCache ? { cache: attributeCache } : {}) }, caller, needed, token, identified.expiresAtMs);
+      caller = await withCallerAttributes(
+        { policy, sdkMethods, elevation, ...(attributeCache ? { cache: attributeCache } : {}) },
+        caller,
+        needed,
+        token,
+        identified.expiresAtMs,
+      );
     }
     const tracer = options.tracer?.(requestId);
     const evaluation = await evaluateCall(

@@ -23,14 +23,16 @@ const rules = (body: string) => `rules:\n  - id: own-account\n    description: d
 async function compiled(text: string) {
   const diagnostics: Diagnostic[] = [];
   const { policy } = await compilePolicy([parsePolicyText(text, 'p.yaml', diagnostics)], diagnostics);
-  return { policy, errors: diagnostics.filter((d) => d.severity === 'error').map((d) => ({ code: d.code, line: d.line, column: d.column, message: d.message })) };
+  return {
+    policy,
+    errors: diagnostics.filter((d) => d.severity === 'error').map((d) => ({ code: d.code, line: d.line, column: d.column, message: d.message })),
+  };
 }
 
 describe('callerAttributes', () => {
   it('compiles into the policy, with its read among the methods the module imports', async () => {
     const { policy, errors } = await compiled(
-      attribute(GOOD) +
-        rules('    allow: loyalty.accounts.getAccount\n    resource: { contactId: "${caller.contactId}" }\n    fields: { deny: [points] }\n'),
+      attribute(GOOD) + rules('    allow: loyalty.accounts.getAccount\n    resource: { contactId: "${caller.contactId}" }\n    fields: { deny: [points] }\n'),
     );
     expect(errors).toEqual([]);
     expect(policy!.callerAttributes).toEqual({
@@ -71,15 +73,27 @@ describe('callerAttributes', () => {
     const shadow = await compiled(attribute(GOOD).replace('  contactId:\n', '  siteId:\n'));
     expect(shadow.errors).toContainEqual({ code: 'caller-attribute', line: 5, column: 3, message: expect.stringContaining('would shadow') });
     const diagnostics: Diagnostic[] = [];
-    const files = [parsePolicyText(attribute(GOOD), 'a.yaml', diagnostics), parsePolicyText(`version: 1\n${attribute(GOOD).split('\n').slice(3).join('\n')}`, 'b.yaml', diagnostics)];
+    const files = [
+      parsePolicyText(attribute(GOOD), 'a.yaml', diagnostics),
+      parsePolicyText(`version: 1\n${attribute(GOOD).split('\n').slice(3).join('\n')}`, 'b.yaml', diagnostics),
+    ];
     await compilePolicy(files, diagnostics);
-    expect(diagnostics).toContainEqual(expect.objectContaining({ code: 'caller-attribute', file: 'b.yaml', line: 3, message: 'caller attribute "contactId" is declared twice' }));
+    expect(diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'caller-attribute', file: 'b.yaml', line: 3, message: 'caller attribute "contactId" is declared twice' }),
+    );
   });
 
   it('refuses a rule naming an undeclared attribute, suggesting the declared one', async () => {
-    const { errors } = await compiled(attribute(GOOD) + rules('    allow: loyalty.accounts.getAccount\n    resource: { contactId: "${caller.contactID}" }\n    fields: { deny: [points] }\n'));
+    const { errors } = await compiled(
+      attribute(GOOD) + rules('    allow: loyalty.accounts.getAccount\n    resource: { contactId: "${caller.contactID}" }\n    fields: { deny: [points] }\n'),
+    );
     expect(errors).toEqual([
-      { code: 'placeholder', line: 16, column: 15, message: expect.stringMatching(/"\$\{caller\.contactID\}" names no caller attribute .*\(did you mean "contactId"\?\)$/) },
+      {
+        code: 'placeholder',
+        line: 16,
+        column: 15,
+        message: expect.stringMatching(/"\$\{caller\.contactID\}" names no caller attribute .*\(did you mean "contactId"\?\)$/),
+      },
     ]);
   });
 });

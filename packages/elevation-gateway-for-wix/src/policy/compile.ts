@@ -271,7 +271,14 @@ async function compileCallerAttributes(files: LoadedFile[], c: Compilation): Pro
         continue;
       }
       names.add(name);
-      const definition: CallerAttributeDefinition = { description: a.description, subjects: a.subjects, read: a.read, args: a.args, value: a.value, source: at };
+      const definition: CallerAttributeDefinition = {
+        description: a.description,
+        subjects: a.subjects,
+        read: a.read,
+        args: a.args,
+        value: a.value,
+        source: at,
+      };
       out[name] = definition;
       checkPlaceholders(a.args, where, 'args', undefined, c, true);
       const scoped = callerScoped(a.read);
@@ -286,7 +293,11 @@ async function compileCallerAttributes(files: LoadedFile[], c: Compilation): Pro
         const info = methods[a.read];
         if (!info) return;
         if (!ATTRIBUTE_KINDS.has(info.kind)) {
-          c.error(where(['read']), 'caller-attribute', `caller attribute "${name}" is read by ${a.read}, a ${info.kind} call: it must be a read (of one object, or a plain read)`);
+          c.error(
+            where(['read']),
+            'caller-attribute',
+            `caller attribute "${name}" is read by ${a.read}, a ${info.kind} call: it must be a read (of one object, or a plain read)`,
+          );
           return;
         }
         const { required, params, names: argNames } = info.signature;
@@ -390,10 +401,12 @@ async function compileRule(r: Rule, where: Where, roles: CompiledPolicy['roles']
   // A resource condition is on the object the call touches: the preloaded target of a write.
   const touched = r.preload ?? call;
   if (r.resource && (r.preload === undefined || preloaded)) {
-    for (const path of conditionPaths(r.resource)) c.fieldPaths.push({ call: touched, path, at: where(['resource', path], true), key: 'resource', ruleId: r.id });
+    for (const path of conditionPaths(r.resource))
+      c.fieldPaths.push({ call: touched, path, at: where(['resource', path], true), key: 'resource', ruleId: r.id });
   }
   for (const side of ['allow', 'deny'] as const) {
-    for (const [i, path] of (r.fields?.[side] ?? []).entries()) c.fieldPaths.push({ call, path, at: where(['fields', side, i]), key: `fields.${side}`, ruleId: r.id });
+    for (const [i, path] of (r.fields?.[side] ?? []).entries())
+      c.fieldPaths.push({ call, path, at: where(['fields', side, i]), key: `fields.${side}`, ruleId: r.id });
   }
   c.kindChecks.push((methods) => {
     const refined = methods[call];

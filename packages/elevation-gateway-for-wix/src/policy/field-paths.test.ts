@@ -68,7 +68,9 @@ describe('field paths against the result types', () => {
     preload: ecom.orders.getOrder
     resource: { buyerInfo.memberId: "\${caller.id}", statuz: APPROVED }
 `);
-    expect(errors).toEqual([expect.objectContaining({ code: 'field-path', line: 11, message: expect.stringContaining('"statuz" is not a field of Order (did you mean "status"?)') })]);
+    expect(errors).toEqual([
+      expect.objectContaining({ code: 'field-path', line: 11, message: expect.stringContaining('"statuz" is not a field of Order (did you mean "status"?)') }),
+    ]);
   });
 
   it('accepts any path below an open object (a Wix Data item is typed by the policy, not the SDK)', async () => {

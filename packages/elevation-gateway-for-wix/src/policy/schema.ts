@@ -71,10 +71,12 @@ export const callerAttributeSchema = z.strictObject({
   args: z
     .array(z.unknown())
     .default([])
-    .describe('Its arguments: constants and ${caller.id}, ${caller.siteId}, ${caller.instanceId}, ${caller.subjectType} only, so nothing in a request can change it.'),
+    .describe(
+      'Its arguments: constants and ${caller.id}, ${caller.siteId}, ${caller.instanceId}, ${caller.subjectType} only, so nothing in a request can change it.',
+    ),
   value: z
     .string()
-    .regex(FIELD_PATH, 'the value is a dotted path into the read\'s result, e.g. contactId')
+    .regex(FIELD_PATH, "the value is a dotted path into the read's result, e.g. contactId")
     .describe("Where in the read's result the attribute is (a non-empty string there, else the call is refused with 503)."),
 });
 

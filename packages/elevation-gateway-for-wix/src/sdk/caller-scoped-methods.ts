@@ -21,7 +21,7 @@ export const CALLER_SCOPED_METHODS: readonly CallerScopedEntry[] = [
   { pattern: 'ecom.currentCart.*', why: "it works on the caller's own cart, found from their session" },
   { pattern: 'ecom.currentCartV2.*', why: "it works on the caller's own cart, found from their session" },
   { pattern: 'ecom.cartV2.placeOrder', why: "it places the order for the session's buyer: elevated, the order has no buyer" },
-  { pattern: 'bookings.bookings.createBooking', why: "it books for the caller: elevated, the booking has no attendee" },
+  { pattern: 'bookings.bookings.createBooking', why: 'it books for the caller: elevated, the booking has no attendee' },
   { pattern: 'members.members.getCurrentMember', why: 'it is "Get My Member": elevated, it asks for the app\'s own member, not the caller\'s' },
 ];
 

@@ -102,7 +102,12 @@ async function loadOne(text: string, file: string, policy: CompiledPolicy, diagn
       if (!declared.includes(name)) {
         error([...at('attributes'), name], 'test/input', `the policy declares no caller attribute "${name}"${didYouMean(name, declared)}`, true);
       } else if (!policy.callerAttributes[name]!.subjects.includes(caller.ok ? caller.subjectType : 'UNKNOWN')) {
-        error([...at('attributes'), name], 'test/input', `caller attribute "${name}" is read for ${policy.callerAttributes[name]!.subjects.join(', ')} only, not for "${test.as}"`, true);
+        error(
+          [...at('attributes'), name],
+          'test/input',
+          `caller attribute "${name}" is read for ${policy.callerAttributes[name]!.subjects.join(', ')} only, not for "${test.as}"`,
+          true,
+        );
       }
     }
     if (test.rule !== undefined && !ruleIds.includes(test.rule))
