@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePolicyText } from './load.ts';
 import { compilePolicy } from './compile.ts';
 import type { Diagnostic } from './diagnostics.ts';
+import { lintPolicy } from './lint.ts';
 
 const attribute = (body: string) => `version: 1
 roles:
@@ -95,5 +96,13 @@ describe('callerAttributes', () => {
         message: expect.stringMatching(/"\$\{caller\.contactID\}" names no caller attribute .*\(did you mean "contactId"\?\)$/),
       },
     ]);
+  });
+
+  it('a list rule on a derived attribute lints like any other (its condition goes into the filter)', async () => {
+    const text = attribute(GOOD) + rules('    allow: loyalty.accounts.queryLoyaltyAccounts\n    resource: { contactId: "${caller.contactId}" }\n    cap: 10\n');
+    const diagnostics: Diagnostic[] = [];
+    const file = parsePolicyText(text, 'p.yaml', diagnostics);
+    const { policy } = await compilePolicy([file], diagnostics);
+    expect(lintPolicy(policy!, [file]).warnings).toEqual([]);
   });
 });

@@ -17,8 +17,14 @@ export const RISK_CODES = {
   listConditionNotFilterable: 'risk/list-condition-not-filterable',
 } as const;
 
-/** A caller with every attribute, to see which conditions can become a Wix filter at all. */
-const ANY_CALLER: Record<string, unknown> = { subjectType: 'MEMBER', id: 'x', siteId: 'x', instanceId: 'x' };
+/** A caller with every attribute (the policy's derived ones too), to see which conditions can become a Wix filter at all. */
+const anyCaller = (policy: CompiledPolicy): Record<string, unknown> => ({
+  subjectType: 'MEMBER',
+  id: 'x',
+  siteId: 'x',
+  instanceId: 'x',
+  attributes: Object.fromEntries(Object.keys(policy.callerAttributes ?? {}).map((name) => [name, 'x'])),
+});
 
 export interface LintResult {
   /** Warnings on rules without a justification. */
@@ -73,6 +79,7 @@ export function lintPolicy(policy: CompiledPolicy, files: LoadedFile[] = []): Li
     findings.push({ severity: 'warning', ...positionOf(rule, key, files), code, rule: rule.id, message });
   const publicRoles = heldBy(policy, ['VISITOR', 'MEMBER']);
   const visitorRoles = heldBy(policy, ['VISITOR']);
+  const everyAttribute = anyCaller(policy);
 
   for (const rule of policy.rules) {
     if (rule.effect !== 'allow') continue;
@@ -98,7 +105,7 @@ export function lintPolicy(policy: CompiledPolicy, files: LoadedFile[] = []): Li
     }
     if (info.kind === 'list' && info.list && rule.resource) {
       const pushed = { complete: true };
-      conditionsToFilter(rule.resource, ANY_CALLER, queryShape(info.signature, info.list.queryArg).filter, pushed);
+      conditionsToFilter(rule.resource, everyAttribute, queryShape(info.signature, info.list.queryArg).filter, pushed);
       if (!pushed.complete) {
         warn(
           rule,
