@@ -8,6 +8,7 @@ import { createTestBed } from '../../src/dev/testing/test-bed.ts';
 import { fixturePolicy } from '../../src/dev/testing/policy-fixture.ts';
 import { createIdentityCache } from '../../src/gateway/identity-cache.ts';
 import { devTokens } from '../../src/dev/emulator/index.ts';
+import { exampleArgs } from '../../src/dev/playground/call-inventory.ts';
 
 const m1 = devTokens.members['m-1'];
 const m2 = devTokens.members['m-2'];
@@ -137,5 +138,20 @@ describe('crm.contacts and loyalty.accounts, keyed by ${caller.contactId}', () =
     expect(reply.status).toBe(503);
     expect(reply.body.error.code).toBe('IDENTITY_UNAVAILABLE');
     expect(b.upstream().map((r) => r.route)).toEqual(['getMember']);
+  });
+});
+
+describe("the playground's first arguments", () => {
+  it.each([
+    'members.members.getMember',
+    'members.members.queryMembers',
+    'crm.contacts.getContact',
+    'loyalty.accounts.getAccount',
+    'loyalty.accounts.queryLoyaltyAccounts',
+  ])('%s: answered 200 for member m-1', async (call) => {
+    const b = await bed();
+    const cut = call.lastIndexOf('.');
+    const reply = await b.call(m1, call.slice(0, cut), call.slice(cut + 1), exampleArgs(call, 'm-1'));
+    expect(reply.status).toBe(200);
   });
 });
