@@ -94,7 +94,10 @@ export async function runAudit(argv: string[]): Promise<number> {
       console.log('\n## Caller attributes (elevated reads the gateway makes itself)\n');
       console.log('| attribute | for | read | args | value | description |\n| --- | --- | --- | --- | --- | --- |');
       for (const [name, a] of attributes) {
-        console.log(`| \`\${caller.${name}}\` | ${a.subjects.join(', ')} | \`${a.read}\` | ${JSON.stringify(a.args)} | ${a.value} | ${a.description} |`);
+        const cell = (t: string) => t.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+        console.log(
+          `| \`\${caller.${name}}\` | ${a.subjects.join(', ')} | \`${a.read}\` | ${cell(JSON.stringify(a.args))} | ${a.value} | ${cell(a.description)} |`,
+        );
       }
     }
     if (result.diagnostics.some((d) => d.severity === 'warning')) {

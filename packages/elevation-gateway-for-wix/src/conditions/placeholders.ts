@@ -6,7 +6,7 @@ export const CALLER: unique symbol = Symbol('caller');
 export const CALLER_ATTRIBUTES = ['id', 'subjectType', 'siteId', 'instanceId'] as const;
 export type CallerAttribute = (typeof CALLER_ATTRIBUTES)[number];
 
-const PLACEHOLDER = /^\$\{caller\.([A-Za-z]+)\}$/;
+const PLACEHOLDER = /^\$\{caller\.([A-Za-z][A-Za-z0-9]*)\}$/;
 
 /** True for a whole-string placeholder such as `${caller.id}` (whatever attribute it names). */
 export function isPlaceholder(value: unknown): value is string {
@@ -58,4 +58,17 @@ export function placeholdersIn(value: unknown, found: string[] = []): string[] {
   else if (Array.isArray(value)) value.forEach((v) => placeholdersIn(v, found));
   else if (value !== null && typeof value === 'object') Object.values(value).forEach((v) => placeholdersIn(v, found));
   return found;
+}
+
+/** Whether a placeholder anywhere in a JSON value has no value for this caller (a deny rule then holds). */
+export function hasUnresolvedPlaceholder(value: unknown, caller: Record<string, unknown>): boolean {
+  return placeholdersIn(value).some((p) => resolvePlaceholder(p, caller) === undefined);
+}
+
+/** Whether a JSON value holds `undefined` at any depth (an interpolated placeholder with no value). */
+export function holdsUndefined(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (Array.isArray(value)) return value.some(holdsUndefined);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(holdsUndefined);
+  return false;
 }

@@ -22,7 +22,7 @@ callerAttributes:
 rules:
   - id: orders-of-my-contact
     description: A member searches the orders placed by their contact (guest orders included).
-    roles: [visitor, member]
+    roles: [member]
     allow: ecom.orders.searchOrders
     resource: { buyerInfo.contactId: "\${caller.contactId}" }
     cap: 10
@@ -119,10 +119,18 @@ describe('a rule on ${caller.contactId}', () => {
     ]);
   });
 
-  it('is not read for a subject type it is not declared for: a visitor matches nothing', async () => {
+  it('remembers briefly that Wix has no value (404, or no value), and refuses arguments that cannot be sent before reading', async () => {
+    const b = await bed({ emulator: { tokens: { 'tok-ghost': { subjectType: 'MEMBER', subjectId: 'm-404' } } } });
+    for (let i = 0; i < 3; i++) expect((await b.send('tok-ghost', searchOrders)).status).toBe(503);
+    expect(b.upstream().map((r) => r.route)).toEqual(['getMember']);
+    const bad = await b.send(devTokens.members['m-1'], { ...searchOrders, args: [{ filter: {}, nope: 1 }] });
+    expect(bad.status).toBe(400);
+    expect(b.upstream().map((r) => r.route)).toEqual(['getMember']);
+  });
+
+  it('is not read for a subject type it is not declared for (the compiler keeps its rules to those)', async () => {
     const b = await bed();
     const reply = await b.send(devTokens.visitor, searchOrders);
-    // The forced filter would compare with nothing: the gateway refuses before asking Wix.
     expect(reply.status).toBe(403);
     expect(b.upstream()).toEqual([]);
   });

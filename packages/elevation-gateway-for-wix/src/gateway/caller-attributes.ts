@@ -7,35 +7,58 @@
 // cache's rules: never past the token's `exp` nor the TTL, bounded, least recently used first out.
 import type { CallerAttributeDefinition, CompiledPolicy } from '../contract/compiled-policy.ts';
 import type { Caller } from '../contract/caller.ts';
-import { interpolate, placeholderName, placeholdersIn } from '../conditions/placeholders.ts';
+import { holdsUndefined, interpolate, placeholderName, placeholdersIn } from '../conditions/placeholders.ts';
 import { readPath } from '../conditions/path.ts';
 import { matchesCallPattern } from '../conditions/call-pattern.ts';
 import { parseArguments } from './arguments/parse-arguments.ts';
+import { checkPathArguments } from './obligations/path-arguments.ts';
 import { dispatch, type SdkFunction } from './dispatch.ts';
 import type { Elevation } from './elevation.ts';
 import { GatewayError } from './errors.ts';
-import { boundedMap, DEFAULT_IDENTITY_CACHE_ENTRIES, DEFAULT_IDENTITY_TTL_MS, tokenDigest, type IdentityCacheOptions } from './identity-cache.ts';
+import {
+  boundedMap,
+  DEFAULT_IDENTITY_CACHE_ENTRIES,
+  DEFAULT_IDENTITY_TTL_MS,
+  DEFAULT_REFUSED_ENTRIES,
+  DEFAULT_REFUSED_TTL_MS,
+  tokenDigest,
+  type IdentityCacheOptions,
+} from './identity-cache.ts';
 
-/** Remembers attribute values per token digest and definition. */
+/**
+ * Remembers attribute values per token digest and definition; and, for a shorter while, that Wix
+ * definitively has none (`ABSENT`: it answered 4xx, or without the value), so a caller without one
+ * does not cost an elevated read per request. An outage is never remembered.
+ */
 export interface CallerAttributeCache {
-  get(key: string): string | undefined;
-  set(key: string, value: string, expiresAtMs: number): void;
+  get(key: string): string | typeof ABSENT | undefined;
+  set(key: string, value: string | typeof ABSENT, expiresAtMs: number): void;
 }
 
-/** An in-memory cache with the identity cache's defaults (TTL 60 s, 10,000 entries). */
-export function createCallerAttributeCache(options: Pick<IdentityCacheOptions, 'ttlMs' | 'maxEntries' | 'now'> = {}): CallerAttributeCache {
+/** What the cache holds for an attribute Wix definitively has no value for. */
+export const ABSENT: unique symbol = Symbol('absent');
+
+/** An in-memory cache with the identity cache's defaults (TTL 60 s, 10,000 entries; absences 10 s, 1,000). */
+export function createCallerAttributeCache(
+  options: Pick<IdentityCacheOptions, 'ttlMs' | 'maxEntries' | 'refusedTtlMs' | 'maxRefusedEntries' | 'now'> = {},
+): CallerAttributeCache {
   const ttlMs = options.ttlMs ?? DEFAULT_IDENTITY_TTL_MS;
   const maxEntries = options.maxEntries ?? DEFAULT_IDENTITY_CACHE_ENTRIES;
-  if (!(ttlMs >= 0) || !Number.isFinite(ttlMs)) throw new RangeError('caller attribute cache: ttlMs must be a finite number ≥ 0');
-  if (!Number.isInteger(maxEntries) || maxEntries < 0) throw new RangeError('caller attribute cache: maxEntries must be an integer ≥ 0');
+  const absentTtlMs = options.refusedTtlMs ?? DEFAULT_REFUSED_TTL_MS;
+  const maxAbsent = options.maxRefusedEntries ?? DEFAULT_REFUSED_ENTRIES;
+  for (const v of [ttlMs, absentTtlMs]) if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError('caller attribute cache: TTLs must be finite numbers ≥ 0');
+  for (const v of [maxEntries, maxAbsent]) if (!Number.isInteger(v) || v < 0) throw new RangeError('caller attribute cache: sizes must be integers ≥ 0');
   const now = options.now ?? Date.now;
-  const map = boundedMap<string>(maxEntries, now, (v) => v);
+  const values = boundedMap<string>(maxEntries, now, (v) => v);
+  const absent = boundedMap<true>(maxAbsent, now, (v) => v);
   return {
-    get: (key) => map.get(key),
+    get: (key) => values.get(key) ?? (absent.get(key) ? ABSENT : undefined),
     set(key, value, expiresAtMs) {
       const at = now();
-      const until = Math.min(at + ttlMs, expiresAtMs);
-      if (until > at) map.set(key, value, until);
+      const until = Math.min(at + (value === ABSENT ? absentTtlMs : ttlMs), expiresAtMs);
+      if (!(until > at)) return;
+      if (value === ABSENT) absent.set(key, true, until);
+      else values.set(key, value, until);
     },
   };
 }
@@ -52,6 +75,11 @@ const MAX_VALUE_LENGTH = 256;
 
 const unavailable = (name: string, why: string) =>
   new GatewayError('IDENTITY_UNAVAILABLE', 'The caller could not be identified right now; try again.', {}, `caller attribute ${name}: ${why}`);
+
+/** Wix definitively holds no value (it answered 4xx about the object, or without the value): remembered briefly. */
+class Absent extends GatewayError {}
+const absentFor = (name: string, why: string) =>
+  new Absent('IDENTITY_UNAVAILABLE', 'The caller could not be identified right now; try again.', {}, `caller attribute ${name}: ${why}`);
 
 /**
  * Which declared attributes a call needs for a caller: those named by the rules (allow and deny)
@@ -105,9 +133,16 @@ export async function withCallerAttributes(
   for (const name of names) {
     const definition = ctx.policy.callerAttributes[name]!;
     const key = digest && `${digest}\n${name}\n${JSON.stringify([definition.read, definition.args, definition.value])}`;
-    let value = key ? ctx.cache!.get(key) : undefined;
+    const cached = key ? ctx.cache!.get(key) : undefined;
+    if (cached === ABSENT) throw absentFor(name, `${definition.read}: Wix had no value moments ago`);
+    let value = cached;
     if (value === undefined) {
-      value = await readAttribute(ctx, caller, name, definition);
+      try {
+        value = await readAttribute(ctx, caller, name, definition);
+      } catch (e) {
+        if (key && e instanceof Absent) ctx.cache!.set(key, ABSENT, expiresAtMs ?? Infinity);
+        throw e;
+      }
       if (key) ctx.cache!.set(key, value, expiresAtMs ?? Infinity);
     }
     attributes[name] = value;
@@ -121,10 +156,12 @@ async function readAttribute(ctx: CallerAttributeContext, caller: Caller, name: 
   if (!info || !fn) throw unavailable(name, `no SDK function for ${definition.read}`);
   // Built-in attributes only (the compiler refuses others); one the caller lacks leaves a hole.
   const args = interpolate(definition.args, caller as unknown as Record<string, unknown>) as unknown[];
-  if (args.some((a) => a === undefined)) throw unavailable(name, 'the caller lacks an attribute its read needs');
+  if (holdsUndefined(args)) throw unavailable(name, 'the caller lacks an attribute its read needs');
   let parsed: unknown[];
   try {
     parsed = parseArguments(info.signature, args).args;
+    // Ids the SDK puts into the URL path are plain ids, as for any call.
+    checkPathArguments(info, parsed);
   } catch (e) {
     throw unavailable(name, `its arguments do not fit ${definition.read}: ${e instanceof Error ? e.message : 'refused'}`);
   }
@@ -132,12 +169,15 @@ async function readAttribute(ctx: CallerAttributeContext, caller: Caller, name: 
   try {
     result = await dispatch(ctx.elevation, fn, info, parsed, ctx.policy.defaultTimeoutMs, caller);
   } catch (e) {
-    const why = e instanceof GatewayError ? (e.extra.upstream ? `Wix answered ${e.extra.upstream.status}` : (e.reason ?? e.code)) : 'the read failed';
+    const status = e instanceof GatewayError ? e.extra.upstream?.status : undefined;
+    const why = e instanceof GatewayError ? (status !== undefined ? `Wix answered ${status}` : (e.reason ?? e.code)) : 'the read failed';
+    // Wix's 400, 403, 404 are about the object: it has none for this caller. Anything else may pass.
+    if (status === 400 || status === 403 || status === 404) throw absentFor(name, `${definition.read}: ${why}`);
     throw unavailable(name, `${definition.read}: ${why}`);
   }
   const value = result === null || result === undefined ? undefined : readPath(result, definition.value);
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_VALUE_LENGTH) {
-    throw unavailable(name, `${definition.read} answered without a string at ${definition.value}`);
+    throw absentFor(name, `${definition.read} answered without a string at ${definition.value}`);
   }
   return value;
 }

@@ -103,19 +103,25 @@ const WRITES = new Set(['write-one', 'write']);
 /** A mask that keeps no field. */
 const NOTHING = fieldMask([]);
 
-/** With `objectFields`, the mask of the rules that let this object through (their resource conditions hold, or they have none). */
-function maskFor(ctx: EnforcementContext, value: unknown): FieldMask | null | undefined {
+/**
+ * With `objectFields`, the mask of the rules that let the object through (their resource conditions
+ * hold on `judged`, or they have none). A write's object is judged by its preloaded target;
+ * `judged` undefined: only the rules without resource conditions let it through.
+ */
+function maskFor(ctx: EnforcementContext, judged: unknown): FieldMask | null | undefined {
   const split = ctx.plan.objectFields;
-  if (!split || WRITES.has(ctx.info.kind)) return undefined;
-  const passing = ctx.plan.rules.filter((id) => !split.conditioned.has(id) || ctx.engine.resourcePermitted(ctx.caller, ctx.info.call, new Set([id]), value));
+  if (!split) return undefined;
+  const passing = ctx.plan.rules.filter(
+    (id) => !split.conditioned.has(id) || (judged !== undefined && ctx.engine.resourcePermitted(ctx.caller, ctx.info.call, new Set([id]), judged)),
+  );
   // No rule lets it through (a list item the re-check keeps for another reason): nothing of it is returned.
   if (passing.length === 0) return NOTHING;
   return objectMask(ctx.plan, passing) ?? null;
 }
 
-function deliverOne(ctx: EnforcementContext, value: unknown): unknown {
+function deliverOne(ctx: EnforcementContext, value: unknown, judged: unknown = value): unknown {
   if (!ctx.plan.changesObjects) return value;
-  const { value: delivered, removed } = deliverObject(ctx.plan, value, ctx.caller, WRITES.has(ctx.info.kind), maskFor(ctx, value));
+  const { value: delivered, removed } = deliverObject(ctx.plan, value, ctx.caller, WRITES.has(ctx.info.kind), maskFor(ctx, judged));
   if (removed.length) ctx.obligations.push({ type: 'fields-removed', paths: removed });
   return delivered;
 }
@@ -375,8 +381,9 @@ function projectOnto(result: unknown, shape: unknown): unknown {
 async function writeOne(ctx: EnforcementContext, { args }: AdmittedArguments): Promise<unknown> {
   const { plan, info } = ctx;
   let sent: unknown;
+  let target: Record<string, unknown> | undefined;
   if (plan.resource || info.replaces !== undefined) {
-    const target = await preloadedTarget(ctx, args);
+    target = await preloadedTarget(ctx, args);
     if (!target) throw forbidden('preloaded target fails the resource conditions');
     if (info.replaces !== undefined) {
       // The write replaces the object whole: what the caller did not send (the fields it may not
@@ -388,7 +395,8 @@ async function writeOne(ctx: EnforcementContext, { args }: AdmittedArguments): P
     }
   }
   const result = await toWix(ctx, info.call, info, args);
-  return deliverOne(ctx, sent === undefined ? result : projectOnto(result, sent));
+  // The reply gets the fields of the rules its target passed.
+  return deliverOne(ctx, sent === undefined ? result : projectOnto(result, sent), target);
 }
 
 export async function enforce(ctx: EnforcementContext): Promise<unknown> {

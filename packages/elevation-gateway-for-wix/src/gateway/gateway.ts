@@ -3,6 +3,7 @@
 // enforcement and dispatch → reply and decision log. Nothing escapes as an exception.
 import { DEFAULT_LIMITS } from '../contract/compiled-policy.ts';
 import { identify, tokenFrom, type IdentityCache } from './caller.ts';
+import { parseArguments } from './arguments/parse-arguments.ts';
 import { attributeNeeds, createCallerAttributeCache, withCallerAttributes, type CallerAttributeCache } from './caller-attributes.ts';
 import { consoleSink, type DecisionEntry, type DecisionSink, type Obligation } from './decision-log.ts';
 import { enforce } from './enforce.ts';
@@ -130,6 +131,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     // The caller attributes the call's rules use, read with the app's authority before deciding.
     const needed = wellFormed && available(call) ? needs(caller, call) : [];
     if (needed.length) {
+      // Arguments that cannot be sent are refused (400) before the gateway spends an elevated read on them.
+      parseArguments(policy.methods[call]!.signature, args);
       caller = await withCallerAttributes(
         { policy, sdkMethods, elevation, ...(attributeCache ? { cache: attributeCache } : {}) },
         caller,

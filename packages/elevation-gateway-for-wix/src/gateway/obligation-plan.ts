@@ -38,7 +38,9 @@ export interface ObligationPlan {
    * Allowing rules that return different fields, some of them only for the objects their resource
    * conditions let through: each object read gets the fields of the rules that let it through
    * (`null`: the rule returns whole objects). A member's own record whole, another's public profile
-   * masked. Filters and sorts may then name only fields every one of these rules returns.
+   * masked. A write's reply is judged by its preloaded target (without one, only the rules without
+   * resource conditions let it through). Filters and sorts may then name only fields every one of
+   * these rules returns.
    */
   objectFields?: { byRule: Readonly<Record<string, FieldRule | null>>; conditioned: ReadonlySet<string> };
   /** A list whose every allowing rule caps it: the largest of their caps. */
@@ -95,7 +97,7 @@ export function planObligations(rules: readonly CompiledRule[], info: Pick<Metho
   if (fields) plan.fields = { byRule: byRule(fields), mask: fieldMask(fields) };
   const conditioned = rules.filter((r) => r.resource !== undefined);
   const distinct = new Set(rules.map((r) => JSON.stringify(r.fields ?? null)));
-  if (conditioned.length > 0 && distinct.size > 1 && (info.kind === 'read-one' || info.kind === 'list')) {
+  if (conditioned.length > 0 && distinct.size > 1 && (info.kind === 'read-one' || info.kind === 'list' || info.kind === 'write-one')) {
     plan.objectFields = { byRule: Object.fromEntries(rules.map((r) => [r.id, r.fields ?? null])), conditioned: new Set(conditioned.map((r) => r.id)) };
   }
   const caps = every((r) => r.cap);

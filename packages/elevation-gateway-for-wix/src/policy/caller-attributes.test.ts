@@ -64,6 +64,9 @@ describe('callerAttributes', () => {
     ['a write', GOOD.replace('getMember', 'blockMember'), 'caller-attribute', 8, 11, 'it must be a read'],
     ['the wrong number of arguments', GOOD.replace('args: ["${caller.id}"]', 'args: []'), 'caller-attribute', 9, 5, 'takes 1 to 2 argument(s)'],
     ['a caller-scoped read', GOOD.replace('getMember', 'getCurrentMember'), 'caller-scoped', 8, 11, 'acts for the current caller'],
+    ['a value that is an object', GOOD.replace('value: contactId', 'value: profile'), 'field-path', 10, 12, 'a caller attribute is one string'],
+    ['a value inside an array', GOOD.replace('value: contactId', 'value: contact.emails'), 'field-path', 10, 12, 'a caller attribute is one string'],
+    ['a constant id that is not a plain id', GOOD.replace('args: ["${caller.id}"]', 'args: ["x/../m-2"]'), 'caller-attribute', 9, 12, 'must be a plain id'],
   ])('refuses %s', async (_what, body, code, line, column, message) => {
     const { policy, errors } = await compiled(attribute(body));
     expect(policy).toBeUndefined();
@@ -104,5 +107,40 @@ describe('callerAttributes', () => {
     const file = parsePolicyText(text, 'p.yaml', diagnostics);
     const { policy } = await compilePolicy([file], diagnostics);
     expect(lintPolicy(policy!, [file]).warnings).toEqual([]);
+  });
+
+  it('refuses a rule whose roles are held by a subject type the attribute is not read for (it would compare with nothing)', async () => {
+    const text = `version: 1
+roles:
+  visitor: { subjects: [VISITOR] }
+  member: { subjects: [MEMBER], inherits: [visitor] }
+callerAttributes:
+  contactId: { description: d, subjects: [MEMBER], read: members.members.getMember, args: ["\${caller.id}"], value: contactId }
+rules:
+  - id: everyone
+    description: d
+    roles: [visitor]
+    allow: loyalty.accounts.queryLoyaltyAccounts
+    presets: { args.0.filter: { contactId: "\${caller.contactId}" } }
+    cap: 10
+  - id: no-foreign-contacts
+    description: d
+    roles: [visitor]
+    deny: crm.contacts.getContact
+    when: { args.0: { $ne: "\${caller.contactId}" } }
+`;
+    const { errors } = await compiled(text);
+    expect(errors.filter((e) => e.code === 'caller-attribute')).toEqual([
+      { code: 'caller-attribute', line: 10, column: 5, message: expect.stringContaining('read for MEMBER only, but its roles are also held by VISITOR') },
+      { code: 'caller-attribute', line: 16, column: 5, message: expect.stringContaining('read for MEMBER only, but its roles are also held by VISITOR') },
+    ]);
+  });
+
+  it('takes names with digits, as placeholders do', async () => {
+    const { errors } = await compiled(
+      attribute(GOOD).replace('  contactId:\n', '  contact2:\n') +
+        rules('    allow: loyalty.accounts.getAccount\n    resource: { contactId: "${caller.contact2}" }\n'),
+    );
+    expect(errors).toEqual([]);
   });
 });

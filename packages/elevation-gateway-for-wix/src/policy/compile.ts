@@ -23,7 +23,7 @@ import { findCall, installedVersion, restMethodsOf, namespacesOf, sdkPackages, t
 import { describeMethod } from '../sdk/probe.ts';
 import { signaturesOf, type ResultShape } from '../sdk/signature-reader.ts';
 import { callerScoped, CALLER_SCOPED_SOURCE } from '../sdk/caller-scoped-methods.ts';
-import { fieldPathProblem, objectWalk } from './field-paths.ts';
+import { attributeValueProblem, fieldPathProblem, objectWalk } from './field-paths.ts';
 import { listShapeOf } from '../sdk/list-shape.ts';
 import { queryShape } from '../sdk/query-shape.ts';
 import { resolveSchema } from '../sdk/argument-schema.ts';
@@ -50,12 +50,16 @@ interface Compilation {
   namedAt: Map<string, { at: Position; ruleId: string }>;
   /** Argument paths to check against the signatures once they are read. */
   argumentPaths: { call: string; path: string; at: Position; key: string; ruleId: string }[];
-  /** Field paths to check against the result types once they are read: of `call`'s objects. */
-  fieldPaths: { call: string; path: string; at: Position; key: string; ruleId?: string }[];
+  /** Field paths to check against the result types once they are read: of `call`'s objects (`value`: a caller attribute's, one string). */
+  fieldPaths: { call: string; path: string; at: Position; key: string; ruleId?: string; value?: true }[];
   /** What each method resolves to, from its type declarations (build time only). */
   results: Record<string, ResultShape | undefined>;
   /** The caller attributes the policy declares (`${caller.<name>}`). */
   attributes: ReadonlySet<string>;
+  /** The subject types each declared attribute is read for. */
+  attributeSubjects: Map<string, readonly SubjectType[]>;
+  /** Every role each subject type holds, inheritance expanded. */
+  subjectRoles: Record<SubjectType, string[]>;
   /** Checks of what a method's kind allows, run once its signature has refined the kind. */
   kindChecks: ((methods: Record<string, MethodInfo>) => void)[];
   /** The packages the app's package.json declares (undefined: not checked). */
@@ -83,6 +87,8 @@ export async function compilePolicy(files: LoadedFile[], diagnostics: Diagnostic
     fieldPaths: [],
     results: {},
     attributes: new Set(),
+    attributeSubjects: new Map(),
+    subjectRoles: Object.fromEntries(SUBJECT_TYPES.map((t) => [t, []])) as unknown as Record<SubjectType, string[]>,
     kindChecks: [],
     declared: options.declaredPackages,
   };
@@ -91,6 +97,7 @@ export async function compilePolicy(files: LoadedFile[], diagnostics: Diagnostic
   }
   const { limits, defaultTimeoutMs } = compileLimits(files, c);
   const { roles, subjectRoles, expanded } = compileRoles(files, c);
+  c.subjectRoles = subjectRoles;
   const callerAttributes = await compileCallerAttributes(files, c);
   const rules: CompiledRule[] = [];
   const ruleIds = new Map<string, string>();
@@ -111,7 +118,7 @@ export async function compilePolicy(files: LoadedFile[], diagnostics: Diagnostic
   for (const p of c.fieldPaths) {
     const info = methods[p.call];
     const walk = info && objectWalk(info, c.results[p.call]);
-    const problem = walk && fieldPathProblem(walk, p.path);
+    const problem = walk && (p.value ? attributeValueProblem(walk, p.path) : fieldPathProblem(walk, p.path));
     if (problem) c.error(p.at, 'field-path', `${p.key}: ${p.path}: ${problem}`, p.ruleId);
   }
   for (const check of c.kindChecks) check(methods);
@@ -271,6 +278,7 @@ async function compileCallerAttributes(files: LoadedFile[], c: Compilation): Pro
         continue;
       }
       names.add(name);
+      c.attributeSubjects.set(name, a.subjects);
       const definition: CallerAttributeDefinition = {
         description: a.description,
         subjects: a.subjects,
@@ -288,7 +296,7 @@ async function compileCallerAttributes(files: LoadedFile[], c: Compilation): Pro
       }
       const found = await resolveMethod(a.read, where(['read']), `callerAttributes.${name}`, c);
       if (!found) continue;
-      c.fieldPaths.push({ call: a.read, path: a.value, at: where(['value']), key: 'value' });
+      c.fieldPaths.push({ call: a.read, path: a.value, at: where(['value']), key: 'value', value: true });
       c.kindChecks.push((methods) => {
         const info = methods[a.read];
         if (!info) return;
@@ -299,6 +307,16 @@ async function compileCallerAttributes(files: LoadedFile[], c: Compilation): Pro
             `caller attribute "${name}" is read by ${a.read}, a ${info.kind} call: it must be a read (of one object, or a plain read)`,
           );
           return;
+        }
+        for (const path of info.pathArgs) {
+          const arg = /^\d+$/.test(path) ? a.args[Number(path)] : undefined;
+          if (typeof arg === 'string' && placeholdersIn(arg).length === 0 && !/^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/.test(arg)) {
+            c.error(
+              where(['args', Number(path)]),
+              'caller-attribute',
+              `args.${path} goes into ${a.read}'s URL path: it must be a plain id (letters, digits, "-" and "_")`,
+            );
+          }
         }
         const { required, params, names: argNames } = info.signature;
         if (a.args.length < required || a.args.length > params.length) {
@@ -349,6 +367,7 @@ async function compileRule(r: Rule, where: Where, roles: CompiledPolicy['roles']
   const registered = obligationKinds().filter((k) => (r as Record<string, unknown>)[k.key] !== undefined);
 
   if (effect === 'deny') {
+    checkAttributeHolders(r, where, c);
     for (const key of [...ALLOW_ONLY, ...registered.map((k) => k.key)]) {
       if ((r as Record<string, unknown>)[key] !== undefined) c.error(where([key], true), 'deny-obligation', `"${key}" only applies to allow rules`, r.id);
     }
@@ -357,6 +376,7 @@ async function compileRule(r: Rule, where: Where, roles: CompiledPolicy['roles']
 
   const info = await resolveMethod(call, where(['allow']), r.id, c);
   checkCallerScoped(call, r, where(['allow']), c);
+  checkAttributeHolders(r, where, c);
   if (r.resource && checkConditions(r.resource, where, 'resource', r.id, c)) compiled.resource = r.resource;
   if (r.fields) compiled.fields = r.fields;
   if (r.cap !== undefined) compiled.cap = r.cap;
@@ -413,6 +433,33 @@ async function compileRule(r: Rule, where: Where, roles: CompiledPolicy['roles']
     if (refined) checkKind(r, refined, preloaded ? methods[r.preload!] : undefined, where, registered, c);
   });
   return compiled;
+}
+
+/**
+ * A derived attribute is read only for its subject types: a rule naming it must apply to those alone
+ * (for anyone else it has no value, and a negative test or a nested preset on nothing could pass).
+ */
+function checkAttributeHolders(r: Rule, where: Where, c: Compilation): void {
+  const used = new Set<string>();
+  for (const value of [r.when, r.resource, r.presets]) {
+    for (const p of placeholdersIn(value ?? {})) {
+      const name = placeholderName(p);
+      if (name !== undefined && c.attributeSubjects.has(name)) used.add(name);
+    }
+  }
+  for (const name of used) {
+    const subjects = c.attributeSubjects.get(name)!;
+    const holders = SUBJECT_TYPES.filter((s) => r.roles.some((role) => c.subjectRoles[s].includes(role)));
+    const others = holders.filter((s) => !subjects.includes(s));
+    if (others.length) {
+      c.error(
+        where(['roles'], true),
+        'caller-attribute',
+        `rule "${r.id}" uses \${caller.${name}}, which is read for ${subjects.join(', ')} only, but its roles are also held by ${others.join(', ')}: give the rule roles only they hold, or read "${name}" for them too`,
+        r.id,
+      );
+    }
+  }
 }
 
 /** A rule that elevates a method acting for the current caller needs a justification. */

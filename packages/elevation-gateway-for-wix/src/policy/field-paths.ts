@@ -53,3 +53,22 @@ export function fieldsNamed(walk: PathWalk, name: RegExp, depth = 3): string[] {
   visit(walk.root, []);
   return found;
 }
+
+/**
+ * A caller attribute's value: a path to one string of the result (no array on the way, since the
+ * gateway reads one value; an open object below which the SDK declares nothing is accepted).
+ */
+export function attributeValueProblem(walk: PathWalk, path: string): string | undefined {
+  const reached: ArgumentSchema[] = [];
+  const problem = schemaPathProblem({ ...walk, throughArrays: false }, path.split('.'), reached);
+  if (problem) return problem;
+  const kinds = new Set<string>();
+  const visit = (schema: ArgumentSchema) => {
+    const s = resolveSchema(schema, walk.defs);
+    if ('anyOf' in s) s.anyOf.forEach(visit);
+    else kinds.add(s.type);
+  };
+  reached.forEach(visit);
+  if (reached.length === 0 || kinds.has('json')) return undefined;
+  return kinds.size === 1 && kinds.has('string') ? undefined : `${path} is ${[...kinds].join(' or ')} in ${walk.label}: a caller attribute is one string`;
+}

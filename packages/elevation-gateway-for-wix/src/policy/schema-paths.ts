@@ -20,8 +20,11 @@ export interface PathWalk {
 
 const INDEX = /^(0|[1-9][0-9]*)$/;
 
-/** Undefined when every segment exists; otherwise which one does not, with a suggestion. */
-export function schemaPathProblem(walk: PathWalk, segments: string[]): string | undefined {
+/**
+ * Undefined when every segment exists; otherwise which one does not, with a suggestion. `reached`
+ * receives the schemas the path ends at (none when it ends below an open object).
+ */
+export function schemaPathProblem(walk: PathWalk, segments: string[], reached?: ArgumentSchema[]): string | undefined {
   let current: ArgumentSchema[] = [walk.root];
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;
@@ -60,6 +63,7 @@ export function schemaPathProblem(walk: PathWalk, segments: string[]): string | 
     }
     current = next;
   }
+  reached?.push(...current);
   return undefined;
 }
 
