@@ -133,21 +133,39 @@ export async function withCallerAttributes(
   for (const name of names) {
     const definition = ctx.policy.callerAttributes[name]!;
     const key = digest && `${digest}\n${name}\n${JSON.stringify([definition.read, definition.args, definition.value])}`;
-    const cached = key ? ctx.cache!.get(key) : undefined;
+    const cached = key ? fromCache(ctx.cache!, key) : undefined;
     if (cached === ABSENT) throw absentFor(name, `${definition.read}: Wix had no value moments ago`);
     let value = cached;
     if (value === undefined) {
       try {
         value = await readAttribute(ctx, caller, name, definition);
       } catch (e) {
-        if (key && e instanceof Absent) ctx.cache!.set(key, ABSENT, expiresAtMs ?? Infinity);
+        if (key && e instanceof Absent) toCache(ctx.cache!, key, ABSENT, expiresAtMs);
         throw e;
       }
-      if (key) ctx.cache!.set(key, value, expiresAtMs ?? Infinity);
+      if (key) toCache(ctx.cache!, key, value, expiresAtMs);
     }
     attributes[name] = value;
   }
   return { ...caller, attributes: Object.freeze(attributes) };
+}
+
+/** What an app's cache holds, if it is a value (or ABSENT): anything else, or a throwing cache, is a miss. */
+function fromCache(cache: CallerAttributeCache, key: string): string | typeof ABSENT | undefined {
+  try {
+    const v = cache.get(key);
+    return v === ABSENT || (typeof v === 'string' && v.length > 0 && v.length <= MAX_VALUE_LENGTH) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function toCache(cache: CallerAttributeCache, key: string, value: string | typeof ABSENT, expiresAtMs: number | undefined): void {
+  try {
+    cache.set(key, value, expiresAtMs ?? Infinity);
+  } catch {
+    /* a failing cache only costs a read next time */
+  }
 }
 
 async function readAttribute(ctx: CallerAttributeContext, caller: Caller, name: string, definition: CallerAttributeDefinition): Promise<string> {

@@ -48,6 +48,11 @@ export interface EnforcementContext {
    * it: the rate limit, so that it counts exactly the requests that reach Wix.
    */
   beforeWix?: () => void | Promise<void>;
+  /**
+   * Told which rule decided once the object is known: of a read of one object, or of a write's
+   * preloaded target, the first allowing rule (in policy order) whose resource conditions hold on it.
+   */
+  decidedBy?: (ruleId: string) => void;
 }
 
 export interface AdmittedArguments {
@@ -119,7 +124,8 @@ function maskFor(ctx: EnforcementContext, judged: unknown): FieldMask | null | u
   return objectMask(ctx.plan, passing) ?? null;
 }
 
-function deliverOne(ctx: EnforcementContext, value: unknown, judged: unknown = value): unknown {
+/** `judged`: what the rules' resource conditions are judged on (a read's result; a write's preloaded target, or undefined when none was loaded). */
+function deliverOne(ctx: EnforcementContext, value: unknown, judged: unknown): unknown {
   if (!ctx.plan.changesObjects) return value;
   const { value: delivered, removed } = deliverObject(ctx.plan, value, ctx.caller, WRITES.has(ctx.info.kind), maskFor(ctx, judged));
   if (removed.length) ctx.obligations.push({ type: 'fields-removed', paths: removed });
@@ -283,8 +289,30 @@ async function readOne(ctx: EnforcementContext, { args }: AdmittedArguments): Pr
     const passed = permitted(ctx, result);
     ctx.obligations.push({ type: 'resource-check', passed });
     if (!passed) throw forbidden('resource conditions do not hold');
+    reportDecidingRule(ctx, result);
   }
-  return deliverOne(ctx, result);
+  return deliverOne(ctx, result, result);
+}
+
+/**
+ * A write may set what the rules its target passed let it set: the plan's `writable` is every
+ * allowing rule's, before the target was known; once it is, a path only a rule the target fails
+ * allows is refused (400), before the write is sent.
+ */
+function narrowWritable(ctx: EnforcementContext, args: unknown[], target: unknown): void {
+  const { plan } = ctx;
+  if (!plan.writable || !plan.resource) return;
+  const passing = plan.granted.filter((r) => ctx.engine.resourcePermitted(ctx.caller, ctx.info.call, new Set([r.id]), target));
+  if (passing.length === plan.granted.length) return;
+  const paths = passing.flatMap((r) => r.writable ?? []);
+  checkWritable(plan.presets ? [...paths, ...plan.presets.map((p) => p.path)] : paths, args, ctx.info.targetArgs);
+}
+
+/** The first allowing rule whose resource conditions hold on `object` decided the call. */
+function reportDecidingRule(ctx: EnforcementContext, object: unknown): void {
+  if (!ctx.decidedBy || !ctx.plan.resource) return;
+  const id = ctx.plan.rules.find((r) => ctx.engine.resourcePermitted(ctx.caller, ctx.info.call, new Set([r]), object));
+  if (id) ctx.decidedBy(id);
 }
 
 /** Sets argument path `path` (`1`, `0._id`) of `args` to `value`. */
@@ -385,6 +413,8 @@ async function writeOne(ctx: EnforcementContext, { args }: AdmittedArguments): P
   if (plan.resource || info.replaces !== undefined) {
     target = await preloadedTarget(ctx, args);
     if (!target) throw forbidden('preloaded target fails the resource conditions');
+    reportDecidingRule(ctx, target);
+    narrowWritable(ctx, args, target);
     if (info.replaces !== undefined) {
       // The write replaces the object whole: what the caller did not send (the fields it may not
       // write among them) is kept from the target, and the reply holds only what the caller sent.
@@ -410,6 +440,6 @@ export async function enforce(ctx: EnforcementContext): Promise<unknown> {
     case 'write-one':
       return writeOne(ctx, admitted);
     default:
-      return deliverOne(ctx, await toWix(ctx, ctx.info.call, ctx.info, admitted.args));
+      return deliverOne(ctx, await toWix(ctx, ctx.info.call, ctx.info, admitted.args), undefined);
   }
 }

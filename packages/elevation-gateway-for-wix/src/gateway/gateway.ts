@@ -130,9 +130,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     const wellFormed = MODULE_NAME.test(module) && METHOD_NAME.test(method);
     // The caller attributes the call's rules use, read with the app's authority before deciding.
     const needed = wellFormed && available(call) ? needs(caller, call) : [];
-    if (needed.length) {
-      // Arguments that cannot be sent are refused (400) before the gateway spends an elevated read on them.
-      parseArguments(policy.methods[call]!.signature, args);
+    // No elevated read for arguments that cannot be sent: the call is then decided without the
+    // attributes (rules naming them match nothing, deny rules naming them hold) and refused as usual.
+    const unsendable = needed.length > 0 && !sendable(policy.methods[call]!.signature, args);
+    if (needed.length && !unsendable) {
       caller = await withCallerAttributes(
         { policy, sdkMethods, elevation, ...(attributeCache ? { cache: attributeCache } : {}) },
         caller,
@@ -154,6 +155,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (evaluation.decision.rule) entry.rule = evaluation.decision.rule.id;
       throw forbidden(evaluation.decision.reason);
     }
+    // Decided without the attributes it needs: never dispatched, its arguments' own 400 instead.
+    if (unsendable) parseArguments(policy.methods[call]!.signature, args);
     const { decision, plan } = evaluation;
     entry.rule = decision.decidingRule.id;
     entry.decision = 'allow';
@@ -173,6 +176,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       elevation,
       ...(evaluation.continued ? { continued: evaluation.continued } : {}),
       ...(limits ? { beforeWix: async () => void (entry.rule = await takeRateLimit(limits, rateLimits, caller, now())) } : {}),
+      // Without rate limits (whose rule is the one whose budget was spent), the rule the object passed decided.
+      ...(limits ? {} : { decidedBy: (id: string) => void (entry.rule = id) }),
     });
   }
 
@@ -203,6 +208,15 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   return { handle };
+}
+
+function sendable(signature: Parameters<typeof parseArguments>[0], args: unknown[]): boolean {
+  try {
+    parseArguments(signature, args);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 type Entry = Omit<DecisionEntry, 'time' | 'durationMs' | 'status'> & { obligations: Obligation[] };

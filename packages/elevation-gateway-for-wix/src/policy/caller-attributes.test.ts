@@ -6,6 +6,8 @@ import { parsePolicyText } from './load.ts';
 import { compilePolicy } from './compile.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { lintPolicy } from './lint.ts';
+import { z } from 'zod';
+import { registerObligationKind } from '../contract/obligation-kind.ts';
 
 const attribute = (body: string) => `version: 1
 roles:
@@ -142,5 +144,30 @@ rules:
         rules('    allow: loyalty.accounts.getAccount\n    resource: { contactId: "${caller.contact2}" }\n'),
     );
     expect(errors).toEqual([]);
+  });
+
+  it("checks a registered obligation kind's placeholders like a condition's (a typo, or an attribute its roles' subjects lack)", async () => {
+    const unregister = registerObligationKind({
+      key: 'forcedValue',
+      description: 'a kind whose value names the caller',
+      schema: z.strictObject({ value: z.string() }),
+      combine: () => undefined,
+      describe: () => null,
+    });
+    try {
+      const typo = await compiled(
+        attribute(GOOD) +
+          rules(
+            '    allow: loyalty.accounts.getAccount\n    resource: { contactId: "${caller.contactId}" }\n    forcedValue: { value: "${caller.contactld}" }\n',
+          ),
+      );
+      expect(typo.errors).toContainEqual({ code: 'placeholder', line: 17, column: 18, message: expect.stringContaining('(did you mean "contactId"?)') });
+      const visitors = `version: 1\nroles:\n  visitor: { subjects: [VISITOR] }\n${attribute(GOOD).split('\n').slice(3).join('\n')}rules:\n  - id: r\n    description: d\n    roles: [visitor]\n    allow: loyalty.accounts.getAccount\n    forcedValue: { value: "\${caller.contactId}" }\n`;
+      expect((await compiled(visitors)).errors).toContainEqual(
+        expect.objectContaining({ code: 'caller-attribute', message: expect.stringContaining('also held by VISITOR') }),
+      );
+    } finally {
+      unregister();
+    }
   });
 });

@@ -411,6 +411,8 @@ async function compileRule(r: Rule, where: Where, roles: CompiledPolicy['roles']
   if (r.rateLimit) compiled.rateLimit = { ...parseRate(r.rateLimit)!, text: r.rateLimit };
   if (r.preload) compiled.preload = r.preload;
   if (registered.length) compiled.extensions = Object.fromEntries(registered.map((k) => [k.key, (r as Record<string, unknown>)[k.key]]));
+  // A registered kind's value may name the caller too: the same placeholders as a condition's.
+  for (const k of registered) checkPlaceholders((r as Record<string, unknown>)[k.key], where, k.key, r.id, c);
   if (!info) return compiled;
 
   for (const [i, path] of (r.writable ?? []).entries()) c.argumentPaths.push({ call, path, at: where(['writable', i]), key: 'writable', ruleId: r.id });
@@ -441,7 +443,8 @@ async function compileRule(r: Rule, where: Where, roles: CompiledPolicy['roles']
  */
 function checkAttributeHolders(r: Rule, where: Where, c: Compilation): void {
   const used = new Set<string>();
-  for (const value of [r.when, r.resource, r.presets]) {
+  const registered = obligationKinds().map((k) => (r as Record<string, unknown>)[k.key]);
+  for (const value of [r.when, r.resource, r.presets, ...registered]) {
     for (const p of placeholdersIn(value ?? {})) {
       const name = placeholderName(p);
       if (name !== undefined && c.attributeSubjects.has(name)) used.add(name);

@@ -71,9 +71,11 @@ describe('members.members', () => {
     const own = await b.call(m1, 'members.members', 'getMember', ['m-1', { fieldsets: ['FULL'] }]);
     expect(own.status).toBe(200);
     expect(own.body.result).toMatchObject({ _id: 'm-1', loginEmail: 'member1@example.com', contactId: 'c-1', privacyStatus: 'PUBLIC' });
-    expect(b.log.entries.at(-1)).toMatchObject({ decision: 'allow' });
+    // Both rules let a public member's own record through: the log names the first in policy order.
+    expect(b.log.entries.at(-1)).toMatchObject({ decision: 'allow', rule: 'public-profile' });
     const other = await b.call(m1, 'members.members', 'getMember', ['m-2', { fieldsets: ['FULL'] }]);
     expect(other.status).toBe(200);
+    expect(b.log.entries.at(-1)).toMatchObject({ decision: 'allow', rule: 'public-profile' });
     expect(Object.keys(other.body.result).sort()).toEqual(['_id', 'profile']);
     expect(JSON.stringify(other.body)).not.toMatch(/loginEmail|member2@example\.com/);
   });
@@ -83,6 +85,8 @@ describe('members.members', () => {
     const own = await b.call(devTokens.members['m-3'], 'members.members', 'getMember', ['m-3', { fieldsets: ['EXTENDED'] }]);
     expect(own.status).toBe(200);
     expect(own.body.result).toMatchObject({ _id: 'm-3', privacyStatus: 'PRIVATE', loginEmail: 'member3@example.com' });
+    // Only the own-record rule lets a private record through: the log names it, not the first rule whose `when` held.
+    expect(b.log.entries.at(-1)).toMatchObject({ decision: 'allow', rule: 'own-member-record' });
     expect(strip(await b.call(m2, 'members.members', 'getMember', ['m-3', { fieldsets: ['FULL'] }]))).toEqual(forbidden);
   });
 });

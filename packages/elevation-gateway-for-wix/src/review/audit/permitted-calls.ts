@@ -99,10 +99,18 @@ export function permittedCalls(policy: CompiledPolicy, accepted: Diagnostic[] = 
   for (const role of Object.keys(policy.roles)) {
     const held = new Set(rolesHeldWith(policy, role));
     const applies = (r: CompiledRule) => r.roles.some((x) => held.has(x));
+    // A deny rule refuses a caller by any role its subject type holds, not only this role's chain.
+    const coHeld = new Set([
+      ...held,
+      ...Object.values(policy.subjectRoles)
+        .filter((roles) => roles.includes(role))
+        .flat(),
+    ]);
+    const deniesFor = (r: CompiledRule) => r.roles.some((x) => coHeld.has(x));
     for (const rule of policy.rules) {
       if (rule.effect !== 'allow' || !applies(rule)) continue;
       const denies = policy.rules
-        .filter((d) => d.effect === 'deny' && applies(d) && matchesCallPattern(d.call, rule.call))
+        .filter((d) => d.effect === 'deny' && deniesFor(d) && matchesCallPattern(d.call, rule.call))
         .map((d) => ({ rule: d.id, when: d.when ?? {} }));
       const risks = [...new Set(accepted.filter((d) => d.rule === rule.id).map((d) => d.code))].sort();
       const { extensions, ...granted } = grantedBy(policy, rule);

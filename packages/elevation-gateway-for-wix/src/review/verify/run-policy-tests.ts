@@ -111,6 +111,7 @@ export async function runPolicyTest(policy: CompiledPolicy, c: LoadedTestCase, e
     rule = evaluation.decision.rule?.id;
     reason = evaluation.decision.reason;
   } else {
+    let decided: string | undefined;
     try {
       result = await enforce({
         policy,
@@ -124,9 +125,10 @@ export async function runPolicyTest(policy: CompiledPolicy, c: LoadedTestCase, e
         cursors: createCursorSigner(),
         // The stand-ins answer with the case's data; there is nothing to elevate.
         elevation: { elevate: (fn) => fn },
+        decidedBy: (id) => void (decided = id),
       });
       outcome = 'allow';
-      rule = evaluation.decision.decidingRule.id;
+      rule = decided ?? evaluation.decision.decidingRule.id;
     } catch (e) {
       // As the gateway answers: its own errors by their code, anything else (a registered kind's bug) a 500.
       const g = e instanceof GatewayError ? e : new GatewayError('INTERNAL', 'internal', {}, e instanceof Error ? e.message : String(e));
