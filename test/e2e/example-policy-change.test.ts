@@ -1,6 +1,6 @@
 // A user's policy change can fail only the user's gates. In a temporary copy of this repository
 // (its tracked and new files, installed with `npm ci` from npm's cache), the example app gets an SDK
-// package it did not use (@wix/members), a rule for one of its methods and a policy test; after
+// package it did not use (@wix/crm), a rule for one of its methods on a caller attribute and a policy test; after
 // `elevate build` and `elevate audit --approve`, the repository's own `npm test` is green: the
 // product's tests never read the example's policy.
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,27 +13,29 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const nested = process.env.ELEVATE_E2E_NESTED === '1';
 
 const RULE = `
-  - id: member-reads-own-profile
-    description: A member reads their own member record, and no one else's.
+  - id: member-reads-own-contact
+    description: A member reads their own contact, and no one else's.
     roles: [member]
-    allow: members.members.getMember
-    resource: { _id: "\${caller.id}" }
+    allow: crm.contacts.getContact
+    resource: { _id: "\${caller.contactId}" }
 `;
 
-const TESTS = `description: The members rule.
+const TESTS = `description: The contacts rule, on the caller attribute contactId.
 cases:
-  - name: a member reads their own record
+  - name: a member reads their own contact
     as: member:m-1
-    call: members.members.getMember
-    args: [m-1]
-    resource: { _id: m-1 }
+    attributes: { contactId: c-1 }
+    call: crm.contacts.getContact
+    args: [c-1]
+    resource: { _id: c-1 }
     expect: allow
-    rule: member-reads-own-profile
-  - name: a member cannot read another member's record
+    rule: member-reads-own-contact
+  - name: a member cannot read another contact
     as: member:m-1
-    call: members.members.getMember
-    args: [m-2]
-    resource: { _id: m-2 }
+    attributes: { contactId: c-1 }
+    call: crm.contacts.getContact
+    args: [c-2]
+    resource: { _id: c-2 }
     expect: deny
 `;
 
@@ -61,29 +63,20 @@ describe.skipIf(nested)('a policy change to the example, in a copy of the reposi
     if (copy) rmSync(copy, { recursive: true, force: true });
   });
 
-  it('adds @wix/members, a rule and a policy test to the example, approves, and `npm test` stays green', async () => {
+  it('adds @wix/crm, a rule on a caller attribute and a policy test to the example, approves, and `npm test` stays green', async () => {
     const example = join(copy, 'examples/wix-cli-app');
-    const members = await rootVersion('@wix/members');
-    const module = await rootVersion('@wix/auto_sdk_members_members');
+    const crm = await rootVersion('@wix/crm');
+    const module = await rootVersion('@wix/auto_sdk_crm_contacts');
     const added = run(
       'npm',
-      [
-        'install',
-        `@wix/members@${members}`,
-        `@wix/auto_sdk_members_members@${module}`,
-        '-w',
-        'examples/wix-cli-app',
-        '--prefer-offline',
-        '--no-audit',
-        '--no-fund',
-      ],
+      ['install', `@wix/crm@${crm}`, `@wix/auto_sdk_crm_contacts@${module}`, '-w', 'examples/wix-cli-app', '--prefer-offline', '--no-audit', '--no-fund'],
       copy,
       { timeoutMs: 600_000 },
     );
     expect(added.code, added.out).toBe(0);
     const policy = join(example, 'policies/policy.yaml');
     writeFileSync(policy, `${readFileSync(policy, 'utf8').trimEnd()}\n${RULE}`);
-    writeFileSync(join(example, 'policies/tests/members.yaml'), TESTS);
+    writeFileSync(join(example, 'policies/tests/contacts.yaml'), TESTS);
 
     const elevate = (...args: string[]) => run('npm', ['exec', '--', 'elevate', ...args], example);
     // The package's CLI is compiled; a fresh install has no dist/ yet.
@@ -98,6 +91,6 @@ describe.skipIf(nested)('a policy change to the example, in a copy of the reposi
     // Everything the repository tests, but this suite itself (it would copy itself again).
     const tested = run('npm', ['test'], copy, { env: { ELEVATE_E2E_NESTED: '1', CI: process.env.CI ?? '' }, timeoutMs: 1_500_000 });
     expect(tested.code, tested.out.slice(-6000)).toBe(0);
-    expect(tested.stdout).toMatch(/members\.members\.getMember|member-reads-own-profile/);
+    expect(tested.stdout).toMatch(/crm\.contacts\.getContact|member-reads-own-contact/);
   });
 });

@@ -88,6 +88,18 @@ export async function runAudit(argv: string[]): Promise<number> {
   else {
     console.log(`# Permitted calls (${values.policies})\n`);
     console.log(inventoryMarkdown(inventory));
+    const attributes = Object.entries(result.policy?.callerAttributes ?? {});
+    if (attributes.length) {
+      // Reads the gateway makes on its own, with the app's authority, before deciding: no caller can call them.
+      console.log('\n## Caller attributes (elevated reads the gateway makes itself)\n');
+      console.log('| attribute | for | read | args | value | description |\n| --- | --- | --- | --- | --- | --- |');
+      for (const [name, a] of attributes) {
+        const cell = (t: string) => t.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+        console.log(
+          `| \`\${caller.${name}}\` | ${a.subjects.join(', ')} | \`${a.read}\` | ${cell(JSON.stringify(a.args))} | ${a.value} | ${cell(a.description)} |`,
+        );
+      }
+    }
     if (result.diagnostics.some((d) => d.severity === 'warning')) {
       console.log('\nUnjustified risk warnings:');
       for (const d of result.diagnostics.filter((x) => x.severity === 'warning')) console.log(`- ${formatDiagnostic(d)} [${d.code}]`);

@@ -59,9 +59,9 @@ describe('elevate explain', () => {
     try {
       copy.edit(
         'resource: { buyerInfo.memberId: "${caller.id}" }\n',
-        'resource: { buyerInfo.memberId: "${caller.id}", channelInfo.siteId: "${caller.siteId}" }\n',
+        'resource: { buyerInfo.memberId: "${caller.id}", channelInfo.externalOrderId: "${caller.siteId}" }\n',
       );
-      const sample = '{"_id":"o-1","buyerInfo":{"memberId":"m-1"},"channelInfo":{"siteId":"site-1"}}';
+      const sample = '{"_id":"o-1","buyerInfo":{"memberId":"m-1"},"channelInfo":{"externalOrderId":"site-1"}}';
       const base = ['explain', '--policies', copy.dir, '--as', 'member:m-1', 'ecom.orders.getOrder', '["o-1"]', '--resource', sample];
       const without = await runCli(base);
       expect(without.stdout).toContain('DENY (the sample resource fails the resource conditions)');

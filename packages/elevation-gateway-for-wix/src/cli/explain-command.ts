@@ -11,7 +11,7 @@ import { paint, usageError, type Paint } from './output.ts';
 import { readCommandLine } from './command-line.ts';
 import { MAX_DOCUMENT_DEPTH } from '../policy/load.ts';
 
-export const EXPLAIN_HELP = `usage: elevate explain --as <subjectType>[:<id>] [--site <id>] [--instance <id>] <module.method> ['<json args array>'] [--resource '<json object>'] [--json]
+export const EXPLAIN_HELP = `usage: elevate explain --as <subjectType>[:<id>] [--site <id>] [--instance <id>] [--attribute <name>=<value>]… <module.method> ['<json args array>'] [--resource '<json object>'] [--json]
 
 Explains offline (no Wix call) what the gateway would decide for this caller and call, and why:
 the caller's roles, the rules considered, each condition with the value it saw, deny rules and
@@ -19,6 +19,8 @@ the obligations an allowed call carries.
   --as <caller>        visitor, member, user, app or unknown, optionally with an id: member:m-1
   --site <id>          the caller's siteId (for rules using \${caller.siteId})
   --instance <id>      the caller's instanceId (for rules using \${caller.instanceId})
+  --attribute <n>=<v>  a caller attribute the policy derives (callerAttributes), as its read would
+                       load it: --attribute contactId=c-1 (repeat for more)
   --resource <json>    a sample object Wix would return (or the item of a list, or the target of a
                        write): checked against the resource conditions and the field rules
   --policies <dir>     policy folder (default: the project's, policies unless configured)
@@ -51,6 +53,7 @@ export async function runExplain(argv: string[]): Promise<number> {
       as: { type: 'string' },
       site: { type: 'string' },
       instance: { type: 'string' },
+      attribute: { type: 'string', multiple: true },
       resource: { type: 'string' },
       policies: { type: 'string', default: projectConfig().policies },
       json: { type: 'boolean', default: false },
@@ -103,6 +106,18 @@ export async function runExplain(argv: string[]): Promise<number> {
     ...(values.site ? { siteId: values.site } : {}),
     ...(values.instance ? { instanceId: values.instance } : {}),
   });
+  const declared = Object.keys(built.policy.callerAttributes);
+  const attributes: Record<string, string> = {};
+  for (const text of (values.attribute as string[] | undefined) ?? []) {
+    const cut = text.indexOf('=');
+    const name = cut < 0 ? text : text.slice(0, cut);
+    if (cut < 1 || cut === text.length - 1) return usageError('explain', `bad --attribute "${text}": write <name>=<value>, e.g. contactId=c-1`, EXPLAIN_HELP);
+    if (!declared.includes(name)) {
+      return usageError('explain', `bad --attribute: the policy declares no caller attribute "${name}"${didYouMean(name, declared)}`, EXPLAIN_HELP);
+    }
+    attributes[name] = text.slice(cut + 1);
+  }
+  if (Object.keys(attributes).length) caller.attributes = attributes;
   const explanation = await explainCall(built.policy, caller, call, parsedArgs.value, sample);
   if (values.json) console.log(JSON.stringify(explanation, null, 2));
   else console.log(formatExplanation(explanation, paint()));

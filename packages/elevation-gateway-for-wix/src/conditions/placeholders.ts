@@ -6,24 +6,37 @@ export const CALLER: unique symbol = Symbol('caller');
 export const CALLER_ATTRIBUTES = ['id', 'subjectType', 'siteId', 'instanceId'] as const;
 export type CallerAttribute = (typeof CALLER_ATTRIBUTES)[number];
 
-const PLACEHOLDER = /^\$\{caller\.([A-Za-z]+)\}$/;
+const PLACEHOLDER = /^\$\{caller\.([A-Za-z][A-Za-z0-9]*)\}$/;
 
 /** True for a whole-string placeholder such as `${caller.id}` (whatever attribute it names). */
 export function isPlaceholder(value: unknown): value is string {
   return typeof value === 'string' && PLACEHOLDER.test(value);
 }
 
-/** The attribute a placeholder names, or undefined when it names none we know. */
+/** The name a whole-string placeholder names (`contactId` of `${caller.contactId}`), whatever it is. */
+export function placeholderName(value: string): string | undefined {
+  return PLACEHOLDER.exec(value)?.[1];
+}
+
+/** The built-in attribute a placeholder names, or undefined when it names none. */
 export function placeholderAttribute(value: string): CallerAttribute | undefined {
-  const name = PLACEHOLDER.exec(value)?.[1];
+  const name = placeholderName(value);
   return (CALLER_ATTRIBUTES as readonly string[]).includes(name ?? '') ? (name as CallerAttribute) : undefined;
 }
 
-/** The caller's value for a placeholder; undefined (which equals nothing) when absent. */
+/**
+ * The caller's value for a placeholder: a built-in attribute, else a derived one the gateway loaded
+ * (`caller.attributes`); undefined (which equals nothing) when absent.
+ */
 export function resolvePlaceholder(value: string, caller: Record<string, unknown> | undefined): unknown {
-  const attribute = placeholderAttribute(value);
-  if (!attribute || !caller) return undefined;
-  const resolved = caller[attribute];
+  const name = placeholderName(value);
+  if (name === undefined || !caller) return undefined;
+  let resolved: unknown;
+  if ((CALLER_ATTRIBUTES as readonly string[]).includes(name)) resolved = caller[name];
+  else {
+    const derived = caller.attributes;
+    if (derived !== null && typeof derived === 'object' && Object.hasOwn(derived, name)) resolved = (derived as Record<string, unknown>)[name];
+  }
   return typeof resolved === 'string' && resolved.length > 0 ? resolved : undefined;
 }
 
@@ -45,4 +58,17 @@ export function placeholdersIn(value: unknown, found: string[] = []): string[] {
   else if (Array.isArray(value)) value.forEach((v) => placeholdersIn(v, found));
   else if (value !== null && typeof value === 'object') Object.values(value).forEach((v) => placeholdersIn(v, found));
   return found;
+}
+
+/** Whether a placeholder anywhere in a JSON value has no value for this caller (a deny rule then holds). */
+export function hasUnresolvedPlaceholder(value: unknown, caller: Record<string, unknown>): boolean {
+  return placeholdersIn(value).some((p) => resolvePlaceholder(p, caller) === undefined);
+}
+
+/** Whether a JSON value holds `undefined` at any depth (an interpolated placeholder with no value). */
+export function holdsUndefined(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (Array.isArray(value)) return value.some(holdsUndefined);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(holdsUndefined);
+  return false;
 }

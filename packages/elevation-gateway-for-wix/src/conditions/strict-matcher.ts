@@ -79,7 +79,8 @@ function compileOperator(op: string, arg: unknown, path: string): { test: ValueT
       const has = (v: unknown, env: Env) => xs.some((x) => strictEqual(v, x(env)));
       return op === '$in'
         ? { test: (v, env) => isScalar(v) && has(v, env), domain: isScalar }
-        : { test: (v, env) => isScalar(v) && !has(v, env), domain: isScalar };
+        : // A placeholder with no value among the operands makes the test fail, as for $ne.
+          { test: (v, env) => isScalar(v) && !has(v, env) && xs.every((x) => x(env) !== undefined), domain: isScalar };
     }
     case '$exists': {
       if (typeof arg !== 'boolean') throw new ConditionSyntaxError('$exists needs true or false', path);

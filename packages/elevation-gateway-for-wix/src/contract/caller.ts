@@ -10,4 +10,9 @@ export interface Caller {
   instanceId?: string;
   /** Every role the caller holds under the policy, inheritance expanded. */
   roles: string[];
+  /**
+   * Caller attributes the policy derives from this identity (`${caller.contactId}`), loaded by the
+   * gateway's own elevated reads; only those the call's rules use, and only for their subject types.
+   */
+  attributes?: Readonly<Record<string, string>>;
 }

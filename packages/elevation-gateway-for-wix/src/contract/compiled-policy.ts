@@ -4,8 +4,8 @@
 import type { Conditions } from '../conditions/strict-matcher.ts';
 import type { MethodInfo } from '../sdk/method-info.ts';
 
-/** 2: methods carry `targetArgs` and `scope`; rules `allowOptions` (0.5.0). */
-export const POLICY_FORMAT = 2;
+/** 3: `callerAttributes` (0.6.0). 2: methods carry `targetArgs` and `scope`; rules `allowOptions` (0.5.0). */
+export const POLICY_FORMAT = 3;
 
 export const SUBJECT_TYPES = ['VISITOR', 'MEMBER', 'USER', 'APP', 'UNKNOWN'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
@@ -82,6 +82,20 @@ export interface CompiledRule {
   source: SourcePosition;
 }
 
+/** A caller attribute derived from the verified identity (`${caller.contactId}`): see gateway/caller-attributes.ts. */
+export interface CallerAttributeDefinition {
+  description: string;
+  /** Read for these subject types only; absent (matching nothing) for anyone else. */
+  subjects: SubjectType[];
+  /** The elevated read, `package.namespace.method` (one of `methods`). */
+  read: string;
+  /** Its arguments: constants and built-in `${caller.*}` placeholders only. */
+  args: unknown[];
+  /** Dotted path of the attribute in the read's result. */
+  value: string;
+  source: SourcePosition;
+}
+
 export interface CompiledPolicy {
   format: typeof POLICY_FORMAT;
   limits: Limits;
@@ -89,7 +103,9 @@ export interface CompiledPolicy {
   /** Every role a subject type holds, inheritance expanded. */
   subjectRoles: Record<SubjectType, string[]>;
   rules: CompiledRule[];
-  /** Every SDK method the policy names (allowed calls and preloads). */
+  /** Caller attributes by name, in the order declared. */
+  callerAttributes: Record<string, CallerAttributeDefinition>;
+  /** Every SDK method the policy names (allowed calls, preloads and attribute reads). */
   methods: Record<string, MethodInfo>;
   defaultTimeoutMs: number;
 }

@@ -123,6 +123,15 @@ function refusalOf(info: TokenInfo, options: IdentityOptions, nowMs: number): Ga
 }
 
 export async function identifyCaller(request: Request | string, subjectRoles: Record<SubjectType, string[]>, options: IdentityOptions): Promise<Caller> {
+  return (await identify(request, subjectRoles, options)).caller;
+}
+
+/** The caller, and until when what token-info said of the token holds (its `exp`, in ms; undefined: not said). */
+export async function identify(
+  request: Request | string,
+  subjectRoles: Record<SubjectType, string[]>,
+  options: IdentityOptions,
+): Promise<{ caller: Caller; expiresAtMs?: number }> {
   const token = typeof request === 'string' ? request : tokenFrom(request);
   const now = options.now ?? Date.now;
   let info = await options.cache?.get(token);
@@ -149,5 +158,5 @@ export async function identifyCaller(request: Request | string, subjectRoles: Re
   const caller: Caller = { subjectType: info.subjectType, id: info.subjectId, roles };
   if (info.siteId) caller.siteId = info.siteId;
   if (info.instanceId) caller.instanceId = info.instanceId;
-  return caller;
+  return info.exp !== undefined ? { caller, expiresAtMs: info.exp * 1000 } : { caller };
 }

@@ -28,6 +28,19 @@ const caller = (subjectType: SubjectType, id = 'x'): Caller => ({
 const member = caller('MEMBER', 'm-1');
 
 describe('PolicyEngine.decide', () => {
+  it('a deny rule whose condition names an attribute the caller has no value for holds (a negative test on nothing never lets a call through)', () => {
+    const engine = new PolicyEngine(
+      policy([
+        rule('allow', {}),
+        rule('not-my-site', { effect: 'deny', call: 'ecom.orders.*', when: { 'args.0.filter.siteId': { $ne: '${caller.siteId}' } } }),
+      ]),
+    );
+    const args = [{ filter: { siteId: 's-1' } }];
+    expect(engine.decide({ ...member, siteId: 's-1' }, 'ecom.orders.searchOrders', args)).toMatchObject({ effect: 'allow' });
+    expect(engine.decide({ ...member, siteId: 's-2' }, 'ecom.orders.searchOrders', args)).toMatchObject({ effect: 'deny', reason: 'deny rule "not-my-site"' });
+    expect(engine.decide(member, 'ecom.orders.searchOrders', args)).toMatchObject({ effect: 'deny', reason: 'deny rule "not-my-site"' });
+  });
+
   it('denies by default: no rule for the call, or none for the caller', () => {
     const engine = new PolicyEngine(policy([rule('a', { roles: ['staff'] })]));
     expect(engine.decide(member, 'ecom.orders.getOrder', [])).toMatchObject({ effect: 'deny', reason: NO_RULE_GRANTS });

@@ -5,7 +5,7 @@
 import { createMongoAbility, type MongoAbility, type RawRuleOf } from '@casl/ability';
 import { SUBJECT_TYPES, type CompiledRule, type DecisionPolicy, type SubjectType } from '../contract/compiled-policy.ts';
 import { strictConditionsMatcher, type Conditions } from '../conditions/strict-matcher.ts';
-import { CALLER } from '../conditions/placeholders.ts';
+import { CALLER, hasUnresolvedPlaceholder } from '../conditions/placeholders.ts';
 import { matchesCallPattern } from '../conditions/call-pattern.ts';
 import type { Caller } from '../contract/caller.ts';
 
@@ -103,9 +103,12 @@ export class PolicyEngine {
     let denied: Decision | undefined;
     const weighed = tracer ? new Set<string>() : undefined;
     for (const rule of ability.rulesFor(call, 'Call')) {
-      const holds = rule.matchesConditions(doc);
       const compiled = this.byId.get(rule.reason!);
       if (!compiled) continue;
+      // A deny rule whose condition names an attribute the caller has no value for holds: a negative
+      // test (`$ne: ${caller.siteId}`) on nothing must not let the call through.
+      const holds =
+        rule.matchesConditions(doc) || (rule.inverted === true && hasUnresolvedPlaceholder(compiled.when, caller as unknown as Record<string, unknown>));
       if (tracer) {
         weighed!.add(compiled.id);
         tracer.rule({ rule: compiled, applies: true, matched: holds, input: { args } });

@@ -14,7 +14,8 @@ import { dispatch, type SdkFunction } from './dispatch.ts';
 import type { Elevation } from './elevation.ts';
 import { forbidden, GatewayError, internal, invalid } from './errors.ts';
 import { parseArguments, type FieldMention } from './arguments/parse-arguments.ts';
-import { readableField, type ObligationPlan } from './obligation-plan.ts';
+import { objectMask, readableField, type ObligationPlan } from './obligation-plan.ts';
+import { fieldMask, type FieldMask } from './obligations/field-mask.ts';
 import { queryShape } from '../sdk/query-shape.ts';
 import { checkPathArguments } from './obligations/path-arguments.ts';
 import { readPath } from '../conditions/path.ts';
@@ -47,6 +48,11 @@ export interface EnforcementContext {
    * it: the rate limit, so that it counts exactly the requests that reach Wix.
    */
   beforeWix?: () => void | Promise<void>;
+  /**
+   * Told which rule decided once the object is known: of a read of one object, or of a write's
+   * preloaded target, the first allowing rule (in policy order) whose resource conditions hold on it.
+   */
+  decidedBy?: (ruleId: string) => void;
 }
 
 export interface AdmittedArguments {
@@ -99,10 +105,29 @@ const permitted = (ctx: EnforcementContext, object: unknown) =>
   ctx.plan.resource !== undefined && ctx.engine.resourcePermitted(ctx.caller, ctx.info.call, ctx.plan.resource.rules, object);
 
 const WRITES = new Set(['write-one', 'write']);
+/** A mask that keeps no field. */
+const NOTHING = fieldMask([]);
 
-function deliverOne(ctx: EnforcementContext, value: unknown): unknown {
+/**
+ * With `objectFields`, the mask of the rules that let the object through (their resource conditions
+ * hold on `judged`, or they have none). A write's object is judged by its preloaded target;
+ * `judged` undefined: only the rules without resource conditions let it through.
+ */
+function maskFor(ctx: EnforcementContext, judged: unknown): FieldMask | null | undefined {
+  const split = ctx.plan.objectFields;
+  if (!split) return undefined;
+  const passing = ctx.plan.rules.filter(
+    (id) => !split.conditioned.has(id) || (judged !== undefined && ctx.engine.resourcePermitted(ctx.caller, ctx.info.call, new Set([id]), judged)),
+  );
+  // No rule lets it through (a list item the re-check keeps for another reason): nothing of it is returned.
+  if (passing.length === 0) return NOTHING;
+  return objectMask(ctx.plan, passing) ?? null;
+}
+
+/** `judged`: what the rules' resource conditions are judged on (a read's result; a write's preloaded target, or undefined when none was loaded). */
+function deliverOne(ctx: EnforcementContext, value: unknown, judged: unknown): unknown {
   if (!ctx.plan.changesObjects) return value;
-  const { value: delivered, removed } = deliverObject(ctx.plan, value, ctx.caller, WRITES.has(ctx.info.kind));
+  const { value: delivered, removed } = deliverObject(ctx.plan, value, ctx.caller, WRITES.has(ctx.info.kind), maskFor(ctx, judged));
   if (removed.length) ctx.obligations.push({ type: 'fields-removed', paths: removed });
   return delivered;
 }
@@ -237,7 +262,7 @@ async function list(ctx: EnforcementContext, admitted: AdmittedArguments): Promi
     const removed = new Set<string>();
     let touched = 0;
     items = items.map((item) => {
-      const out = deliverObject(ctx.plan, item, ctx.caller);
+      const out = deliverObject(ctx.plan, item, ctx.caller, false, maskFor(ctx, item));
       if (out.removed.length) touched++;
       out.removed.forEach((p) => removed.add(p));
       return out.value;
@@ -264,8 +289,30 @@ async function readOne(ctx: EnforcementContext, { args }: AdmittedArguments): Pr
     const passed = permitted(ctx, result);
     ctx.obligations.push({ type: 'resource-check', passed });
     if (!passed) throw forbidden('resource conditions do not hold');
+    reportDecidingRule(ctx, result);
   }
-  return deliverOne(ctx, result);
+  return deliverOne(ctx, result, result);
+}
+
+/**
+ * A write may set what the rules its target passed let it set: the plan's `writable` is every
+ * allowing rule's, before the target was known; once it is, a path only a rule the target fails
+ * allows is refused (400), before the write is sent.
+ */
+function narrowWritable(ctx: EnforcementContext, args: unknown[], target: unknown): void {
+  const { plan } = ctx;
+  if (!plan.writable || !plan.resource) return;
+  const passing = plan.granted.filter((r) => ctx.engine.resourcePermitted(ctx.caller, ctx.info.call, new Set([r.id]), target));
+  if (passing.length === plan.granted.length) return;
+  const paths = passing.flatMap((r) => r.writable ?? []);
+  checkWritable(plan.presets ? [...paths, ...plan.presets.map((p) => p.path)] : paths, args, ctx.info.targetArgs);
+}
+
+/** The first allowing rule whose resource conditions hold on `object` decided the call. */
+function reportDecidingRule(ctx: EnforcementContext, object: unknown): void {
+  if (!ctx.decidedBy || !ctx.plan.resource) return;
+  const id = ctx.plan.rules.find((r) => ctx.engine.resourcePermitted(ctx.caller, ctx.info.call, new Set([r]), object));
+  if (id) ctx.decidedBy(id);
 }
 
 /** Sets argument path `path` (`1`, `0._id`) of `args` to `value`. */
@@ -362,9 +409,12 @@ function projectOnto(result: unknown, shape: unknown): unknown {
 async function writeOne(ctx: EnforcementContext, { args }: AdmittedArguments): Promise<unknown> {
   const { plan, info } = ctx;
   let sent: unknown;
+  let target: Record<string, unknown> | undefined;
   if (plan.resource || info.replaces !== undefined) {
-    const target = await preloadedTarget(ctx, args);
+    target = await preloadedTarget(ctx, args);
     if (!target) throw forbidden('preloaded target fails the resource conditions');
+    reportDecidingRule(ctx, target);
+    narrowWritable(ctx, args, target);
     if (info.replaces !== undefined) {
       // The write replaces the object whole: what the caller did not send (the fields it may not
       // write among them) is kept from the target, and the reply holds only what the caller sent.
@@ -375,7 +425,8 @@ async function writeOne(ctx: EnforcementContext, { args }: AdmittedArguments): P
     }
   }
   const result = await toWix(ctx, info.call, info, args);
-  return deliverOne(ctx, sent === undefined ? result : projectOnto(result, sent));
+  // The reply gets the fields of the rules its target passed.
+  return deliverOne(ctx, sent === undefined ? result : projectOnto(result, sent), target);
 }
 
 export async function enforce(ctx: EnforcementContext): Promise<unknown> {
@@ -389,6 +440,6 @@ export async function enforce(ctx: EnforcementContext): Promise<unknown> {
     case 'write-one':
       return writeOne(ctx, admitted);
     default:
-      return deliverOne(ctx, await toWix(ctx, ctx.info.call, ctx.info, admitted.args));
+      return deliverOne(ctx, await toWix(ctx, ctx.info.call, ctx.info, admitted.args), undefined);
   }
 }

@@ -99,10 +99,12 @@ function fieldsFor(call: Call): fc.Arbitrary<{ allow?: string[]; deny?: string[]
   const allow = isOrders(call)
     ? ['_id', 'number', 'buyerInfo.memberId', 'fulfillmentStatus', 'paymentStatus', 'status', 'priceSummary.total']
     : ['_id', 'name', 'visible', 'productType', 'slug', 'actualPriceRange.minValue'];
+  // A write's field rule is on what it returns: cancelOrder answers `{ order }`.
+  const at = call === 'ecom.orders.cancelOrder' ? (p: string) => `order.${p}` : (p: string) => p;
   return fc.oneof(
-    { weight: 3, arbitrary: fc.subarray(deny, { minLength: 1 }).map((d) => ({ deny: d })) },
+    { weight: 3, arbitrary: fc.subarray(deny, { minLength: 1 }).map((d) => ({ deny: d.map(at) })) },
     // `_id` always stays, so tests can tell which object came back.
-    { weight: 1, arbitrary: fc.subarray(allow.slice(1), { minLength: 1 }).map((a) => ({ allow: ['_id', ...a] })) },
+    { weight: 1, arbitrary: fc.subarray(allow.slice(1), { minLength: 1 }).map((a) => ({ allow: ['_id', ...a].map(at) })) },
   );
 }
 

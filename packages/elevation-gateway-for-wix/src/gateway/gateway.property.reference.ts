@@ -198,6 +198,14 @@ export function objectPermitted(rules: RuleSpec[], object: unknown, caller: RefC
   return rules.some((r) => conditionsHold(r.resource!, object, caller));
 }
 
+/**
+ * The allowing rules that let this object through: a read's object gets only their fields (a rule
+ * returns its fields for the objects its own resource conditions admit). A write's result: all of them.
+ */
+export function rulesLettingThrough(rules: RuleSpec[], object: unknown, caller: RefCaller): RuleSpec[] {
+  return rules.filter((r) => r.resource === undefined || conditionsHold(r.resource, object, caller));
+}
+
 const within = (outer: string, inner: string) => inner === outer || inner.startsWith(`${outer}.`);
 
 /** Whether one rule's field rule keeps a path that is present in a result (a field or an object holding fields). */

@@ -25,6 +25,7 @@ import {
   forbiddenPathsIn,
   objectPermitted,
   referenceDecision,
+  rulesLettingThrough,
   rolesHeld,
   type PolicySpec,
   type RefCaller,
@@ -250,7 +251,7 @@ describe(`the gateway against a reference evaluator (${RUNS} cases per property,
   );
 
   it(
-    "never returns a field that every allowing rule's field rule removes",
+    "never returns a field that every allowing rule's field rule removes (of a read's object: every rule that lets it through)",
     async () => {
       let checked = 0;
       await fc.assert(
@@ -261,9 +262,13 @@ describe(`the gateway against a reference evaluator (${RUNS} cases per property,
           const ref = reference(subject.spec, sent);
           expect(ref.allow, 'a 200 for a call the reference denies').toBe(true);
           if (!ref.allow) return;
-          for (const object of objectsIn(ref.call!, out.body.result)) {
+          const stored = ref.call!.startsWith('ecom.') ? out.ordersBefore : out.productsBefore;
+          for (const object of objectsIn(ref.call!, out.body.result) as { _id?: string }[]) {
             checked++;
-            expect(forbiddenPathsIn(ref.rules, object), `${ref.call} by ${sent.who}`).toEqual([]);
+            // Which rules let a read's object through is judged on the object as Wix holds it (the mask may have removed what their conditions read).
+            const original = stored.find((o) => o.id === object._id);
+            const rules = ref.call === 'ecom.orders.cancelOrder' || !original ? ref.rules : rulesLettingThrough(ref.rules, original, ref.caller!);
+            expect(forbiddenPathsIn(rules, object), `${ref.call} by ${sent.who}`).toEqual([]);
           }
         }),
         params(),

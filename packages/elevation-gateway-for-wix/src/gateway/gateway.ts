@@ -2,7 +2,9 @@
 // local server, tests, workerd). The pipeline reads top to bottom: wire → caller → decision →
 // enforcement and dispatch → reply and decision log. Nothing escapes as an exception.
 import { DEFAULT_LIMITS } from '../contract/compiled-policy.ts';
-import { identifyCaller, tokenFrom, type IdentityCache } from './caller.ts';
+import { identify, tokenFrom, type IdentityCache } from './caller.ts';
+import { parseArguments } from './arguments/parse-arguments.ts';
+import { attributeNeeds, createCallerAttributeCache, withCallerAttributes, type CallerAttributeCache } from './caller-attributes.ts';
 import { consoleSink, type DecisionEntry, type DecisionSink, type Obligation } from './decision-log.ts';
 import { enforce } from './enforce.ts';
 import { createEvaluator, evaluateCall, type PolicyEvaluator } from './evaluate.ts';
@@ -28,6 +30,12 @@ export interface GatewayOptions {
   /** The fetch token-info is asked through (default: global fetch). */
   fetch?: typeof fetch;
   identityCache?: IdentityCache;
+  /**
+   * Caches the policy's caller attributes (`callerAttributes`) per token digest. Default: an
+   * in-memory cache with the identity cache's TTL and bounds when `identityCache` is given, none
+   * otherwise (a backend that asks token-info on every request reads attributes every time too).
+   */
+  callerAttributeCache?: CallerAttributeCache;
   decisionLog?: DecisionSink;
   rateLimits?: RateLimitStore;
   now?: () => number;
@@ -75,12 +83,20 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(options.identityCache ? { cache: options.identityCache } : {}),
     now,
   };
-  let loading: Promise<{ loaded: PolicyModule; evaluator: PolicyEvaluator; available: (call: string) => boolean }> | undefined;
+  const attributeCache = options.callerAttributeCache ?? (options.identityCache ? createCallerAttributeCache({ now }) : undefined);
+  type Loaded = {
+    loaded: PolicyModule;
+    evaluator: PolicyEvaluator;
+    available: (call: string) => boolean;
+    needs: ReturnType<typeof attributeNeeds>;
+  };
+  let loading: Promise<Loaded> | undefined;
   const load = () => {
     loading ??= verifyPolicyModule(options.policy).then((loaded) => ({
       loaded,
       evaluator: createEvaluator(loaded.policy),
       available: (call: string) => Object.hasOwn(loaded.sdkMethods, call),
+      needs: attributeNeeds(loaded.policy),
     }));
     return loading;
   };
@@ -99,18 +115,33 @@ export function createGateway(options: GatewayOptions): Gateway {
   /** The pipeline of one request: wire → caller → evaluation → enforcement and dispatch → result. */
   async function run(request: Request, entry: Entry, requestId: string): Promise<unknown> {
     if (request.method !== 'POST') throw invalid('use POST with a JSON body { module, method, args }');
-    const { loaded, evaluator, available } = await load();
+    const { loaded, evaluator, available, needs } = await load();
     const { policy, sdkMethods } = loaded;
     const token = tokenFrom(request); // no token: 401 before reading anything else
     const { module, method, args } = await readCall(request, policy.limits ?? DEFAULT_LIMITS);
     const call = `${module}.${method}`;
     entry.call = call.slice(0, 2 * MAX_NAME_LENGTH + 1);
 
-    const caller = await identifyCaller(token, policy.subjectRoles, identity);
+    const identified = await identify(token, policy.subjectRoles, identity);
+    let caller = identified.caller;
     entry.caller = { subjectType: caller.subjectType, id: caller.id };
 
     // A malformed name is just another unknown call (403), so replies never tell names apart.
     const wellFormed = MODULE_NAME.test(module) && METHOD_NAME.test(method);
+    // The caller attributes the call's rules use, read with the app's authority before deciding.
+    const needed = wellFormed && available(call) ? needs(caller, call) : [];
+    // No elevated read for arguments that cannot be sent: the call is then decided without the
+    // attributes (rules naming them match nothing, deny rules naming them hold) and refused as usual.
+    const unsendable = needed.length > 0 && !sendable(policy.methods[call]!.signature, args);
+    if (needed.length && !unsendable) {
+      caller = await withCallerAttributes(
+        { policy, sdkMethods, elevation, ...(attributeCache ? { cache: attributeCache } : {}) },
+        caller,
+        needed,
+        token,
+        identified.expiresAtMs,
+      );
+    }
     const tracer = options.tracer?.(requestId);
     const evaluation = await evaluateCall(
       evaluator,
@@ -124,6 +155,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (evaluation.decision.rule) entry.rule = evaluation.decision.rule.id;
       throw forbidden(evaluation.decision.reason);
     }
+    // Decided without the attributes it needs: never dispatched, its arguments' own 400 instead.
+    if (unsendable) parseArguments(policy.methods[call]!.signature, args);
     const { decision, plan } = evaluation;
     entry.rule = decision.decidingRule.id;
     entry.decision = 'allow';
@@ -143,6 +176,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       elevation,
       ...(evaluation.continued ? { continued: evaluation.continued } : {}),
       ...(limits ? { beforeWix: async () => void (entry.rule = await takeRateLimit(limits, rateLimits, caller, now())) } : {}),
+      // Without rate limits (whose rule is the one whose budget was spent), the rule the object passed decided.
+      ...(limits ? {} : { decidedBy: (id: string) => void (entry.rule = id) }),
     });
   }
 
@@ -173,6 +208,15 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   return { handle };
+}
+
+function sendable(signature: Parameters<typeof parseArguments>[0], args: unknown[]): boolean {
+  try {
+    parseArguments(signature, args);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 type Entry = Omit<DecisionEntry, 'time' | 'durationMs' | 'status'> & { obligations: Obligation[] };

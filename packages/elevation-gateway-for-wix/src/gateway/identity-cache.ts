@@ -23,8 +23,8 @@ export const DEFAULT_IDENTITY_CACHE_ENTRIES = 10_000;
 export const DEFAULT_REFUSED_TTL_MS = 10_000;
 export const DEFAULT_REFUSED_ENTRIES = 1_000;
 
-interface Entry {
-  info: TokenInfo;
+interface Entry<T> {
+  value: T;
   /** ms since epoch; the entry is gone at this instant. */
   expiresAt: number;
 }
@@ -39,30 +39,35 @@ export async function tokenDigest(token: string): Promise<string> {
   return hex;
 }
 
-/** A bounded map from token digests to entries that expire, least recently used first out. */
-function boundedMap(maxEntries: number, now: () => number) {
+/**
+ * A bounded map from token digests to entries that expire, least recently used first out; `copy`
+ * keeps what callers hold apart from what is stored. Also holds caller attributes (caller-attributes.ts).
+ */
+export function boundedMap<T>(maxEntries: number, now: () => number, copy: (value: T) => T) {
   // A Map iterates in insertion order: re-inserting on every hit keeps the least recently used first.
-  const entries = new Map<string, Entry>();
+  const entries = new Map<string, Entry<T>>();
   return {
     get size() {
       return entries.size;
     },
-    get(key: string): TokenInfo | undefined {
+    get(key: string): T | undefined {
       const entry = entries.get(key);
       if (!entry) return undefined;
       entries.delete(key);
       if (entry.expiresAt <= now()) return undefined;
       entries.set(key, entry);
-      return { ...entry.info };
+      return copy(entry.value);
     },
-    set(key: string, info: TokenInfo, expiresAt: number): void {
+    set(key: string, value: T, expiresAt: number): void {
       if (maxEntries === 0) return;
       entries.delete(key);
-      entries.set(key, { info: { ...info }, expiresAt });
+      entries.set(key, { value: copy(value), expiresAt });
       while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
     },
   };
 }
+
+const copyInfo = (info: TokenInfo): TokenInfo => ({ ...info });
 
 export function createIdentityCache(options: IdentityCacheOptions = {}): IdentityCache & { readonly size: number; readonly refusedSize: number } {
   const ttlMs = options.ttlMs ?? DEFAULT_IDENTITY_TTL_MS;
@@ -82,8 +87,8 @@ export function createIdentityCache(options: IdentityCacheOptions = {}): Identit
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`identity cache: ${name} must be an integer ≥ 0`);
   }
   const now = options.now ?? Date.now;
-  const accepted = boundedMap(maxEntries, now);
-  const refused = boundedMap(maxRefused, now);
+  const accepted = boundedMap(maxEntries, now, copyInfo);
+  const refused = boundedMap(maxRefused, now, copyInfo);
 
   return {
     get size() {

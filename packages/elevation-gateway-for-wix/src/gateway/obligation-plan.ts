@@ -34,6 +34,15 @@ export interface ObligationPlan {
   preload?: readonly { call: string; rules: ReadonlySet<string> }[];
   /** Every allowing rule has a field rule: a caller receives a field when one of them returns it. */
   fields?: { byRule: Readonly<Record<string, FieldRule>>; mask: FieldMask };
+  /**
+   * Allowing rules that return different fields, some of them only for the objects their resource
+   * conditions let through: each object read gets the fields of the rules that let it through
+   * (`null`: the rule returns whole objects). A member's own record whole, another's public profile
+   * masked. A write's reply is judged by its preloaded target (without one, only the rules without
+   * resource conditions let it through). Filters and sorts may then name only fields every one of
+   * these rules returns.
+   */
+  objectFields?: { byRule: Readonly<Record<string, FieldRule | null>>; conditioned: ReadonlySet<string> };
   /** A list whose every allowing rule caps it: the largest of their caps. */
   cap?: number;
   /** Every allowing rule lists writable paths: any of them may be set, nothing else. */
@@ -86,6 +95,11 @@ export function planObligations(rules: readonly CompiledRule[], info: Pick<Metho
   }
   const fields = every((r) => r.fields);
   if (fields) plan.fields = { byRule: byRule(fields), mask: fieldMask(fields) };
+  const conditioned = rules.filter((r) => r.resource !== undefined);
+  const distinct = new Set(rules.map((r) => JSON.stringify(r.fields ?? null)));
+  if (conditioned.length > 0 && distinct.size > 1 && (info.kind === 'read-one' || info.kind === 'list' || info.kind === 'write-one')) {
+    plan.objectFields = { byRule: Object.fromEntries(rules.map((r) => [r.id, r.fields ?? null])), conditioned: new Set(conditioned.map((r) => r.id)) };
+  }
   const caps = every((r) => r.cap);
   if (caps && info.kind === 'list') plan.cap = Math.max(...caps);
   const writable = every((r) => r.writable);
@@ -109,7 +123,7 @@ export function planObligations(rules: readonly CompiledRule[], info: Pick<Metho
     if (planned !== undefined) extensions.push({ kind, planned });
   }
   plan.extensions = extensions;
-  plan.changesObjects = plan.fields !== undefined || extensions.some((e) => e.kind.onObject);
+  plan.changesObjects = plan.fields !== undefined || plan.objectFields !== undefined || extensions.some((e) => e.kind.onObject);
   return freezePlan(plan);
 }
 
@@ -175,6 +189,30 @@ export function createPlanner(policy: PlanInputs & Pick<CompiledPolicy, 'methods
 
 type FieldGuard = ((plan: ObligationPlan, path: string) => boolean) | null;
 
+const masks = new WeakMap<FieldRule, FieldMask>();
+/** One rule's own mask (kept with the rule's field rule, which the frozen plan holds). */
+function ruleMask(rule: FieldRule): FieldMask {
+  let mask = masks.get(rule);
+  if (!mask) masks.set(rule, (mask = fieldMask([rule])));
+  return mask;
+}
+
+/**
+ * The mask for an object the rules `passing` let through (`objectFields`): undefined when one of
+ * them returns whole objects; cached per set of rules.
+ */
+export function objectMask(plan: ObligationPlan, passing: readonly string[]): FieldMask | undefined {
+  const rules = passing.map((id) => plan.objectFields!.byRule[id]);
+  if (rules.some((f) => f === null || f === undefined)) return undefined;
+  const key = passing.join('\n');
+  let cache = objectMasks.get(plan);
+  if (!cache) objectMasks.set(plan, (cache = new Map()));
+  let mask = cache.get(key);
+  if (!mask) cache.set(key, (mask = fieldMask(rules as FieldRule[])));
+  return mask;
+}
+const objectMasks = new WeakMap<ObligationPlan, Map<string, FieldMask>>();
+
 /**
  * Which built-in obligations limit the fields a caller may filter, sort or search on (as in
  * Hasura, only fields it may read: a filter on a removed field would answer what the mask hides).
@@ -183,7 +221,9 @@ type FieldGuard = ((plan: ObligationPlan, path: string) => boolean) | null;
 const FIELD_GUARDS = {
   resource: null,
   preload: null,
-  fields: (plan, path) => !plan.fields || (path !== ALL_FIELDS && plan.fields.mask.permits(path)),
+  fields: (plan, path) =>
+    (!plan.fields || (path !== ALL_FIELDS && plan.fields.mask.permits(path))) &&
+    (!plan.objectFields || Object.values(plan.objectFields.byRule).every((f) => f === null || (path !== ALL_FIELDS && ruleMask(f).permits(path)))),
   cap: null,
   writable: null,
   presets: null,

@@ -4,6 +4,7 @@ import {
   DEFAULT_LIMITS,
   POLICY_FORMAT,
   SUBJECT_TYPES,
+  type CallerAttributeDefinition,
   type CompiledPolicy,
   type CompiledRule,
   type Limits,
@@ -11,7 +12,7 @@ import {
 } from '../contract/compiled-policy.ts';
 import type { MethodDescription, MethodInfo } from '../sdk/method-info.ts';
 import { compileConditions, ConditionSyntaxError, type Conditions } from '../conditions/strict-matcher.ts';
-import { placeholderAttribute, placeholdersIn, CALLER_ATTRIBUTES } from '../conditions/placeholders.ts';
+import { placeholderAttribute, placeholderName, placeholdersIn, CALLER_ATTRIBUTES } from '../conditions/placeholders.ts';
 import { locate, type LoadedFile } from './load.ts';
 import { parseRate, type PolicyFile } from './schema.ts';
 import { obligationKinds, type ObligationKind } from '../contract/obligation-kind.ts';
@@ -20,11 +21,14 @@ import { didYouMean } from './suggest.ts';
 import { matchesCallPattern } from '../conditions/call-pattern.ts';
 import { findCall, installedVersion, restMethodsOf, namespacesOf, sdkPackages, type FoundCall } from '../sdk/catalogue.ts';
 import { describeMethod } from '../sdk/probe.ts';
-import { signaturesOf } from '../sdk/signature-reader.ts';
+import { signaturesOf, type ResultShape } from '../sdk/signature-reader.ts';
+import { callerScoped, CALLER_SCOPED_SOURCE } from '../sdk/caller-scoped-methods.ts';
+import { attributeValueProblem, fieldPathProblem, objectWalk } from './field-paths.ts';
 import { listShapeOf } from '../sdk/list-shape.ts';
 import { queryShape } from '../sdk/query-shape.ts';
 import { resolveSchema } from '../sdk/argument-schema.ts';
-import { argumentPathProblem, argumentPathsIn } from './argument-paths.ts';
+import { argumentPathProblem } from './argument-paths.ts';
+import { conditionPaths } from './schema-paths.ts';
 import { protectionOptionsOf } from '../sdk/protection-options.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -46,6 +50,16 @@ interface Compilation {
   namedAt: Map<string, { at: Position; ruleId: string }>;
   /** Argument paths to check against the signatures once they are read. */
   argumentPaths: { call: string; path: string; at: Position; key: string; ruleId: string }[];
+  /** Field paths to check against the result types once they are read: of `call`'s objects (`value`: a caller attribute's, one string). */
+  fieldPaths: { call: string; path: string; at: Position; key: string; ruleId?: string; value?: true }[];
+  /** What each method resolves to, from its type declarations (build time only). */
+  results: Record<string, ResultShape | undefined>;
+  /** The caller attributes the policy declares (`${caller.<name>}`). */
+  attributes: ReadonlySet<string>;
+  /** The subject types each declared attribute is read for. */
+  attributeSubjects: Map<string, readonly SubjectType[]>;
+  /** Every role each subject type holds, inheritance expanded. */
+  subjectRoles: Record<SubjectType, string[]>;
   /** Checks of what a method's kind allows, run once its signature has refined the kind. */
   kindChecks: ((methods: Record<string, MethodInfo>) => void)[];
   /** The packages the app's package.json declares (undefined: not checked). */
@@ -70,6 +84,11 @@ export async function compilePolicy(files: LoadedFile[], diagnostics: Diagnostic
     found: {},
     namedAt: new Map(),
     argumentPaths: [],
+    fieldPaths: [],
+    results: {},
+    attributes: new Set(),
+    attributeSubjects: new Map(),
+    subjectRoles: Object.fromEntries(SUBJECT_TYPES.map((t) => [t, []])) as unknown as Record<SubjectType, string[]>,
     kindChecks: [],
     declared: options.declaredPackages,
   };
@@ -78,6 +97,8 @@ export async function compilePolicy(files: LoadedFile[], diagnostics: Diagnostic
   }
   const { limits, defaultTimeoutMs } = compileLimits(files, c);
   const { roles, subjectRoles, expanded } = compileRoles(files, c);
+  c.subjectRoles = subjectRoles;
+  const callerAttributes = await compileCallerAttributes(files, c);
   const rules: CompiledRule[] = [];
   const ruleIds = new Map<string, string>();
   for (const f of files) {
@@ -94,12 +115,18 @@ export async function compilePolicy(files: LoadedFile[], diagnostics: Diagnostic
     const problem = info && argumentPathProblem(info.signature, p.path);
     if (problem) c.error(p.at, 'argument-path', `${p.key}: ${problem}`, p.ruleId);
   }
+  for (const p of c.fieldPaths) {
+    const info = methods[p.call];
+    const walk = info && objectWalk(info, c.results[p.call]);
+    const problem = walk && (p.value ? attributeValueProblem(walk, p.path) : fieldPathProblem(walk, p.path));
+    if (problem) c.error(p.at, 'field-path', `${p.key}: ${p.path}: ${problem}`, p.ruleId);
+  }
   for (const check of c.kindChecks) check(methods);
 
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   return {
     diagnostics,
-    policy: { format: POLICY_FORMAT, limits, roles, subjectRoles, rules, methods: sortKeys(methods), defaultTimeoutMs },
+    policy: { format: POLICY_FORMAT, limits, roles, subjectRoles, callerAttributes, rules, methods: sortKeys(methods), defaultTimeoutMs },
   };
 }
 
@@ -202,20 +229,107 @@ async function resolveMethod(call: string, at: Position, ruleId: string, c: Comp
   return undefined;
 }
 
-function checkPlaceholders(value: unknown, where: Where, key: string, ruleId: string, c: Compilation): boolean {
+/**
+ * Every placeholder names a caller attribute: a built-in one, or (unless `builtInOnly`) one the
+ * policy declares. A caller attribute's own read may use built-in ones only: it cannot depend on another read.
+ */
+function checkPlaceholders(value: unknown, where: Where, key: string, ruleId: string | undefined, c: Compilation, builtInOnly = false): boolean {
   let ok = true;
+  const known = [...CALLER_ATTRIBUTES, ...(builtInOnly ? [] : c.attributes)];
   for (const p of placeholdersIn(value)) {
-    if (!placeholderAttribute(p) || !/^\$\{caller\.[A-Za-z]+\}$/.test(p)) {
-      ok = false;
-      c.error(
-        where([key]),
-        'placeholder',
-        `${key}: "${p}" names no caller attribute (use one of ${CALLER_ATTRIBUTES.map((a) => `\${caller.${a}}`).join(', ')})`,
-        ruleId,
-      );
-    }
+    const name = placeholderName(p);
+    if (placeholderAttribute(p) || (name !== undefined && !builtInOnly && c.attributes.has(name))) continue;
+    ok = false;
+    const derived = name !== undefined && builtInOnly && c.attributes.has(name);
+    c.error(
+      where([key]),
+      'placeholder',
+      derived
+        ? `${key}: "${p}" is a derived caller attribute: the read of another may use only ${CALLER_ATTRIBUTES.map((a) => `\${caller.${a}}`).join(', ')}`
+        : `${key}: "${p}" names no caller attribute (use one of ${known.map((a) => `\${caller.${a}}`).join(', ')}, or declare it under callerAttributes)${name ? didYouMean(name, known) : ''}`,
+      ruleId,
+    );
   }
   return ok;
+}
+
+/** Names a derived attribute may not take: the built-in ones and the caller's own keys. */
+const RESERVED_ATTRIBUTES = new Set<string>([...CALLER_ATTRIBUTES, 'roles', 'attributes']);
+const ATTRIBUTE_KINDS = new Set(['read-one', 'read']);
+
+/**
+ * `callerAttributes`: each read resolved like a rule's call, fixed (constants and built-in
+ * placeholders only), not caller-scoped; once signatures are read, a read with the right arity
+ * whose result has the `value` path.
+ */
+async function compileCallerAttributes(files: LoadedFile[], c: Compilation): Promise<Record<string, CallerAttributeDefinition>> {
+  const out: Record<string, CallerAttributeDefinition> = {};
+  const names = c.attributes as Set<string>;
+  for (const f of files) {
+    for (const [name, a] of Object.entries(f.policy?.callerAttributes ?? {})) {
+      const where: Where = (p, k) => whereIn(f)(['callerAttributes', name, ...p], k);
+      const at = where([], true);
+      if (RESERVED_ATTRIBUTES.has(name)) {
+        c.error(at, 'caller-attribute', `caller attribute "${name}" would shadow the caller's own "${name}": choose another name`);
+        continue;
+      }
+      if (Object.hasOwn(out, name)) {
+        c.error(at, 'caller-attribute', `caller attribute "${name}" is declared twice`);
+        continue;
+      }
+      names.add(name);
+      c.attributeSubjects.set(name, a.subjects);
+      const definition: CallerAttributeDefinition = {
+        description: a.description,
+        subjects: a.subjects,
+        read: a.read,
+        args: a.args,
+        value: a.value,
+        source: at,
+      };
+      out[name] = definition;
+      checkPlaceholders(a.args, where, 'args', undefined, c, true);
+      const scoped = callerScoped(a.read);
+      if (scoped) {
+        c.error(where(['read']), 'caller-scoped', `${a.read} acts for the current caller (${scoped.why}): elevated, it cannot tell who "${name}" belongs to`);
+        continue;
+      }
+      const found = await resolveMethod(a.read, where(['read']), `callerAttributes.${name}`, c);
+      if (!found) continue;
+      c.fieldPaths.push({ call: a.read, path: a.value, at: where(['value']), key: 'value', value: true });
+      c.kindChecks.push((methods) => {
+        const info = methods[a.read];
+        if (!info) return;
+        if (!ATTRIBUTE_KINDS.has(info.kind)) {
+          c.error(
+            where(['read']),
+            'caller-attribute',
+            `caller attribute "${name}" is read by ${a.read}, a ${info.kind} call: it must be a read (of one object, or a plain read)`,
+          );
+          return;
+        }
+        for (const path of info.pathArgs) {
+          const arg = /^\d+$/.test(path) ? a.args[Number(path)] : undefined;
+          if (typeof arg === 'string' && placeholdersIn(arg).length === 0 && !/^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/.test(arg)) {
+            c.error(
+              where(['args', Number(path)]),
+              'caller-attribute',
+              `args.${path} goes into ${a.read}'s URL path: it must be a plain id (letters, digits, "-" and "_")`,
+            );
+          }
+        }
+        const { required, params, names: argNames } = info.signature;
+        if (a.args.length < required || a.args.length > params.length) {
+          c.error(
+            where(['args'], a.args.length === 0),
+            'caller-attribute',
+            `${a.read} takes ${required === params.length ? required : `${required} to ${params.length}`} argument(s) (${argNames.join(', ')}); args has ${a.args.length}`,
+          );
+        }
+      });
+    }
+  }
+  return out;
 }
 
 function checkConditions(value: Conditions, where: Where, key: string, ruleId: string, c: Compilation): boolean {
@@ -253,6 +367,7 @@ async function compileRule(r: Rule, where: Where, roles: CompiledPolicy['roles']
   const registered = obligationKinds().filter((k) => (r as Record<string, unknown>)[k.key] !== undefined);
 
   if (effect === 'deny') {
+    checkAttributeHolders(r, where, c);
     for (const key of [...ALLOW_ONLY, ...registered.map((k) => k.key)]) {
       if ((r as Record<string, unknown>)[key] !== undefined) c.error(where([key], true), 'deny-obligation', `"${key}" only applies to allow rules`, r.id);
     }
@@ -260,6 +375,8 @@ async function compileRule(r: Rule, where: Where, roles: CompiledPolicy['roles']
   }
 
   const info = await resolveMethod(call, where(['allow']), r.id, c);
+  checkCallerScoped(call, r, where(['allow']), c);
+  checkAttributeHolders(r, where, c);
   if (r.resource && checkConditions(r.resource, where, 'resource', r.id, c)) compiled.resource = r.resource;
   if (r.fields) compiled.fields = r.fields;
   if (r.cap !== undefined) compiled.cap = r.cap;
@@ -294,17 +411,70 @@ async function compileRule(r: Rule, where: Where, roles: CompiledPolicy['roles']
   if (r.rateLimit) compiled.rateLimit = { ...parseRate(r.rateLimit)!, text: r.rateLimit };
   if (r.preload) compiled.preload = r.preload;
   if (registered.length) compiled.extensions = Object.fromEntries(registered.map((k) => [k.key, (r as Record<string, unknown>)[k.key]]));
+  // A registered kind's value may name the caller too: the same placeholders as a condition's.
+  for (const k of registered) checkPlaceholders((r as Record<string, unknown>)[k.key], where, k.key, r.id, c);
   if (!info) return compiled;
 
   for (const [i, path] of (r.writable ?? []).entries()) c.argumentPaths.push({ call, path, at: where(['writable', i]), key: 'writable', ruleId: r.id });
   for (const path of Object.keys(r.presets ?? {})) c.argumentPaths.push({ call, path, at: where(['presets', path], true), key: 'presets', ruleId: r.id });
-  for (const path of argumentPathsIn(r.when ?? {})) c.argumentPaths.push({ call, path, at: where(['when']), key: 'when', ruleId: r.id });
+  for (const path of conditionPaths(r.when ?? {})) c.argumentPaths.push({ call, path, at: where(['when']), key: 'when', ruleId: r.id });
   const preloaded = r.preload !== undefined && (await resolveMethod(r.preload, where(['preload']), r.id, c)) !== undefined;
+  if (r.preload !== undefined) checkCallerScoped(r.preload, r, where(['preload']), c);
+  // A resource condition is on the object the call touches: the preloaded target of a write.
+  const touched = r.preload ?? call;
+  if (r.resource && (r.preload === undefined || preloaded)) {
+    for (const path of conditionPaths(r.resource))
+      c.fieldPaths.push({ call: touched, path, at: where(['resource', path], true), key: 'resource', ruleId: r.id });
+  }
+  for (const side of ['allow', 'deny'] as const) {
+    for (const [i, path] of (r.fields?.[side] ?? []).entries())
+      c.fieldPaths.push({ call, path, at: where(['fields', side, i]), key: `fields.${side}`, ruleId: r.id });
+  }
   c.kindChecks.push((methods) => {
     const refined = methods[call];
     if (refined) checkKind(r, refined, preloaded ? methods[r.preload!] : undefined, where, registered, c);
   });
   return compiled;
+}
+
+/**
+ * A derived attribute is read only for its subject types: a rule naming it must apply to those alone
+ * (for anyone else it has no value, and a negative test or a nested preset on nothing could pass).
+ */
+function checkAttributeHolders(r: Rule, where: Where, c: Compilation): void {
+  const used = new Set<string>();
+  const registered = obligationKinds().map((k) => (r as Record<string, unknown>)[k.key]);
+  for (const value of [r.when, r.resource, r.presets, ...registered]) {
+    for (const p of placeholdersIn(value ?? {})) {
+      const name = placeholderName(p);
+      if (name !== undefined && c.attributeSubjects.has(name)) used.add(name);
+    }
+  }
+  for (const name of used) {
+    const subjects = c.attributeSubjects.get(name)!;
+    const holders = SUBJECT_TYPES.filter((s) => r.roles.some((role) => c.subjectRoles[s].includes(role)));
+    const others = holders.filter((s) => !subjects.includes(s));
+    if (others.length) {
+      c.error(
+        where(['roles'], true),
+        'caller-attribute',
+        `rule "${r.id}" uses \${caller.${name}}, which is read for ${subjects.join(', ')} only, but its roles are also held by ${others.join(', ')}: give the rule roles only they hold, or read "${name}" for them too`,
+        r.id,
+      );
+    }
+  }
+}
+
+/** A rule that elevates a method acting for the current caller needs a justification. */
+function checkCallerScoped(call: string, r: Rule, at: Position, c: Compilation): void {
+  const scoped = callerScoped(call);
+  if (!scoped || r.justification) return;
+  c.error(
+    at,
+    'caller-scoped',
+    `${call} acts for the current caller: ${scoped.why}. Call it un-elevated from the frontend instead, or give the rule a "justification" (${CALLER_SCOPED_SOURCE.document}, ${CALLER_SCOPED_SOURCE.version})`,
+    r.id,
+  );
 }
 
 /** What a method's kind allows (once its signature has refined the kind): caps on lists, preloads on writes by id, … */
@@ -434,6 +604,7 @@ async function describeMethods(c: Compilation): Promise<Record<string, MethodInf
       c.error(named.at, 'sdk/no-signature', `cannot check the arguments of ${call}: ${result.message}`, named.ruleId);
       continue;
     }
+    c.results[call] = result.result;
     const described = await describeMethod(found, result.signature);
     if (described.ok) methods[call] = withSignature(described.info, result.signature);
     else c.error(named.at, `sdk/${described.reason}`, described.message, named.ruleId);

@@ -142,6 +142,13 @@ const CASES = {
     'p.yaml': `${HEAD}  - «id: r\n    description: d\n    roles: [member]\n    allow: ecom.orders.getOrder\n  - id: never\n    description: d\n    roles: [member]\n    deny: ecom.*\n`,
   }),
   'argument-path': oneRule('    allow: ecom.orders.cancelOrder\n    writable: [«args.5.x]\n'),
+  'field-path': oneRule('    allow: ecom.orders.getOrder\n    resource: { «buyerInfo.memberid: "${caller.id}" }\n'),
+  'caller-attribute': compile({
+    'p.yaml': `version: 1\nroles:\n  member: { subjects: [MEMBER] }\ncallerAttributes:\n  «id: { description: d, subjects: [MEMBER], read: members.members.getMember, args: ["\${caller.id}"], value: contactId }\n`,
+  }),
+  'caller-scoped': compile({
+    'p.yaml': `${HEAD}  - id: r\n    description: d\n    roles: [member]\n    allow: «members.members.getCurrentMember\n`,
+  }),
   'sdk/unknown-module': oneRule('    allow: «ecom.ordrs.getOrder\n'),
   // An app whose package.json declares only the umbrella package, not the per-module one the generated module imports.
   'sdk/undeclared-package': {
@@ -180,7 +187,7 @@ const CASES = {
   },
   'risk/list-condition-not-filterable': {
     files: {
-      'p.yaml': `${HEAD}  - id: r\n    description: d\n    roles: [member]\n    allow: ecom.orders.searchOrders\n    resource: «{ notAField: x }\n`,
+      'p.yaml': `${HEAD}  - id: r\n    description: d\n    roles: [member]\n    allow: ecom.orders.searchOrders\n    resource: «{ weightUnit: KG }\n`,
     },
     run: linted,
   },

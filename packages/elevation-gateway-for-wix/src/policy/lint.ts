@@ -7,6 +7,8 @@ import type { Diagnostic, DiagnosticCode } from './diagnostics.ts';
 import { locate, type LoadedFile } from './load.ts';
 import { queryShape } from '../sdk/query-shape.ts';
 import { conditionsToFilter } from '../conditions/wix-filter.ts';
+import { signaturesOf } from '../sdk/signature-reader.ts';
+import { fieldsNamed, objectWalk } from './field-paths.ts';
 
 export const RISK_CODES = {
   idWithoutResource: 'risk/id-without-resource',
@@ -15,8 +17,14 @@ export const RISK_CODES = {
   listConditionNotFilterable: 'risk/list-condition-not-filterable',
 } as const;
 
-/** A caller with every attribute, to see which conditions can become a Wix filter at all. */
-const ANY_CALLER: Record<string, unknown> = { subjectType: 'MEMBER', id: 'x', siteId: 'x', instanceId: 'x' };
+/** A caller with every attribute (the policy's derived ones too), to see which conditions can become a Wix filter at all. */
+const anyCaller = (policy: CompiledPolicy): Record<string, unknown> => ({
+  subjectType: 'MEMBER',
+  id: 'x',
+  siteId: 'x',
+  instanceId: 'x',
+  attributes: Object.fromEntries(Object.keys(policy.callerAttributes ?? {}).map((name) => [name, 'x'])),
+});
 
 export interface LintResult {
   /** Warnings on rules without a justification. */
@@ -29,6 +37,32 @@ const isWrite = (info: MethodInfo) => info.kind === 'write' || info.kind === 'wr
 
 /** The roles held by a subject type, inheritance expanded (as the compiler computed them). */
 const heldBy = (policy: CompiledPolicy, subjects: ('VISITOR' | 'MEMBER')[]) => new Set(subjects.flatMap((s) => policy.subjectRoles[s] ?? []));
+
+/** Owner fields, best first: what a resource condition on "the caller's own" object usually names. */
+const OWNER_FIELDS = ['memberId', '_owner', 'ownerId', 'userId', 'createdBy', 'contactId'];
+/** Types whose own `_id` is one of the caller's ids: a member's token names the member; a contact is the caller's contact. */
+const IDENTITY_TYPES: Record<string, 'id' | 'contactId'> = { Member: 'id', Contact: 'contactId' };
+
+/**
+ * A resource condition to suggest, from the fields of the method's own result type: its owner
+ * field compared with the caller's id (or contact id); a placeholder text when the SDK declares none.
+ */
+function ownerHint(info: MethodInfo, policy: CompiledPolicy): string {
+  const found = signaturesOf([{ call: info.call, package: info.package, method: info.method }]).get(info.call);
+  const walk = found?.ok ? objectWalk(info, found.result) : undefined;
+  const identity = walk && Object.hasOwn(IDENTITY_TYPES, walk.label) ? IDENTITY_TYPES[walk.label] : undefined;
+  const paths = walk ? fieldsNamed(walk, new RegExp(`^(${OWNER_FIELDS.join('|')})$`)) : [];
+  const rank = (path: string) => OWNER_FIELDS.indexOf(path.slice(path.lastIndexOf('.') + 1));
+  const best = identity ? '_id' : paths.sort((a, b) => rank(a) - rank(b) || a.split('.').length - b.split('.').length)[0];
+  if (!best) return 'add a `resource:` condition on the field that says whose the object is';
+  if (identity === 'contactId' || (!identity && best.endsWith('contactId'))) {
+    const declared = Object.keys(policy.callerAttributes ?? {}).find((n) => /contactId/i.test(n));
+    return declared
+      ? `add e.g. \`resource: { ${best}: "\${caller.${declared}}" }\``
+      : `add e.g. \`resource: { ${best}: "\${caller.contactId}" }\` with a \`contactId\` caller attribute (callerAttributes)`;
+  }
+  return `add e.g. \`resource: { ${best}: "\${caller.id}" }\``;
+}
 
 /** Position of a key of a rule in its file, when the loaded files are at hand. */
 function positionOf(rule: CompiledRule, key: string, files: LoadedFile[]): { file: string; line: number; column: number } {
@@ -45,6 +79,7 @@ export function lintPolicy(policy: CompiledPolicy, files: LoadedFile[] = []): Li
     findings.push({ severity: 'warning', ...positionOf(rule, key, files), code, rule: rule.id, message });
   const publicRoles = heldBy(policy, ['VISITOR', 'MEMBER']);
   const visitorRoles = heldBy(policy, ['VISITOR']);
+  const everyAttribute = anyCaller(policy);
 
   for (const rule of policy.rules) {
     if (rule.effect !== 'allow') continue;
@@ -56,7 +91,7 @@ export function lintPolicy(policy: CompiledPolicy, files: LoadedFile[] = []): Li
         'allow',
         RISK_CODES.idWithoutResource,
         `rule "${rule.id}": ${rule.call} is an elevated ${isWrite(info) ? 'write' : 'read'} addressed by an id the caller chooses, with no resource condition: ` +
-          'any id reaches any object (add e.g. `resource: { buyerInfo.memberId: "${caller.id}" }`, or a `justification:`)',
+          `any id reaches any object (${ownerHint(info, policy)}, or a \`justification:\`)`,
       );
     }
     const publicHolders = rule.roles.filter((r) => publicRoles.has(r));
@@ -70,7 +105,7 @@ export function lintPolicy(policy: CompiledPolicy, files: LoadedFile[] = []): Li
     }
     if (info.kind === 'list' && info.list && rule.resource) {
       const pushed = { complete: true };
-      conditionsToFilter(rule.resource, ANY_CALLER, queryShape(info.signature, info.list.queryArg).filter, pushed);
+      conditionsToFilter(rule.resource, everyAttribute, queryShape(info.signature, info.list.queryArg).filter, pushed);
       if (!pushed.complete) {
         warn(
           rule,

@@ -75,7 +75,7 @@ const CALLS = [
   'a.b.c.d',
   '',
 ];
-const FIELDS = ['visible', 'buyerInfo.memberId', 'args.0', 'args.1.customMessage', 'args.0.cursorPaging.limit', 'a.b', '0', '$foo', 'costRange'];
+const FIELDS = ['visible', '_id', '_id', 'buyerInfo.memberId', 'args.0', 'args.1.customMessage', 'args.0.cursorPaging.limit', 'a.b', '0', '$foo', 'costRange'];
 const OPERATORS = [
   '$eq',
   '$ne',
@@ -375,7 +375,13 @@ const nearRule = fc
       when: rarely(nearWhen),
       resource: rarely(nearCondition),
       preload: rarely(str(fc.constantFrom(...VALID_CALLS))),
-      fields: rarely(fc.constantFrom<Y>({ t: 'map', entries: [['deny', raw('[costRange]')]] }, { t: 'map', entries: [['allow', raw('[_id, visible]')]] })),
+      fields: rarely(
+        fc.constantFrom<Y>(
+          { t: 'map', entries: [['deny', raw('[costRange]')]] },
+          { t: 'map', entries: [['allow', raw('[_id, visible]')]] },
+          { t: 'map', entries: [['allow', raw('[_id]')]] },
+        ),
+      ),
       cap: rarely(fc.constantFrom('1', '50', '1000').map(raw)), // 1000: above the SDK's maximum page
       writable: rarely(list(fc.constantFrom('args.1.customMessage', 'args.0.x'))),
       presets: rarely(
@@ -588,7 +594,8 @@ describe('malformed policy YAML (fuzzed)', () => {
     // The generator reaches past the YAML parser and the schema into the compiler's own checks.
     for (const code of ['yaml', 'schema', 'condition-syntax', 'placeholder', 'undefined-role']) expect([...seenCodes]).toContain(code);
     expect([...seenCodes].some((c) => c.startsWith('sdk/'))).toBe(true);
-    expect(compiledPolicies).toBeGreaterThan(10);
+    // Some generated policies compile (resource and field paths must exist in the SDK's types, so fewer than once did).
+    expect(compiledPolicies).toBeGreaterThanOrEqual(8);
   });
 
   it('handles the hand-picked hard cases: empty, comment-only, list/scalar roots, multi-document, tabs, aliases, recursion, deep nesting', async () => {

@@ -15,7 +15,9 @@ const roleName = z.string().regex(NAME, 'role names are lower-case words joined 
 const ruleId = z.string().regex(NAME, 'rule ids are lower-case words joined by "-" (e.g. member-reads-own-orders)');
 const conditions = z
   .record(z.string(), z.unknown())
-  .describe('CASL conditions in MongoDB syntax, matched strictly; values may be ${caller.id}, ${caller.subjectType}, ${caller.siteId}, ${caller.instanceId}');
+  .describe(
+    'CASL conditions in MongoDB syntax, matched strictly; values may be ${caller.id}, ${caller.subjectType}, ${caller.siteId}, ${caller.instanceId} or ${caller.<name>} of a declared caller attribute',
+  );
 
 export const limitsSchema = z.strictObject({
   bodyBytes: z
@@ -49,6 +51,34 @@ const fieldRule = z
     deny: z.array(z.string().regex(FIELD_PATH, 'field paths are dotted names, e.g. variantsInfo.variants.revenueDetails')).min(1).optional(),
   })
   .refine((f) => (f.allow === undefined) !== (f.deny === undefined), 'a field rule has exactly one of allow or deny');
+
+const ATTRIBUTE_NAME = /^[a-z][A-Za-z0-9]{0,63}$/;
+
+/**
+ * A caller attribute derived from the verified identity: an elevated read the policy fixes, keyed
+ * only by the built-in attributes (`${caller.id}`, …), whose result gives `${caller.<name>}`.
+ */
+export const callerAttributeSchema = z.strictObject({
+  description: z.string().min(1, 'say what the attribute is and where it comes from'),
+  subjects: z
+    .array(z.enum(SUBJECT_TYPES))
+    .min(1)
+    .describe('The subject types the attribute is read for (e.g. [MEMBER]); for anyone else it is absent and matches nothing.'),
+  read: z
+    .string()
+    .regex(CALL, 'a call is package.namespace.method, e.g. members.members.getMember')
+    .describe('The elevated read that loads it (a read of one object, or a read).'),
+  args: z
+    .array(z.unknown())
+    .default([])
+    .describe(
+      'Its arguments: constants and ${caller.id}, ${caller.siteId}, ${caller.instanceId}, ${caller.subjectType} only, so nothing in a request can change it.',
+    ),
+  value: z
+    .string()
+    .regex(FIELD_PATH, "the value is a dotted path into the read's result, e.g. contactId")
+    .describe("Where in the read's result the attribute is (a non-empty string there, else the call is refused with 503)."),
+});
 
 /** The built-in rule keys (contract/obligation-kind.ts lists the same, so a registered kind cannot take one). */
 export const ruleShape = {
@@ -98,6 +128,10 @@ function policyFileSchemaWith(kinds: readonly ObligationKind[]) {
     limits: limitsSchema.optional(),
     defaults: z.strictObject({ timeoutMs: z.number().int().min(100).max(60_000).optional() }).optional(),
     roles: z.record(roleName, roleSchema).optional(),
+    callerAttributes: z
+      .record(z.string().regex(ATTRIBUTE_NAME, 'attribute names are camelCase words, e.g. contactId'), callerAttributeSchema)
+      .optional()
+      .describe('Caller attributes derived from the verified identity by an elevated read, used as ${caller.<name>}.'),
     rules: z.array(ruleSchemaWith(kinds)).optional(),
   });
 }

@@ -19,7 +19,18 @@ export interface MethodRef {
   method: string;
 }
 
-export type SignatureResult = { ok: true; signature: Signature } | { ok: false; message: string };
+/**
+ * What a method resolves to, as a schema of its own definitions: build time only (the policy's
+ * resource, field and attribute paths are checked against it), never part of the compiled policy.
+ */
+export interface ResultShape {
+  schema: ArgumentSchema;
+  defs: Record<string, ArgumentSchema>;
+  /** The SDK's name for the result type (`Order` of `NonNullablePaths<Order, …>`), for messages. */
+  name?: string;
+}
+
+export type SignatureResult = { ok: true; signature: Signature; result?: ResultShape } | { ok: false; message: string };
 
 const COMPILER_OPTIONS: ts.CompilerOptions = {
   module: ts.ModuleKind.ESNext,
@@ -199,7 +210,26 @@ function signatureOf(checker: ts.TypeChecker, exported: ts.Symbol, m: MethodRef)
         .map((p) => p.name)
         .sort()
     : [];
-  return { ok: true, signature: { names, params, required, defs: converter.defs, resultLists } };
+  const shape = result ? resultShapeOf(checker, result) : undefined;
+  return { ok: true, signature: { names, params, required, defs: converter.defs, resultLists }, ...(shape ? { result: shape } : {}) };
+}
+
+/** The awaited result type as a schema, with a converter of its own (its definitions stay out of the signature). */
+function resultShapeOf(checker: ts.TypeChecker, result: ts.Type): ResultShape | undefined {
+  const converter = new Converter(checker);
+  const schema = converter.convert(result, { key: '', tags: {} });
+  if ('reason' in schema) return undefined;
+  const name = typeNameOf(result);
+  return name ? { schema, defs: converter.defs, name } : { schema, defs: converter.defs };
+}
+
+/** A result type's own name, through the SDK's wrappers (`NonNullablePaths<Order, …>`, `Order & {…}`). */
+function typeNameOf(type: ts.Type, depth = 0): string | undefined {
+  if (depth > 4) return undefined;
+  const own = type.aliasSymbol ? undefined : type.symbol?.name;
+  if (own && !own.startsWith('__') && own !== 'Object') return own;
+  const inner = type.aliasTypeArguments?.[0] ?? (type.isIntersection() ? type.types[0] : undefined);
+  return inner ? typeNameOf(inner, depth + 1) : undefined;
 }
 
 type Tags = Record<string, string>;

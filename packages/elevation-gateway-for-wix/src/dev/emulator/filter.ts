@@ -223,6 +223,38 @@ export function validateFilter(filter: unknown, path = 'filter'): void {
   matchesFilter({}, filter, path);
 }
 
+/** One field condition of a filter: the dotted field and the operator applied to it (`$eq` when implicit). */
+export interface FilterCondition {
+  field: string;
+  operator: string;
+  /** position in the filter, as FilterError reports it (`filter.$or[1]`) */
+  at: string;
+}
+
+/**
+ * Every field condition in a filter, through `$and` / `$or` / `$nor` / `$not` (what a query method's WQL spec
+ * is checked against). Call `validateFilter` first: a malformed filter throws FilterError here too.
+ */
+export function filterConditions(filter: unknown, path = 'filter'): FilterCondition[] {
+  if (filter === undefined || filter === null) return [];
+  if (!isPlainObject(filter)) throw new FilterError('filter must be an object', path);
+  return Object.entries(filter).flatMap(([key, condition]): FilterCondition[] => {
+    if (key === '$and' || key === '$or' || key === '$nor') {
+      return requireArray(key, condition, path).flatMap((f, i) => filterConditions(f, `${path}.${key}[${i}]`));
+    }
+    if (key === '$not') {
+      const list = Array.isArray(condition) ? condition : [condition];
+      return list.flatMap((f, i) => filterConditions(f, Array.isArray(condition) ? `${path}.$not[${i}]` : `${path}.$not`));
+    }
+    if (key.startsWith('$')) throw new FilterError(`unknown operator ${key}`, path);
+    if (isPlainObject(condition)) {
+      const ops = Object.keys(condition).filter((k) => k.startsWith('$'));
+      if (ops.length > 0 && !(ops.length === 1 && ops[0] === '$date')) return ops.map((operator) => ({ field: key, operator, at: path }));
+    }
+    return [{ field: key, operator: '$eq', at: path }];
+  });
+}
+
 /** Validates and normalises a Wix sort spec. Throws FilterError. */
 export function normalizeSort(sort: unknown, path = 'sort'): WixSort[] {
   if (sort === undefined || sort === null) return [];

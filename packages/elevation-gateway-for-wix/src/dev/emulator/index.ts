@@ -4,5 +4,5 @@
  */
 export { createWixEmulator, type FaultAction, type RecordedRequest, type RouteName, type WixEmulator, type WixEmulatorOptions } from './wix-emulator.ts';
 export { APP_ID, DEV_APP_SECRET, INSTANCE_ID, bareToken, devTokens, type SubjectType } from './tokens.ts';
-export { HIDDEN_PRODUCT_IDS, SEED_ORDER_TABLE, productId } from './seed.ts';
+export { HIDDEN_PRODUCT_IDS, SEED_CONTACT_TABLE, SEED_LOYALTY_ACCOUNT_TABLE, SEED_ORDER_TABLE, productId } from './seed.ts';
 export { wixHandlers } from './msw-handlers.ts';

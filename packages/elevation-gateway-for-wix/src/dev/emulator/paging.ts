@@ -6,10 +6,13 @@
  *   is answered from the cursor's filter/sort (the request's own filter/sort are ignored, as on Wix).
  * - `paging: { limit?, offset? }`: classic offset paging (products accept both; the runtime doc notes the SDK
  *   forwards both forms).
+ * - `pageQuery` settles where a page starts and what it queries (a cursor's own filter/sort, or the request's,
+ *   validated) for the routes that take a cursor.
  * - limit: missing or 0 → the method's default; negative, fractional, non-numeric (arrays, objects…) or above
  *   the method's maximum → 400 validation error on the exact field path.
  */
 import { WixHttpError } from './errors.ts';
+import { FilterError, normalizeSort, validateFilter, type WixSort } from './filter.ts';
 
 /** UTF-8 safe base64url, web APIs only (no Buffer) so it runs in workers too. */
 export function base64UrlEncode(text: string): string {
@@ -103,4 +106,39 @@ export function cursorPage<T>(
 export function offsetPage<T>(items: readonly T[], offset: number, limit: number): { page: T[]; metadata: OffsetPagingMetadata } {
   const page = items.slice(offset, offset + limit);
   return { page, metadata: { count: page.length, offset, total: items.length, hasNext: offset + limit < items.length } };
+}
+
+/** A FilterError as Wix's 400 validation error on `prefix` + its path; anything else is rethrown. */
+export function asFilterError(e: unknown, prefix: string): never {
+  if (e instanceof FilterError) {
+    const field = e.path ? `${prefix}.${e.path}` : prefix;
+    throw WixHttpError.validation(field, e.message, 'INVALID_QUERY');
+  }
+  throw e;
+}
+
+/**
+ * Where a page starts and what it queries: a cursor carries the query it continues (its filter and
+ * sort replace the request's), otherwise the request's own filter and sort; both are validated.
+ */
+export function pageQuery(
+  request: { filter: unknown; sort: unknown; cursor: unknown; offset: number },
+  prefix: string,
+  cursorField: string,
+  ignoreFilters: boolean,
+): { filter: unknown; sort: WixSort[]; sortSpec: unknown; offset: number } {
+  let { filter, sort: sortSpec, offset } = request;
+  if (typeof request.cursor === 'string' && request.cursor !== '') {
+    ({ filter, sort: sortSpec, offset } = decodeCursor(request.cursor, cursorField));
+  } else if (request.cursor !== undefined && request.cursor !== null && request.cursor !== '') {
+    throw WixHttpError.validation(cursorField, 'must be a string', 'TYPE');
+  }
+  let sort: WixSort[] = [];
+  try {
+    sort = normalizeSort(sortSpec, 'sort');
+    if (!ignoreFilters) validateFilter(filter, 'filter');
+  } catch (e) {
+    asFilterError(e, prefix);
+  }
+  return { filter, sort, sortSpec, offset };
 }

@@ -32,6 +32,15 @@
  *
  * WIX DATA COLLECTIONS: `reviews` (12 items rev-1 … rev-12, owned by m-1/m-2/m-3, some unpublished) and
  * `privateNotes` (ADMIN only, note-1 … note-4); the table is at `seedDataCollections()` below.
+ *
+ * MEMBERS, CONTACTS, LOYALTY ACCOUNTS (tables at `seedMembers()`, `seedContacts()`, `seedLoyaltyAccounts()`):
+ *
+ *   member  privacyStatus  contact  name               loyalty account  points balance
+ *   m-1     PUBLIC         c-1      Ada Lovelace       la-1             1250 (tier-gold)
+ *   m-2     PUBLIC         c-2      Grace Hopper       la-2             300 (base tier)
+ *   m-3     PRIVATE        c-3      Alan Turing        la-3             80 (tier-silver)
+ *   —                      c-guest  Gus Guest          —                (the guest buyer of o-9, visitor v-1)
+ *   —                      c-4      Katherine Johnson  la-4             500 (base tier; a contact who is no member)
  */
 
 import { mulberry32 } from '../prng.ts';
@@ -399,30 +408,378 @@ export function seedProducts(): WixProductV3[] {
   return clone(built.products);
 }
 
-/** A site member as Wix's REST API returns it (`GET /members/v1/members/{id}`): `id`, not `_id`. */
+// ---------------------------------------------------------------------------------------------------------------
+// members, contacts, loyalty accounts (Wix's CRM APIs; REST shapes read off @wix/auto_sdk_members_members 1.0.135,
+// @wix/auto_sdk_crm_contacts 1.0.1375 and @wix/auto_sdk_loyalty_accounts 1.0.45: `id`, not `_id`; dates as ISO strings)
+
+/** An image as the Members API carries it (`profile.photo`, `profile.cover`). */
+export interface WixMemberImage {
+  id: string;
+  url: string;
+  height: number;
+  width: number;
+  offsetX?: number;
+  offsetY?: number;
+}
+
+/** A street address inside a member's `contact` (REST: `addressLine`; the SDK keeps the name). */
+export interface WixMemberAddress {
+  id: string;
+  addressLine: string;
+  city: string;
+  subdivision: string;
+  country: string;
+  postalCode: string;
+}
+
+/**
+ * A site member as Wix's REST API stores it, every fieldset included (`GET /members/v1/members/{id}` with
+ * `fieldsets=FULL`); what a request sees of it is `memberView` in members.ts.
+ */
 export interface WixMember {
   id: string;
   loginEmail: string;
+  loginEmailVerified: boolean;
   contactId: string;
-  status: 'APPROVED' | 'PENDING' | 'BLOCKED';
-  privacyStatus: 'PUBLIC' | 'PRIVATE';
-  activityStatus: 'ACTIVE' | 'MUTED';
-  profile: { nickname: string; slug: string };
+  status: 'APPROVED' | 'PENDING' | 'BLOCKED' | 'OFFLINE' | 'UNKNOWN';
+  privacyStatus: 'PUBLIC' | 'PRIVATE' | 'UNKNOWN';
+  activityStatus: 'ACTIVE' | 'MUTED' | 'UNKNOWN';
+  contact: {
+    firstName: string;
+    lastName: string;
+    phones: string[];
+    emails: string[];
+    addresses: WixMemberAddress[];
+    company?: string;
+    jobTitle?: string;
+    customFields: Record<string, unknown>;
+  };
+  profile: { nickname: string; slug: string; photo?: WixMemberImage; title?: string };
   createdDate: string;
+  updatedDate: string;
+  lastLoginDate: string;
 }
 
-/** A fresh copy of the 3 seeded members (m-1 … m-3, the dev tokens' members). */
+/** The member table (see the header of `seedMembers`), machine-readable. */
+export const SEED_MEMBER_TABLE = [
+  { id: 'm-1', contactId: 'c-1', loginEmail: 'member1@example.com', privacyStatus: 'PUBLIC', nickname: 'Member 1', buyer: 'm-1' },
+  { id: 'm-2', contactId: 'c-2', loginEmail: 'member2@example.com', privacyStatus: 'PUBLIC', nickname: 'Member 2', buyer: 'm-2' },
+  { id: 'm-3', contactId: 'c-3', loginEmail: 'member3@example.com', privacyStatus: 'PRIVATE', nickname: 'Member 3', buyer: 'm-3' },
+] as const;
+
+const MEMBER_EXTRAS: Record<string, { photo?: WixMemberImage; title?: string; company?: string; jobTitle?: string }> = {
+  'm-1': {
+    photo: { id: 'member-1-photo', url: 'https://static.wixstatic.com/media/member-1-photo.jpg', height: 400, width: 400, offsetX: 0, offsetY: 0 },
+    jobTitle: 'Mathematician',
+  },
+  'm-2': { title: 'Rear Admiral', company: 'US Navy', jobTitle: 'Rear Admiral' },
+  'm-3': { company: 'Bletchley Park', jobTitle: 'Cryptanalyst' },
+};
+
+/**
+ * A fresh copy of the 3 seeded members (the dev tokens' members), in the Members REST shape:
+ *
+ *   id   contactId  loginEmail           privacyStatus  nickname / slug      contact (first last, email)
+ *   m-1  c-1        member1@example.com  PUBLIC         Member 1 / member-1  Ada Lovelace, ada@example.com (profile photo)
+ *   m-2  c-2        member2@example.com  PUBLIC         Member 2 / member-2  Grace Hopper, grace@example.com (title "Rear Admiral")
+ *   m-3  c-3        member3@example.com  PRIVATE        Member 3 / member-3  Alan Turing, alan@example.com
+ *
+ * All APPROVED and ACTIVE, `loginEmailVerified: true`; createdDate 2026-0<n>-01T10:00:00.000Z, updatedDate
+ * 2026-0<n>-15T10:00:00.000Z, lastLoginDate 2026-05-0<n>T08:00:00.000Z for m-<n>. `contact` holds the same
+ * name, phone and address as the member's orders' billing details.
+ */
 export function seedMembers(): WixMember[] {
-  return ['m-1', 'm-2', 'm-3'].map((id, i) => ({
-    id,
-    loginEmail: `member${i + 1}@example.com`,
-    contactId: `c-${i + 1}`,
-    status: 'APPROVED',
-    privacyStatus: i === 2 ? 'PRIVATE' : 'PUBLIC',
-    activityStatus: 'ACTIVE',
-    profile: { nickname: `Member ${i + 1}`, slug: `member-${i + 1}` },
-    createdDate: `2026-0${i + 1}-01T10:00:00.000Z`,
-  }));
+  return SEED_MEMBER_TABLE.map((row, i) => {
+    const buyer = BUYERS[row.buyer]!;
+    const extras = MEMBER_EXTRAS[row.id] ?? {};
+    const n = i + 1;
+    const contact: WixMember['contact'] = {
+      firstName: buyer.firstName,
+      lastName: buyer.lastName,
+      phones: [buyer.phone],
+      emails: [buyer.email],
+      addresses: [
+        {
+          id: `${row.id}-address-1`,
+          addressLine: buyer.address.addressLine1,
+          city: buyer.address.city,
+          subdivision: buyer.address.subdivision,
+          country: buyer.address.country,
+          postalCode: buyer.address.postalCode,
+        },
+      ],
+      customFields: {},
+    };
+    if (extras.company) contact.company = extras.company;
+    if (extras.jobTitle) contact.jobTitle = extras.jobTitle;
+    const profile: WixMember['profile'] = { nickname: row.nickname, slug: `member-${n}` };
+    if (extras.photo) profile.photo = { ...extras.photo };
+    if (extras.title) profile.title = extras.title;
+    return {
+      id: row.id,
+      loginEmail: row.loginEmail,
+      loginEmailVerified: true,
+      contactId: row.contactId,
+      status: 'APPROVED',
+      privacyStatus: row.privacyStatus,
+      activityStatus: 'ACTIVE',
+      contact,
+      profile,
+      createdDate: `2026-0${n}-01T10:00:00.000Z`,
+      updatedDate: `2026-0${n}-15T10:00:00.000Z`,
+      lastLoginDate: `2026-05-0${n}T08:00:00.000Z`,
+    };
+  });
+}
+
+/** A contact as the Contacts v4 REST API stores it (`GET /contacts/v4/contacts/{id}`, fieldset FULL). */
+export interface WixContact {
+  id: string;
+  revision: number;
+  source: { sourceType: 'WIX_SITE_MEMBERS' | 'WIX_STORES' | 'ADMIN' | string; appId?: string };
+  createdDate: string;
+  updatedDate: string;
+  lastActivity: { activityDate: string; activityType: 'MEMBER_LOGIN' | 'ECOM_CHECKOUT_BUYER' | 'CONTACT_CREATED' | string };
+  primaryInfo: { email?: string; phone?: string };
+  info: {
+    name: { first: string; last: string };
+    emails: { items: { id: string; tag: 'MAIN' | 'HOME' | 'WORK' | 'UNTAGGED'; email: string; primary: boolean }[] };
+    phones: {
+      items: { id: string; tag: 'MOBILE' | 'HOME' | 'WORK' | 'MAIN' | 'UNTAGGED'; countryCode: string; phone: string; e164Phone: string; primary: boolean }[];
+    };
+    addresses: { items: { id: string; tag: 'HOME' | 'BILLING' | 'SHIPPING' | 'WORK' | 'UNTAGGED'; address: Record<string, string> }[] };
+    company?: string;
+    jobTitle?: string;
+    locale?: string;
+    labelKeys: { items: string[] };
+    extendedFields: { items: Record<string, unknown> };
+  };
+  primaryEmail: { email: string; subscriptionStatus: 'NOT_SET' | 'SUBSCRIBED' | 'UNSUBSCRIBED' | string; deliverabilityStatus: 'VALID' | string };
+  primaryPhone: { countryCode: string; e164Phone: string; formattedPhone: string; phone: string; subscriptionStatus: 'NOT_SET' | string };
+}
+
+/** The contact table (see the header of `seedContacts`), machine-readable. */
+export const SEED_CONTACT_TABLE = [
+  { id: 'c-1', memberId: 'm-1', first: 'Ada', last: 'Lovelace', email: 'ada@example.com', createdDate: '2025-01-10T10:00:00.000Z', labels: ['custom.vip'] },
+  {
+    id: 'c-2',
+    memberId: 'm-2',
+    first: 'Grace',
+    last: 'Hopper',
+    email: 'grace@example.com',
+    createdDate: '2025-01-20T10:00:00.000Z',
+    labels: ['custom.vip', 'custom.newsletter'],
+  },
+  { id: 'c-3', memberId: 'm-3', first: 'Alan', last: 'Turing', email: 'alan@example.com', createdDate: '2025-01-30T10:00:00.000Z', labels: [] },
+  { id: 'c-guest', memberId: undefined, first: 'Gus', last: 'Guest', email: 'guest@example.com', createdDate: '2025-03-09T09:00:00.000Z', labels: [] },
+  {
+    id: 'c-4',
+    memberId: undefined,
+    first: 'Katherine',
+    last: 'Johnson',
+    email: 'katherine@example.com',
+    createdDate: '2025-06-01T10:00:00.000Z',
+    labels: ['custom.newsletter'],
+  },
+] as const;
+
+const NO_MEMBER_CONTACTS: Record<string, Omit<Buyer, 'contactId' | 'email' | 'firstName' | 'lastName'> & { company?: string; jobTitle?: string }> = {
+  'c-4': {
+    phone: '+1-555-0104',
+    address: { country: 'US', subdivision: 'US-VA', city: 'Hampton', postalCode: '23666', addressLine1: '4 Langley Boulevard' },
+    company: 'Langley Research',
+    jobTitle: 'Mathematician',
+  },
+};
+
+/** Country calling code and e164 form of the seed's phone numbers ('+1-555-0101' → US, '+15550101'). */
+function phoneParts(phone: string): { countryCode: string; e164Phone: string } {
+  return { countryCode: phone.startsWith('+44') ? 'GB' : 'US', e164Phone: phone.replace(/[^+\d]/g, '') };
+}
+
+/**
+ * A fresh copy of the 5 seeded contacts, in the Contacts v4 REST shape (`info.name`, `info.emails.items`, …,
+ * `primaryInfo`, `primaryEmail`, `primaryPhone`; the Contact type has no `memberInfo`, members point at their
+ * contact with `contactId`):
+ *
+ *   id       member  name               primaryInfo.email      source            labelKeys                        createdDate
+ *   c-1      m-1     Ada Lovelace       ada@example.com        WIX_SITE_MEMBERS  custom.vip                       2025-01-10T10:00:00.000Z
+ *   c-2      m-2     Grace Hopper       grace@example.com      WIX_SITE_MEMBERS  custom.vip, custom.newsletter    2025-01-20T10:00:00.000Z
+ *   c-3      m-3     Alan Turing        alan@example.com       WIX_SITE_MEMBERS  —                                2025-01-30T10:00:00.000Z
+ *   c-guest  —       Gus Guest          guest@example.com      WIX_STORES        —                                2025-03-09T09:00:00.000Z
+ *            (the guest buyer of order o-9, visitor v-1)
+ *   c-4      —       Katherine Johnson  katherine@example.com  ADMIN             custom.newsletter                2025-06-01T10:00:00.000Z
+ *
+ * Members' contacts also list the login e-mail (member<n>@example.com, tag UNTAGGED) after the MAIN one; phones
+ * and addresses are the orders' billing details. Companies: c-2 US Navy, c-3 Bletchley Park, c-4 Langley
+ * Research. Newest first (the default sort, createdDate DESC): c-4, c-guest, c-3, c-2, c-1.
+ */
+export function seedContacts(): WixContact[] {
+  return SEED_CONTACT_TABLE.map((row) => {
+    const member = row.memberId ? SEED_MEMBER_TABLE.find((m) => m.id === row.memberId) : undefined;
+    const buyer = member ? BUYERS[member.buyer]! : row.id === 'c-guest' ? BUYERS.guest! : undefined;
+    const details = buyer ?? { ...NO_MEMBER_CONTACTS[row.id]! };
+    const extras = member ? (MEMBER_EXTRAS[member.id] ?? {}) : (NO_MEMBER_CONTACTS[row.id] ?? {});
+    const { countryCode, e164Phone } = phoneParts(details.phone);
+    const emails: WixContact['info']['emails']['items'] = [{ id: `${row.id}-email-1`, tag: 'MAIN', email: row.email, primary: true }];
+    if (member) emails.push({ id: `${row.id}-email-2`, tag: 'UNTAGGED', email: member.loginEmail, primary: false });
+    const lastActivity: WixContact['lastActivity'] = member
+      ? { activityDate: `2026-05-0${member.id.slice(2)}T08:00:00.000Z`, activityType: 'MEMBER_LOGIN' }
+      : row.id === 'c-guest'
+        ? { activityDate: row.createdDate, activityType: 'ECOM_CHECKOUT_BUYER' }
+        : { activityDate: row.createdDate, activityType: 'CONTACT_CREATED' };
+    const info: WixContact['info'] = {
+      name: { first: row.first, last: row.last },
+      emails: { items: emails },
+      phones: { items: [{ id: `${row.id}-phone-1`, tag: 'MOBILE', countryCode, phone: details.phone, e164Phone, primary: true }] },
+      addresses: {
+        items: [
+          {
+            id: `${row.id}-address-1`,
+            tag: 'BILLING',
+            address: {
+              addressLine: details.address.addressLine1,
+              city: details.address.city,
+              subdivision: details.address.subdivision,
+              country: details.address.country,
+              postalCode: details.address.postalCode,
+            },
+          },
+        ],
+      },
+      labelKeys: { items: [...row.labels] },
+      extendedFields: {
+        items: { 'contacts.displayByFirstName': `${row.first} ${row.last}`, 'contacts.displayByLastName': `${row.last} ${row.first}` },
+      },
+    };
+    if (extras.company) info.company = extras.company;
+    if (extras.jobTitle) info.jobTitle = extras.jobTitle;
+    if (row.id !== 'c-4') info.locale = countryCode === 'GB' ? 'en-gb' : 'en-us';
+    const revision = member ? 2 : 1;
+    return {
+      id: row.id,
+      revision,
+      source: member ? { sourceType: 'WIX_SITE_MEMBERS' } : row.id === 'c-guest' ? { sourceType: 'WIX_STORES', appId: STORES_APP_ID } : { sourceType: 'ADMIN' },
+      createdDate: row.createdDate,
+      updatedDate: member ? `2026-0${member.id.slice(2)}-15T10:00:00.000Z` : row.createdDate,
+      lastActivity,
+      primaryInfo: { email: row.email, phone: details.phone },
+      info,
+      primaryEmail: {
+        email: row.email,
+        subscriptionStatus: (row.labels as readonly string[]).includes('custom.newsletter') ? 'SUBSCRIBED' : 'NOT_SET',
+        deliverabilityStatus: 'VALID',
+      },
+      primaryPhone: { countryCode, e164Phone, formattedPhone: details.phone, phone: details.phone, subscriptionStatus: 'NOT_SET' },
+    };
+  });
+}
+
+/** A loyalty account as the Loyalty Accounts REST API stores it (`GET /loyalty-accounts/v1/accounts/{id}`). */
+export interface WixLoyaltyAccount {
+  id: string;
+  contactId: string;
+  /** absent for a contact who is not a member */
+  memberId?: string;
+  points: { balance: number; earned: number; adjusted: number; redeemed: number; expired: number };
+  rewardAvailable: boolean;
+  createdDate: string;
+  updatedDate: string;
+  lastActivityDate: string;
+  revision: string;
+  /** `tier.id` is absent on the base tier (as on Wix) */
+  tier: { id?: string; updatedDate: string; points: number };
+  contact: { id: string; name: string; email: string; displayName: string };
+  pointsExpiration?: { expirationDate: string; expiringPointsAmount: number };
+}
+
+/** The loyalty account table (see the header of `seedLoyaltyAccounts`), machine-readable. */
+export const SEED_LOYALTY_ACCOUNT_TABLE = [
+  {
+    id: 'la-1',
+    contactId: 'c-1',
+    memberId: 'm-1',
+    earned: 1500,
+    adjusted: 0,
+    redeemed: 250,
+    tierId: 'tier-gold',
+    revision: '4',
+    createdDate: '2025-03-01T09:05:00.000Z',
+  },
+  {
+    id: 'la-2',
+    contactId: 'c-2',
+    memberId: 'm-2',
+    earned: 300,
+    adjusted: 0,
+    redeemed: 0,
+    tierId: undefined,
+    revision: '1',
+    createdDate: '2025-03-04T09:05:00.000Z',
+  },
+  {
+    id: 'la-3',
+    contactId: 'c-3',
+    memberId: 'm-3',
+    earned: 120,
+    adjusted: 10,
+    redeemed: 50,
+    tierId: 'tier-silver',
+    revision: '3',
+    createdDate: '2025-03-07T09:05:00.000Z',
+  },
+  {
+    id: 'la-4',
+    contactId: 'c-4',
+    memberId: undefined,
+    earned: 0,
+    adjusted: 500,
+    redeemed: 0,
+    tierId: undefined,
+    revision: '2',
+    createdDate: '2025-06-02T10:00:00.000Z',
+  },
+] as const;
+
+/** Points from which a reward can be redeemed in the dev program (sets `rewardAvailable`). */
+const SEED_REWARD_THRESHOLD = 500;
+
+/**
+ * A fresh copy of the 4 seeded loyalty accounts (Loyalty Accounts v1 REST shape), one per member's contact and one
+ * for c-4, who is no member (no `memberId`); c-guest has none:
+ *
+ *   id    contactId  memberId  balance  earned  adjusted  redeemed  tier               rewardAvailable  createdDate
+ *   la-1  c-1        m-1       1250     1500    0         250       tier-gold          yes              2025-03-01T09:05:00.000Z
+ *   la-2  c-2        m-2       300      300     0         0         base (no tier.id)  no               2025-03-04T09:05:00.000Z
+ *   la-3  c-3        m-3       80       120     10        50        tier-silver        no               2025-03-07T09:05:00.000Z
+ *   la-4  c-4        —         500      0       500       0         base (no tier.id)  yes              2025-06-02T10:00:00.000Z
+ *
+ * balance = earned + adjusted − redeemed; `expired` is 0; `tier.points` = earned + adjusted; only la-1 has a
+ * `pointsExpiration` (250 points on 2026-03-01). `contact` is the account owner's `{ id, name, email, displayName }`.
+ * Newest first (the default sort, createdDate DESC): la-4, la-3, la-2, la-1.
+ */
+export function seedLoyaltyAccounts(): WixLoyaltyAccount[] {
+  return SEED_LOYALTY_ACCOUNT_TABLE.map((row) => {
+    const owner = SEED_CONTACT_TABLE.find((c) => c.id === row.contactId)!;
+    const balance = row.earned + row.adjusted - row.redeemed;
+    const updatedDate = isoDay(row.createdDate.slice(0, 10), 30, 'T12:00:00.000Z');
+    const account: WixLoyaltyAccount = {
+      id: row.id,
+      contactId: row.contactId,
+      points: { balance, earned: row.earned, adjusted: row.adjusted, redeemed: row.redeemed, expired: 0 },
+      rewardAvailable: balance >= SEED_REWARD_THRESHOLD,
+      createdDate: row.createdDate,
+      updatedDate,
+      lastActivityDate: updatedDate,
+      revision: row.revision,
+      tier: { updatedDate, points: row.earned + row.adjusted },
+      contact: { id: owner.id, name: `${owner.first} ${owner.last}`, email: owner.email, displayName: `${owner.first} ${owner.last}` },
+    };
+    if (row.memberId) account.memberId = row.memberId;
+    if (row.tierId) account.tier = { id: row.tierId, ...account.tier };
+    if (row.id === 'la-1') account.pointsExpiration = { expirationDate: '2026-03-01T00:00:00.000Z', expiringPointsAmount: 250 };
+    return account;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

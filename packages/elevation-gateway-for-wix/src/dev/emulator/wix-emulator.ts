@@ -16,10 +16,33 @@
  *   POST /stores/v3/products/query          { query, fields }               (the SDK's fallback for a query string > 4000 chars)
  *   PATCH /stores/v3/products/{id}          { product: { id, revision, … }, fields } → { product }
  *        (a partial update of top-level fields; `revision` must be the current one and increments)
- *   GET  /members/v1/members/{id}                                           → { member }
  *   GET  /_api/cloud-secrets-vault-server/api/v1/secrets/name/{name}?name={name} → { value }
  *        (what `@wix/secrets`' `getSecretValue(name)` requests; APP only; `data.secrets` holds the values,
  *        an unknown name is 404 SECRET_NOT_FOUND)
+ *
+ * Members, contacts, loyalty accounts (what `@wix/members` 1.0.519 → auto_sdk_members_members 1.0.135, `@wix/crm` →
+ * auto_sdk_crm_contacts 1.0.1375 and `@wix/loyalty` → auto_sdk_loyalty_accounts 1.0.45 send; rules in members.ts,
+ * contacts.ts, loyalty-accounts.ts; data in `data.members`, `data.contacts`, `data.loyaltyAccounts`):
+ *
+ *   GET  /members/v1/members/{id}?id={id}&fieldsets=…&fieldsets=…                       → { member }                 getMember
+ *   POST /members/v1/members/query          { query: { filter, sorting, paging: { limit, offset } }, fieldsets?, search? }
+ *                                                                   → { members, metadata: { count, offset, total, tooManyToCount } }  queryMembers
+ *        (fieldsets PUBLIC (default) | EXTENDED (+ loginEmail, real statuses) | FULL (+ contact, …), at most 3;
+ *        limit 50 by default, at most 100; filter on MemberQuerySpec's fields only)
+ *   GET  /contacts/v4/contacts/{id}?id={id}&fields=…&fieldsets=…                         → { contact, responseType }  getContact
+ *   POST /contacts/v4/contacts/query        { query: { filter, sort, paging: { limit, offset }, fields?, fieldsets? } }
+ *                                                                   → { contacts, pagingMetadata: { count, offset, total, tooManyToCount } }  queryContacts
+ *        (no fields nor fieldsets → FULL; default sort createdDate DESC; limit 50, at most 1000; filter fields and
+ *        operators per ContactQuerySpec, else 400 UNSUPPORTED_FILTER_FIELD_UNKNOWN / _OPERATOR / UNSUPPORTED_SORT_FIELD)
+ *   GET  /loyalty-accounts/v1/accounts/{id}?id={id}                                      → { account }                getLoyaltyAccount
+ *   GET  /loyalty-accounts/v1/accounts/fetch-by?contactId=… | ?memberId=…               → { account }                getLoyaltyAccountBySecondaryId
+ *   POST /loyalty-accounts/v1/accounts/query { query: { filter, sort, cursorPaging: { limit, cursor } } }
+ *                                                                   → { loyaltyAccounts, pagingMetadata: { count, cursors, hasNext } }  queryLoyaltyAccounts
+ *        (default sort createdDate DESC, limit 50, at most 100)
+ *   Missing ids: 404 MEMBER_NOT_FOUND / CONTACT_NOT_FOUND (declared by the SDK) / ACCOUNT_NOT_FOUND.
+ *
+ * Any other route (another path, method or service, e.g. GET /bookings/v2/bookings/x) → 404, route `unknown`, with
+ * Wix's error shape { message, details: { applicationError: { code: "NOT_FOUND", description, data } } }.
  *
  * Wix Data items (what `@wix/data`'s `items` sends: @wix/data 1.0.521, @wix/wix-data-items-sdk 1.0.552); items live
  * in `data.collections` (see `seedDataCollections()` in seed.ts):
@@ -44,6 +67,9 @@
  * Authorization (the raw token, as the SDK sends it; `Bearer x` accepted too):
  *   - every REST route: missing / unknown / inactive token → 401 UNAUTHENTICATED
  *   - orders routes: APP token only, else 403 PERMISSION_DENIED
+ *   - members: any active token; VISITOR and MEMBER callers do not see PRIVATE members other than themselves (getMember
+ *     404, queries leave them out) and get others' records in PUBLIC whatever fieldsets they ask; APP and USER see all
+ *   - contacts and loyalty accounts: admin data, APP or USER only, else 403 PERMISSION_DENIED
  *   - products: any active token reads visible products; `fields` MERCHANT_DATA needs APP
  *     (403 NO_PERMISSION_TO_READ_MERCHANT_DATA); a hidden product needs APP
  *     (403 NO_PERMISSION_TO_INCLUDE_NOT_VISIBLE_PRODUCTS); queries by non-APP callers only ever see visible products.
@@ -62,17 +88,25 @@
  * (Data items need the collection first: 401 → 400 dataCollectionId → 404 WDE0025 → 403 level → 400 → 404 → 403 owner.)
  * Every request is recorded (with its matched route) BEFORE latency and fault injection.
  */
+import type { Caller } from './caller.ts';
+import { getContact, queryContacts } from './contacts.ts';
 import { WixHttpError, applicationErrorBody, jsonResponse } from './errors.ts';
-import { FilterError, matchesFilter, normalizeSort, sortItems, validateFilter, type WixSort } from './filter.ts';
-import { base64UrlDecode, cursorPage, decodeCursor, offsetPage, parseLimit, parseOffset } from './paging.ts';
+import { FilterError, matchesFilter, sortItems, validateFilter } from './filter.ts';
+import { getLoyaltyAccount, getLoyaltyAccountBySecondaryId, queryLoyaltyAccounts } from './loyalty-accounts.ts';
+import { getMember, queryMembers } from './members.ts';
+import { base64UrlDecode, cursorPage, offsetPage, pageQuery, parseLimit, parseOffset } from './paging.ts';
 import {
+  seedContacts,
   seedDataCollections,
+  seedLoyaltyAccounts,
   seedMembers,
   seedOrders,
   seedProducts,
   type WixDataCollection,
   type WixDataItem,
+  type WixContact,
   type WixDataPermissionLevel,
+  type WixLoyaltyAccount,
   type WixMember,
   type WixOrder,
   type WixProductV3,
@@ -91,6 +125,12 @@ export type RouteName =
   | 'queryProducts'
   | 'updateProduct'
   | 'getMember'
+  | 'queryMembers'
+  | 'getContact'
+  | 'queryContacts'
+  | 'getLoyaltyAccount'
+  | 'queryLoyaltyAccounts'
+  | 'getLoyaltyAccountBySecondaryId'
   | 'getSecretValue'
   | 'insertDataItem'
   | 'getDataItem'
@@ -154,6 +194,10 @@ export interface WixEmulatorData {
   orders: WixOrder[];
   products: WixProductV3[];
   members: WixMember[];
+  /** CRM contacts (c-1 … c-3 of the members, c-guest, c-4; see `seedContacts()`). */
+  contacts: WixContact[];
+  /** Loyalty accounts la-1 … la-4 (see `seedLoyaltyAccounts()`). */
+  loyaltyAccounts: WixLoyaltyAccount[];
   /** Wix Secrets Manager: secret name → value (empty at first; tests set it; `reset()` empties it). */
   secrets: Record<string, string>;
   /** Wix Data: collection id → its permissions and items (seeded `reviews` and `privateNotes`; `reset()` restores them). */
@@ -211,8 +255,18 @@ export function matchRoute(method: string, host: string, pathname: string): Rout
   if (m === 'GET' && is('stores', 'v3', 'products', '*') && segs[3] !== '') return { route: 'getProduct', id: decodeSegment(segs[3]!) };
   if (m === 'PATCH' && is('stores', 'v3', 'products', '*') && segs[3] !== '') return { route: 'updateProduct', id: decodeSegment(segs[3]!) };
   if (m === 'GET' && is('stores', 'v3', 'products')) return { route: 'getProduct' };
-  // Members (@wix/members): GET /members/v1/members/{id}
-  if (m === 'GET' && is('members', 'v1', 'members', '*') && segs[3] !== '') return { route: 'getMember', id: decodeSegment(segs[3]!) };
+  // Members (@wix/members), Contacts (@wix/crm), Loyalty accounts (@wix/loyalty). A path word another method owns
+  // (`members/my` is getCurrentMember, `accounts/my-account` getCurrentMemberAccount, …) is not an id: unknown.
+  const idAt3 = (...reserved: string[]) => segs[3] !== '' && !reserved.includes(segs[3]!);
+  if (m === 'POST' && is('members', 'v1', 'members', 'query')) return { route: 'queryMembers' };
+  if (m === 'GET' && is('members', 'v1', 'members', '*') && idAt3('my', 'query', 'bulk')) return { route: 'getMember', id: decodeSegment(segs[3]!) };
+  if (m === 'POST' && is('contacts', 'v4', 'contacts', 'query')) return { route: 'queryContacts' };
+  if (m === 'GET' && is('contacts', 'v4', 'contacts', '*') && idAt3('facets', 'query')) return { route: 'getContact', id: decodeSegment(segs[3]!) };
+  if (m === 'POST' && is('loyalty-accounts', 'v1', 'accounts', 'query')) return { route: 'queryLoyaltyAccounts' };
+  if (m === 'GET' && is('loyalty-accounts', 'v1', 'accounts', 'fetch-by')) return { route: 'getLoyaltyAccountBySecondaryId' };
+  if (m === 'GET' && is('loyalty-accounts', 'v1', 'accounts', '*') && idAt3('my-account', 'program-totals', 'query', 'count', 'search')) {
+    return { route: 'getLoyaltyAccount', id: decodeSegment(segs[3]!) };
+  }
   // Secrets (@wix/secrets getSecretValue): the SDK keeps the `/_api/cloud-secrets-vault-server` prefix on www.wixapis.com.
   if (m === 'GET' && is('_api', 'cloud-secrets-vault-server', 'api', 'v1', 'secrets', 'name', '*') && segs[6] !== '') {
     return { route: 'getSecretValue', id: decodeSegment(segs[6]!) };
@@ -322,40 +376,6 @@ export function dataItemView(
   return { id: item._id, dataCollectionId: collectionId, data: projected };
 }
 
-function asFilterError(e: unknown, prefix: string): never {
-  if (e instanceof FilterError) {
-    const field = e.path ? `${prefix}.${e.path}` : prefix;
-    throw WixHttpError.validation(field, e.message, 'INVALID_QUERY');
-  }
-  throw e;
-}
-
-/**
- * Where a page starts and what it queries: a cursor carries the query it continues (its filter and
- * sort replace the request's), otherwise the request's own filter and sort; both are validated.
- */
-function pageQuery(
-  request: { filter: unknown; sort: unknown; cursor: unknown; offset: number },
-  prefix: string,
-  cursorField: string,
-  ignoreFilters: boolean,
-): { filter: unknown; sort: WixSort[]; sortSpec: unknown; offset: number } {
-  let { filter, sort: sortSpec, offset } = request;
-  if (typeof request.cursor === 'string' && request.cursor !== '') {
-    ({ filter, sort: sortSpec, offset } = decodeCursor(request.cursor, cursorField));
-  } else if (request.cursor !== undefined && request.cursor !== null && request.cursor !== '') {
-    throw WixHttpError.validation(cursorField, 'must be a string', 'TYPE');
-  }
-  let sort: WixSort[] = [];
-  try {
-    sort = normalizeSort(sortSpec, 'sort');
-    if (!ignoreFilters) validateFilter(filter, 'filter');
-  } catch (e) {
-    asFilterError(e, prefix);
-  }
-  return { filter, sort, sortSpec, offset };
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 
 export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator {
@@ -366,6 +386,8 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
     orders: seedOrders(),
     products: seedProducts(),
     members: seedMembers(),
+    contacts: seedContacts(),
+    loyaltyAccounts: seedLoyaltyAccounts(),
     secrets: {},
     collections: seedDataCollections(),
   };
@@ -376,12 +398,6 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
   let dataItemSeq = 0;
 
   // --- identity ------------------------------------------------------------------------------------------------
-
-  interface Caller {
-    token: string;
-    identity: DevTokenIdentity;
-    isApp: boolean;
-  }
 
   function activeIdentity(token: string | undefined): DevTokenIdentity | undefined {
     if (!token) return undefined;
@@ -449,13 +465,6 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
     const order = data.orders.find((o) => o.id === id);
     if (!order) throw WixHttpError.notFound('ORDER_NOT_FOUND', `Order with id ${id} not found`, { orderId: id });
     return order;
-  }
-
-  function getMember(caller: Caller, match: RouteMatch): [number, unknown] {
-    requireApp(caller, 'MEMBERS.MEMBER_READ');
-    const member = data.members.find((m) => m.id === match.id);
-    if (!member) throw WixHttpError.notFound('MEMBER_NOT_FOUND', `Member with id ${match.id} not found`, { memberId: match.id });
-    return [200, { member: clone(member) }];
   }
 
   // --- secrets ---------------------------------------------------------------------------------------------------
@@ -1031,6 +1040,7 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
           break;
         default: {
           const caller = authenticate(record.authorization);
+          const ignoreFilters = Boolean(options.ignoreFilters);
           switch (match.route) {
             case 'getOrder':
               result = getOrder(caller, match, url);
@@ -1051,7 +1061,25 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
               result = updateProduct(caller, match, body);
               break;
             case 'getMember':
-              result = getMember(caller, match);
+              result = getMember({ members: data.members, caller, ignoreFilters }, match.id!, params);
+              break;
+            case 'queryMembers':
+              result = queryMembers({ members: data.members, caller, ignoreFilters }, body);
+              break;
+            case 'getContact':
+              result = getContact({ contacts: data.contacts, caller, ignoreFilters }, match.id!, params);
+              break;
+            case 'queryContacts':
+              result = queryContacts({ contacts: data.contacts, caller, ignoreFilters }, body);
+              break;
+            case 'getLoyaltyAccount':
+              result = getLoyaltyAccount({ loyaltyAccounts: data.loyaltyAccounts, caller, ignoreFilters }, match.id!);
+              break;
+            case 'getLoyaltyAccountBySecondaryId':
+              result = getLoyaltyAccountBySecondaryId({ loyaltyAccounts: data.loyaltyAccounts, caller, ignoreFilters }, params);
+              break;
+            case 'queryLoyaltyAccounts':
+              result = queryLoyaltyAccounts({ loyaltyAccounts: data.loyaltyAccounts, caller, ignoreFilters }, body);
               break;
             case 'getSecretValue':
               result = getSecretValue(caller, match);
@@ -1106,6 +1134,8 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
     data.orders.splice(0, data.orders.length, ...seedOrders());
     data.products.splice(0, data.products.length, ...seedProducts());
     data.members.splice(0, data.members.length, ...seedMembers());
+    data.contacts.splice(0, data.contacts.length, ...seedContacts());
+    data.loyaltyAccounts.splice(0, data.loyaltyAccounts.length, ...seedLoyaltyAccounts());
     for (const name of Object.keys(data.secrets)) delete data.secrets[name];
     for (const id of Object.keys(data.collections)) delete data.collections[id];
     Object.assign(data.collections, seedDataCollections());

@@ -3,7 +3,7 @@
 // denial), and a sensible first set of arguments for each.
 import { permittedCalls } from '../../review/audit/permitted-calls.ts';
 import type { CompiledPolicy, SubjectType } from '../../contract/compiled-policy.ts';
-import { SEED_ORDER_TABLE } from '../emulator/index.ts';
+import { SEED_CONTACT_TABLE, SEED_LOYALTY_ACCOUNT_TABLE, SEED_ORDER_TABLE } from '../emulator/index.ts';
 
 export interface PlaygroundCall {
   call: string;
@@ -50,6 +50,17 @@ export function exampleArgs(call: string, subjectId: string | null): unknown[] {
     case 'stores.productsV3.getProduct':
       return ['p-001'];
     case 'stores.productsV3.queryProducts':
+      return [{ cursorPaging: { limit: 10 } }];
+    // Members: EXTENDED, so Wix says whether a profile is public (PUBLIC, the default, answers UNKNOWN).
+    case 'members.members.getMember':
+      return [subjectId !== null && /^m-\d+$/.test(subjectId) ? subjectId : 'm-1', { fieldsets: ['EXTENDED'] }];
+    case 'members.members.queryMembers':
+      return [{ paging: { limit: 10 } }, { fieldsets: ['EXTENDED'] }];
+    case 'crm.contacts.getContact':
+      return [SEED_CONTACT_TABLE.find((c) => 'memberId' in c && c.memberId === subjectId)?.id ?? 'c-1'];
+    case 'loyalty.accounts.getAccount':
+      return [SEED_LOYALTY_ACCOUNT_TABLE.find((a) => 'memberId' in a && a.memberId === subjectId)?.id ?? 'la-1'];
+    case 'loyalty.accounts.queryLoyaltyAccounts':
       return [{ cursorPaging: { limit: 10 } }];
     default:
       return [];

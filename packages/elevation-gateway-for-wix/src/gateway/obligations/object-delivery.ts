@@ -4,6 +4,7 @@
 import { ObligationRefusal } from '../../contract/obligation-kind.ts';
 import type { Caller } from '../../contract/caller.ts';
 import type { ObligationPlan } from '../obligation-plan.ts';
+import type { FieldMask } from './field-mask.ts';
 import { forbidden, internal } from '../errors.ts';
 
 /**
@@ -24,8 +25,18 @@ export function runHook<T>(key: string, hook: () => T, afterWrite = false): T {
   }
 }
 
-/** What the caller receives of one object; `afterWrite`: the object is the result of a write that happened. */
-export function deliverObject(plan: ObligationPlan, object: unknown, caller: Caller, afterWrite = false): { value: unknown; removed: string[] } {
+/**
+ * What the caller receives of one object; `afterWrite`: the object is the result of a write that
+ * happened; `mask`: the fields of the rules that let this very object through (plan.objectFields),
+ * `null` when one of them returns it whole.
+ */
+export function deliverObject(
+  plan: ObligationPlan,
+  object: unknown,
+  caller: Caller,
+  afterWrite = false,
+  mask?: FieldMask | null,
+): { value: unknown; removed: string[] } {
   let value = object;
   const removed = new Set<string>();
   for (const { kind, planned } of plan.extensions) {
@@ -34,8 +45,9 @@ export function deliverObject(plan: ObligationPlan, object: unknown, caller: Cal
     value = out.value;
     out.removed.forEach((p) => removed.add(p));
   }
-  if (plan.fields) {
-    const out = plan.fields.mask.apply(value);
+  const applied = mask === undefined ? plan.fields?.mask : (mask ?? undefined);
+  if (applied) {
+    const out = applied.apply(value);
     value = out.value;
     out.removed.forEach((p) => removed.add(p));
   }

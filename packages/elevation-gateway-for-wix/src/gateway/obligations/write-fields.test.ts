@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CompiledRule } from '../../contract/compiled-policy.ts';
 import { GatewayError } from '../errors.ts';
-import { checkWritable } from './write-fields.ts';
+import { checkWritable, resolvePresets } from './write-fields.ts';
 import { planObligations } from '../obligation-plan.ts';
 
 const rule = (writable?: string[]): CompiledRule => ({
@@ -53,5 +53,15 @@ describe('checkWritable', () => {
   it("several rules: any rule's list admits a key; a rule without a list admits everything", () => {
     expect(refusal([rule(['args.1.a']), rule(['args.1.b'])], ['p', { a: 1, b: 2 }])).toBeUndefined();
     expect(refusal([rule(['args.1.a']), rule()], ['p', { z: 1 }, { y: 2 }])).toBeUndefined();
+  });
+});
+
+describe('resolvePresets', () => {
+  it('refuses a preset with no value for the caller at any depth, not only at the top', () => {
+    const member = { subjectType: 'MEMBER' as const, id: 'm-1', roles: ['member'] };
+    expect(resolvePresets([{ path: 'args.0.filter', value: { memberId: '${caller.id}' } }], member).get('args.0.filter')).toEqual({ memberId: 'm-1' });
+    for (const value of ['${caller.siteId}', { contactId: '${caller.contactId}' }, [{ a: '${caller.siteId}' }]]) {
+      expect(() => resolvePresets([{ path: 'args.0.filter', value }], member)).toThrow(GatewayError);
+    }
   });
 });

@@ -1,7 +1,7 @@
 // Mass-assignment guard and presets. `writable` lists the argument paths a client may set; any
 // other key, in any argument, is refused. `presets` force argument values from the caller,
 // whatever the client sent (as Hasura's column presets do).
-import { interpolate } from '../../conditions/placeholders.ts';
+import { holdsUndefined, interpolate } from '../../conditions/placeholders.ts';
 import { isPlainObject, strictEqual } from '../../conditions/json-value.ts';
 import type { Caller } from '../../contract/caller.ts';
 import { forbidden, invalid } from '../errors.ts';
@@ -51,7 +51,7 @@ export function resolvePresets(presets: readonly { path: string; value: unknown 
   const forced = new Map<string, unknown>();
   for (const { path, value: raw } of presets) {
     const value = interpolate(raw, caller as unknown as Record<string, unknown>);
-    if (value === undefined) throw forbidden(`preset ${path} has no value for this caller`);
+    if (holdsUndefined(value)) throw forbidden(`preset ${path} has no value for this caller`);
     if (forced.has(path) && !strictEqual(forced.get(path), value)) throw forbidden(`rules disagree on preset ${path}`);
     forced.set(path, value);
   }

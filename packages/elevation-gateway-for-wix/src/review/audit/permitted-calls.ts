@@ -4,6 +4,7 @@
 import type { CompiledPolicy, CompiledRule } from '../../contract/compiled-policy.ts';
 import type { Diagnostic } from '../../policy/diagnostics.ts';
 import { matchesCallPattern } from '../../conditions/call-pattern.ts';
+import { placeholderName, placeholdersIn } from '../../conditions/placeholders.ts';
 import { planObligations, type BuiltInObligation, type ObligationPlan } from '../../gateway/obligation-plan.ts';
 
 export interface PermittedCall {
@@ -28,6 +29,11 @@ export interface PermittedCall {
   extensions?: Record<string, unknown>;
   /** Protection-disabling options the rule lets a caller set (absent when none). */
   allowOptions?: string[];
+  /**
+   * The caller attributes the rule (or a deny rule that can refuse it) names, as the policy reads
+   * them (absent when none): re-pointing one changes what "own" means, so it is part of the grant.
+   */
+  callerAttributes?: Record<string, { subjects: string[]; read: string; args: unknown[]; value: string }>;
 }
 
 type Granted = Pick<PermittedCall, 'resource' | 'fields' | 'cap' | 'rateLimit' | 'preload' | 'writable' | 'presets' | 'allowOptions'>;
@@ -69,18 +75,49 @@ export function rolesHeldWith(policy: CompiledPolicy, role: string): string[] {
   return [...seen];
 }
 
+/** The declared caller attributes the rules name, with their definitions (what an inventory entry depends on). */
+function attributesNamed(policy: CompiledPolicy, rules: CompiledRule[]): PermittedCall['callerAttributes'] {
+  const declared = policy.callerAttributes ?? {};
+  const names = new Set<string>();
+  for (const r of rules) {
+    for (const p of placeholdersIn([r.when, r.resource, r.presets, r.extensions])) {
+      const name = placeholderName(p);
+      if (name !== undefined && Object.hasOwn(declared, name)) names.add(name);
+    }
+  }
+  if (names.size === 0) return undefined;
+  return Object.fromEntries(
+    [...names].sort().map((n) => {
+      const { subjects, read, args, value } = declared[n]!;
+      return [n, { subjects: [...subjects], read, args, value }];
+    }),
+  );
+}
+
 export function permittedCalls(policy: CompiledPolicy, accepted: Diagnostic[] = []): PermittedCall[] {
   const out: PermittedCall[] = [];
   for (const role of Object.keys(policy.roles)) {
     const held = new Set(rolesHeldWith(policy, role));
     const applies = (r: CompiledRule) => r.roles.some((x) => held.has(x));
+    // A deny rule refuses a caller by any role its subject type holds, not only this role's chain.
+    const coHeld = new Set([
+      ...held,
+      ...Object.values(policy.subjectRoles)
+        .filter((roles) => roles.includes(role))
+        .flat(),
+    ]);
+    const deniesFor = (r: CompiledRule) => r.roles.some((x) => coHeld.has(x));
     for (const rule of policy.rules) {
       if (rule.effect !== 'allow' || !applies(rule)) continue;
       const denies = policy.rules
-        .filter((d) => d.effect === 'deny' && applies(d) && matchesCallPattern(d.call, rule.call))
+        .filter((d) => d.effect === 'deny' && deniesFor(d) && matchesCallPattern(d.call, rule.call))
         .map((d) => ({ rule: d.id, when: d.when ?? {} }));
       const risks = [...new Set(accepted.filter((d) => d.rule === rule.id).map((d) => d.code))].sort();
       const { extensions, ...granted } = grantedBy(policy, rule);
+      const attributes = attributesNamed(policy, [
+        rule,
+        ...policy.rules.filter((d) => d.effect === 'deny' && applies(d) && matchesCallPattern(d.call, rule.call)),
+      ]);
       out.push({
         role,
         call: rule.call,
@@ -98,6 +135,7 @@ export function permittedCalls(policy: CompiledPolicy, accepted: Diagnostic[] = 
         deniedWhen: denies.length ? denies : null,
         acceptedRisks: risks.length ? risks : null,
         ...(extensions ? { extensions } : {}),
+        ...(attributes ? { callerAttributes: attributes } : {}),
       });
     }
   }
@@ -131,6 +169,7 @@ export function inventoryMarkdown(entries: PermittedCall[]): string {
     ['justification', (e) => (e.justification ? `${e.justification}${e.acceptedRisks ? ` (accepts ${e.acceptedRisks.join(', ')})` : ''}` : null)],
   ];
   if (entries.some((e) => e.extensions)) columns.push(['registered obligations', (e) => e.extensions ?? null]);
+  if (entries.some((e) => e.callerAttributes)) columns.push(['caller attributes', (e) => e.callerAttributes ?? null]);
   const rows = entries.map((e) => `| ${columns.map(([, get]) => cell(get(e))).join(' | ')} |`);
   return [`| ${columns.map(([name]) => name).join(' | ')} |`, `|${columns.map(() => '---').join('|')}|`, ...rows].join('\n');
 }

@@ -97,6 +97,19 @@ async function loadOne(text: string, file: string, policy: CompiledPolicy, diagn
       if (described.reason === 'unknown-method') hint = didYouMean(test.call.slice(cut + 1), await restMethodsOf(module));
       error(at('call'), `sdk/${described.reason}`, `${described.message}${hint}`);
     }
+    const declared = Object.keys(policy.callerAttributes ?? {});
+    for (const name of Object.keys(test.attributes ?? {})) {
+      if (!declared.includes(name)) {
+        error([...at('attributes'), name], 'test/input', `the policy declares no caller attribute "${name}"${didYouMean(name, declared)}`, true);
+      } else if (!policy.callerAttributes[name]!.subjects.includes(caller.ok ? caller.subjectType : 'UNKNOWN')) {
+        error(
+          [...at('attributes'), name],
+          'test/input',
+          `caller attribute "${name}" is read for ${policy.callerAttributes[name]!.subjects.join(', ')} only, not for "${test.as}"`,
+          true,
+        );
+      }
+    }
     if (test.rule !== undefined && !ruleIds.includes(test.rule))
       error(at('rule'), 'test/unknown-rule', `no rule "${test.rule}" in the policy${didYouMean(test.rule, ruleIds)}`);
     if (test.expect === 'deny' && (test.fields || test.count !== undefined)) {

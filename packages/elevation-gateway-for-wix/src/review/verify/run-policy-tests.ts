@@ -13,6 +13,8 @@ import { GatewayError } from '../../gateway/errors.ts';
 import { callerFor } from '../explain/caller-spec.ts';
 import type { LoadedTestCase } from './load-policy-tests.ts';
 import { createCursorSigner } from '../../gateway/obligations/signed-cursor.ts';
+import { attributeNeeds } from '../../gateway/caller-attributes.ts';
+import type { Caller } from '../../contract/caller.ts';
 
 export interface CaseResult {
   name: string;
@@ -71,9 +73,21 @@ function sampleSdk(policy: CompiledPolicy, c: LoadedTestCase): Record<string, Sd
   return methods;
 }
 
+/**
+ * The caller with the attributes the case gives; undefined when the call needs one it does not
+ * give (the gateway would have read it from Wix: the case must say what Wix holds).
+ */
+function withCaseAttributes(policy: CompiledPolicy, caller: Caller, c: LoadedTestCase): { caller: Caller } | { missing: string[] } {
+  const needed = attributeNeeds(policy)(caller, c.test.call);
+  const given = c.test.attributes ?? {};
+  const missing = needed.filter((n) => !Object.hasOwn(given, n));
+  if (missing.length) return { missing };
+  return needed.length ? { caller: { ...caller, attributes: Object.fromEntries(needed.map((n) => [n, given[n]!])) } } : { caller };
+}
+
 export async function runPolicyTest(policy: CompiledPolicy, c: LoadedTestCase, evaluator: PolicyEvaluator = createEvaluator(policy)): Promise<CaseResult> {
   const { test } = c;
-  const caller = callerFor(policy, c.subjectType, c.callerId, {
+  const identified = callerFor(policy, c.subjectType, c.callerId, {
     ...(test.site ? { siteId: test.site } : {}),
     ...(test.instance ? { instanceId: test.instance } : {}),
   });
@@ -84,12 +98,20 @@ export async function runPolicyTest(policy: CompiledPolicy, c: LoadedTestCase, e
   let reason: string | undefined;
   let result: unknown;
 
+  const attributed = withCaseAttributes(policy, identified, c);
+  if ('missing' in attributed) {
+    const names = attributed.missing.join(', ');
+    const problem = `the call's rules use caller attribute ${names}, which the gateway reads from Wix: give it under "attributes" (e.g. attributes: { ${attributed.missing[0]}: … })`;
+    return { ...base, passed: false, outcome: 'error', reason: `503 IDENTITY_UNAVAILABLE: caller attribute ${names} not given`, problems: [problem] };
+  }
+  const { caller } = attributed;
   const evaluation = await evaluateCall(evaluator, caller, test.call, structuredClone(test.args));
   if (evaluation.effect === 'deny') {
     outcome = 'deny';
     rule = evaluation.decision.rule?.id;
     reason = evaluation.decision.reason;
   } else {
+    let decided: string | undefined;
     try {
       result = await enforce({
         policy,
@@ -103,9 +125,10 @@ export async function runPolicyTest(policy: CompiledPolicy, c: LoadedTestCase, e
         cursors: createCursorSigner(),
         // The stand-ins answer with the case's data; there is nothing to elevate.
         elevation: { elevate: (fn) => fn },
+        decidedBy: (id) => void (decided = id),
       });
       outcome = 'allow';
-      rule = evaluation.decision.decidingRule.id;
+      rule = decided ?? evaluation.decision.decidingRule.id;
     } catch (e) {
       // As the gateway answers: its own errors by their code, anything else (a registered kind's bug) a 500.
       const g = e instanceof GatewayError ? e : new GatewayError('INTERNAL', 'internal', {}, e instanceof Error ? e.message : String(e));

@@ -16,6 +16,10 @@ export const testCaseSchema = z.strictObject({
     .describe('The caller: visitor, member, user, app or unknown, optionally with an id (member:m-1).'),
   site: z.string().min(1).optional().describe("The caller's siteId, for rules that use ${caller.siteId}."),
   instance: z.string().min(1).optional().describe("The caller's instanceId, for rules that use ${caller.instanceId}."),
+  attributes: z
+    .record(z.string().regex(/^[a-z][A-Za-z0-9]{0,63}$/, 'attribute names are camelCase words, e.g. contactId'), z.string().min(1).max(256))
+    .optional()
+    .describe("The caller's derived attributes (the policy's callerAttributes), as their reads would load them, e.g. { contactId: c-1 }."),
   call: z.string().regex(CALL, 'a call is package.namespace.method, e.g. ecom.orders.getOrder'),
   args: z.array(z.unknown()).default([]).describe('The positional arguments as the client sends them.'),
   resource: z
