@@ -19,6 +19,7 @@ import { FilterError, matchesFilter, normalizeSort, sortItems, validateFilter, t
 import { asFilterError, offsetPage, parseLimit, parseOffset } from './paging.ts';
 import { checkQuerySpec, type QuerySpec, type QuerySpecErrors } from './query-spec.ts';
 import type { WixContact } from './seed.ts';
+import { clone, isPlainObject } from './json.ts';
 
 export interface ContactsContext {
   contacts: WixContact[];
@@ -106,14 +107,6 @@ const CONTACT_QUERY_ERRORS: QuerySpecErrors = {
 
 function malformedFilter(e: FilterError): WixHttpError {
   return WixHttpError.application(400, 'MALFORMED_FILTER', 'malformed filter', e.message, { path: e.path });
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function clone<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 /** The contact as `fields` ∪ `fieldsets` project it (see the header). */

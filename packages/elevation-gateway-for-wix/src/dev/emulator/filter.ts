@@ -21,6 +21,7 @@
  *
  * Sort: `[{ fieldName, order?: "ASC" | "DESC" }]` (missing values sort last in ASC).
  */
+import { isPlainObject } from './json.ts';
 
 export class FilterError extends Error {
   /** where in the request the problem is (`filter`, `filter.$or[1]`, `sort[0].order`) */
@@ -42,10 +43,6 @@ export interface WixSort {
 }
 
 const FIELD_OPERATORS = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists', '$hasSome', '$hasAll', '$startsWith', '$isEmpty']);
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Unwraps `{ $date: "…" }` and leaves everything else alone. */
 function normalizeArg(value: unknown): unknown {

@@ -11,6 +11,7 @@ import { matchesFilter, sortItems } from './filter.ts';
 import { asFilterError, cursorPage, pageQuery, parseLimit } from './paging.ts';
 import { checkQuerySpec, validationErrors, type QuerySpec } from './query-spec.ts';
 import type { WixLoyaltyAccount } from './seed.ts';
+import { clone, isPlainObject } from './json.ts';
 
 export interface LoyaltyAccountsContext {
   loyaltyAccounts: WixLoyaltyAccount[];
@@ -40,14 +41,6 @@ const LOYALTY_QUERY_SPEC: QuerySpec = { filter: Object.fromEntries(LOYALTY_FIELD
 /** The SDK's builder documents limit 50 by default; `CursorPaging.limit` is `@max 100`. */
 const QUERY_DEFAULT_LIMIT = 50;
 const QUERY_MAX_LIMIT = 100;
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function clone<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
 
 function accountNotFound(description: string, data: Record<string, unknown>): WixHttpError {
   return WixHttpError.notFound('ACCOUNT_NOT_FOUND', description, data);

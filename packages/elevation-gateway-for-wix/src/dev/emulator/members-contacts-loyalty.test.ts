@@ -5,6 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createClient } from '@wix/sdk';
+import { authFor, rejection } from '../testing/sdk-auth.ts';
 import { members } from '@wix/members';
 import { contacts } from '@wix/crm';
 import { accounts } from '@wix/loyalty';
@@ -13,22 +14,8 @@ import { devTokens } from './tokens.ts';
 import { createWixEmulator, type WixEmulator, type WixEmulatorOptions } from './wix-emulator.ts';
 import { get, post } from '../testing/wix-requests.ts';
 
-function authFor(token: string) {
-  return { getAuthHeaders: async () => ({ headers: { Authorization: token } }), getActiveToken: () => token } as any;
-}
-
 function clientFor(emu: WixEmulator, token: string) {
   return createClient({ modules: { members, contacts, accounts }, auth: authFor(token), fetch: emu.fetch });
-}
-
-/** Awaits a promise that must reject and returns what it rejected with. */
-async function rejection(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a rejection');
 }
 
 let emu: WixEmulator;

@@ -20,6 +20,7 @@ import { matchesFilter, normalizeSort, sortItems, validateFilter, valuesAtPath }
 import { asFilterError, offsetPage, parseLimit, parseOffset } from './paging.ts';
 import { checkQuerySpec, validationErrors, type QuerySpec } from './query-spec.ts';
 import type { WixMember } from './seed.ts';
+import { clone, isPlainObject } from './json.ts';
 
 export interface MembersContext {
   members: WixMember[];
@@ -49,14 +50,6 @@ const SEARCH_FIELDS = ['loginEmail', 'contact.firstName', 'contact.lastName', 'p
 /** The SDK's query builder sends limit 50 by default; the docs say "up to 100 members" per call. */
 const QUERY_DEFAULT_LIMIT = 50;
 const QUERY_MAX_LIMIT = 100;
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function clone<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
 
 /** Whether the caller may see this member at all. */
 function mayRead(caller: Caller, member: WixMember): boolean {

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClient } from '@wix/sdk';
+import { authFor, rejection } from '../testing/sdk-auth.ts';
 import { orders } from '@wix/ecom';
 import { productsV3 } from '@wix/stores';
 import { auth } from '@wix/essentials';
@@ -11,22 +12,8 @@ import { seedProducts } from './seed.ts';
 import { APP_ID, INSTANCE_ID, SITE_ID, devTokens } from './tokens.ts';
 import { createWixEmulator, type WixEmulator, type WixEmulatorOptions } from './wix-emulator.ts';
 
-function authFor(token: string) {
-  return { getAuthHeaders: async () => ({ headers: { Authorization: token } }), getActiveToken: () => token } as any;
-}
-
 function clientFor(emu: WixEmulator, token: string) {
   return createClient({ modules: { orders, productsV3 }, auth: authFor(token), fetch: emu.fetch });
-}
-
-/** Awaits a promise that must reject and returns what it rejected with. */
-async function rejection(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a rejection');
 }
 
 let emu: WixEmulator;

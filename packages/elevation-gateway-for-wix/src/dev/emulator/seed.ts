@@ -44,6 +44,7 @@
  */
 
 import { mulberry32 } from '../prng.ts';
+import { clone } from './json.ts';
 
 export const STORES_APP_ID = '215238eb-22a5-4c36-9e7b-e7c08025e04e';
 export const SEED_CURRENCY = 'USD';
@@ -393,10 +394,6 @@ const built = (() => {
   const orders = buildOrders(products, pricing);
   return { products, orders };
 })();
-
-function clone<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
 
 /** A fresh deep copy of the 9 seeded orders (o-1 … o-9). */
 export function seedOrders(): WixOrder[] {

@@ -112,6 +112,7 @@ import {
   type WixProductV3,
 } from './seed.ts';
 import { APP_ID, DEV_APP_SECRET, INSTANCE_ID, bareToken, devTokenIdentities, devTokens, tokenInfoFor, type DevTokenIdentity } from './tokens.ts';
+import { clone, isPlainObject } from './json.ts';
 
 export const WIX_API_HOST = 'www.wixapis.com';
 
@@ -311,14 +312,6 @@ function unflattenParams(params: Record<string, string | string[]>): Record<stri
     });
   }
   return root;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function clone<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
