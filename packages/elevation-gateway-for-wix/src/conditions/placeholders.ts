@@ -72,3 +72,13 @@ export function holdsUndefined(value: unknown): boolean {
   if (value !== null && typeof value === 'object') return Object.values(value).some(holdsUndefined);
   return false;
 }
+
+/** The names placeholders in these JSON values give that `known` accepts (the declared derived attributes, say). */
+export function placeholderNamesIn(values: readonly unknown[], known: (name: string) => boolean): Set<string> {
+  const names = new Set<string>();
+  for (const p of placeholdersIn(values)) {
+    const name = placeholderName(p);
+    if (name !== undefined && known(name)) names.add(name);
+  }
+  return names;
+}

@@ -7,7 +7,7 @@
 // cache's rules: never past the token's `exp` nor the TTL, bounded, least recently used first out.
 import type { CallerAttributeDefinition, CompiledPolicy } from '../contract/compiled-policy.ts';
 import type { Caller } from '../contract/caller.ts';
-import { holdsUndefined, interpolate, placeholderName, placeholdersIn } from '../conditions/placeholders.ts';
+import { holdsUndefined, interpolate, placeholderNamesIn } from '../conditions/placeholders.ts';
 import { readPath } from '../conditions/path.ts';
 import { matchesCallPattern } from '../conditions/call-pattern.ts';
 import { parseArguments } from './arguments/parse-arguments.ts';
@@ -107,14 +107,7 @@ export function attributeNeeds(policy: CompiledPolicy): (caller: Caller, call: s
 }
 
 function namesIn(rule: CompiledPolicy['rules'][number], declared: Record<string, CallerAttributeDefinition>): string[] {
-  const names = new Set<string>();
-  for (const value of [rule.when, rule.resource, rule.presets, rule.extensions]) {
-    for (const p of placeholdersIn(value ?? {})) {
-      const name = placeholderName(p);
-      if (name !== undefined && Object.hasOwn(declared, name)) names.add(name);
-    }
-  }
-  return [...names];
+  return [...placeholderNamesIn([rule.when, rule.resource, rule.presets, rule.extensions], (n) => Object.hasOwn(declared, n))];
 }
 
 /**

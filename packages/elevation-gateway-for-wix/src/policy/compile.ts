@@ -12,7 +12,7 @@ import {
 } from '../contract/compiled-policy.ts';
 import type { MethodDescription, MethodInfo } from '../sdk/method-info.ts';
 import { compileConditions, ConditionSyntaxError, type Conditions } from '../conditions/strict-matcher.ts';
-import { placeholderAttribute, placeholderName, placeholdersIn, CALLER_ATTRIBUTES } from '../conditions/placeholders.ts';
+import { placeholderAttribute, placeholderName, placeholderNamesIn, placeholdersIn, CALLER_ATTRIBUTES } from '../conditions/placeholders.ts';
 import { locate, type LoadedFile } from './load.ts';
 import { parseRate, type PolicyFile } from './schema.ts';
 import { obligationKinds, type ObligationKind } from '../contract/obligation-kind.ts';
@@ -442,14 +442,8 @@ async function compileRule(r: Rule, where: Where, roles: CompiledPolicy['roles']
  * (for anyone else it has no value, and a negative test or a nested preset on nothing could pass).
  */
 function checkAttributeHolders(r: Rule, where: Where, c: Compilation): void {
-  const used = new Set<string>();
   const registered = obligationKinds().map((k) => (r as Record<string, unknown>)[k.key]);
-  for (const value of [r.when, r.resource, r.presets, ...registered]) {
-    for (const p of placeholdersIn(value ?? {})) {
-      const name = placeholderName(p);
-      if (name !== undefined && c.attributeSubjects.has(name)) used.add(name);
-    }
-  }
+  const used = placeholderNamesIn([r.when, r.resource, r.presets, ...registered], (n) => c.attributeSubjects.has(n));
   for (const name of used) {
     const subjects = c.attributeSubjects.get(name)!;
     const holders = SUBJECT_TYPES.filter((s) => r.roles.some((role) => c.subjectRoles[s].includes(role)));

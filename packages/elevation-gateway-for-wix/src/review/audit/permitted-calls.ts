@@ -4,7 +4,7 @@
 import type { CompiledPolicy, CompiledRule } from '../../contract/compiled-policy.ts';
 import type { Diagnostic } from '../../policy/diagnostics.ts';
 import { matchesCallPattern } from '../../conditions/call-pattern.ts';
-import { placeholderName, placeholdersIn } from '../../conditions/placeholders.ts';
+import { placeholderNamesIn } from '../../conditions/placeholders.ts';
 import { planObligations, type BuiltInObligation, type ObligationPlan } from '../../gateway/obligation-plan.ts';
 
 export interface PermittedCall {
@@ -78,13 +78,10 @@ export function rolesHeldWith(policy: CompiledPolicy, role: string): string[] {
 /** The declared caller attributes the rules name, with their definitions (what an inventory entry depends on). */
 function attributesNamed(policy: CompiledPolicy, rules: CompiledRule[]): PermittedCall['callerAttributes'] {
   const declared = policy.callerAttributes ?? {};
-  const names = new Set<string>();
-  for (const r of rules) {
-    for (const p of placeholdersIn([r.when, r.resource, r.presets, r.extensions])) {
-      const name = placeholderName(p);
-      if (name !== undefined && Object.hasOwn(declared, name)) names.add(name);
-    }
-  }
+  const names = placeholderNamesIn(
+    rules.flatMap((r) => [r.when, r.resource, r.presets, r.extensions]),
+    (n) => Object.hasOwn(declared, n),
+  );
   if (names.size === 0) return undefined;
   return Object.fromEntries(
     [...names].sort().map((n) => {
