@@ -37,7 +37,7 @@ async function diff(...edits: [string, string][]) {
   return { ...result, lines: result.changes.map(line) };
 }
 
-const CANCEL_RESOURCE = `      buyerInfo.memberId: "\${caller.id}"
+const CANCEL_RESOURCE = `      buyerInfo.memberId: '\${caller.id}'
       fulfillmentStatus: NOT_FULFILLED
 `;
 
@@ -58,7 +58,7 @@ describe('policy diff', () => {
     ['a longer $in', [['[en, de]', '[en, de, fr]']], ['widens VISITOR,MEMBER data.items.query resource language: $in ["de","en"] → $in ["de","en","fr"]']],
     [
       'a resource condition removed',
-      [[CANCEL_RESOURCE, `      buyerInfo.memberId: "\${caller.id}"\n`]],
+      [[CANCEL_RESOURCE, `      buyerInfo.memberId: '\${caller.id}'\n`]],
       ['widens MEMBER ecom.orders.cancelOrder resource fulfillmentStatus: condition removed (was $eq "NOT_FULFILLED")'],
     ],
     [
@@ -89,7 +89,7 @@ describe('policy diff', () => {
     ],
     [
       'a preset removed',
-      [['presets: { args.1._owner: "${caller.id}", args.1.published: false }', 'presets: { args.1._owner: "${caller.id}" }']],
+      [["presets: { args.1._owner: '${caller.id}', args.1.published: false }", "presets: { args.1._owner: '${caller.id}' }"]],
       ['widens MEMBER data.items.insert preset removed: args.1.published (was false)'],
     ],
     ['a rate limit lifted', [['    rateLimit: 5/minute\n', '']], ['widens MEMBER ecom.orders.cancelOrder rate limit lifted (was 5/minute)']],
