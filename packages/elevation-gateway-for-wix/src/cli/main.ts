@@ -4,7 +4,9 @@ import { runBuild } from './build-command.ts';
 import { runCheck } from './check-command.ts';
 import { runAudit } from './audit-command.ts';
 import { runExplain } from './explain-command.ts';
+import { runReplay } from './replay-command.ts';
 import { runTest } from './test-command.ts';
+import { runDiff } from './diff-command.ts';
 import { runSchema } from './schema-command.ts';
 import { runInit } from './init-command.ts';
 import { loadObligationKinds } from './obligations-loader.ts';
@@ -21,6 +23,8 @@ export const commands: Record<string, Command> = {
   check: { summary: 'validate the policy, run the risk lint, check the generated module is current', run: runCheck },
   audit: { summary: 'list every permitted call per role; --check/--approve against the approved inventory', run: runAudit },
   explain: { summary: 'explain the decision for a caller, a call and its arguments (offline)', run: runExplain },
+  diff: { summary: 'what the working policy permits that a git ref did not, and the reverse (exit 1 when anything widens)', run: runDiff },
+  replay: { summary: 're-decide a decision log with the working policy: unchanged, changed, not decidable from the log', run: runReplay },
   test: { summary: "run the policy tests (the policy folder's tests/*.yaml)", run: runTest },
   schema: { summary: 'write the JSON Schemas of policy and policy-test files for editors', run: runSchema },
 };

@@ -217,7 +217,6 @@ describe('elevate: policy and test problems exit 1 with file:line:column', () =>
     expectClean(run, 1, 'no case was run');
     for (const [line, text] of [
       [2, 'cases.0.name: Invalid input'],
-      [5, 'cases.0.args: Invalid input'],
       [6, 'cases.0.expect: Invalid option'],
       [7, 'cases.0.count: Invalid input'],
       [8, 'cases.0: unknown key "colour"'],
@@ -238,7 +237,13 @@ describe('elevate: policy and test problems exit 1 with file:line:column', () =>
     const cases: [string, string, string][] = [
       ['root-list.yaml', '- a\n', ':1:1 error: Invalid input: expected object, received array'],
       ['empty.yaml', '', ':1:1 error: Invalid input: expected object, received null'],
-      ['no-cases.yaml', 'cases: []\n', ':1:8 error: cases: Too small'],
+      ['no-cases.yaml', 'cases: []\n', ':1:8 error: cases: list at least one case, or leave "cases" out'],
+      // A string where the arguments go names an argument fixture (`fixtures.args`): here, none.
+      [
+        'args-not-a-fixture.yaml',
+        'cases:\n  - name: x\n    as: member:m-1\n    call: ecom.orders.getOrder\n    args: o-1\n    expect: deny\n',
+        ':5:11 error: no fixtures.args entry "o-1" (the arguments are a list: args: ["o-1"]; a string names an argument fixture)',
+      ],
       [
         'bad-as.yaml',
         'cases:\n  - name: x\n    as: "member:"\n    call: ecom.orders.getOrder\n    expect: deny\n',

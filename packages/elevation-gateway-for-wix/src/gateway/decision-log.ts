@@ -1,5 +1,6 @@
-// One structured line per request: who, what, the decision, the rule that decided, what was
-// done to the reply, and how long it took. Never a token, never an argument value.
+// One structured line per request: who, what, the policy (its digest) and what it decided, the rule
+// that decided, what was done to the reply, and how long it took. Never a token; argument values
+// never, and the arguments themselves only when the app opts in, in the redacted form below.
 import type { SubjectType } from '../contract/compiled-policy.ts';
 
 export type Obligation =
@@ -17,14 +18,27 @@ export type Obligation =
 export interface DecisionEntry {
   time: string;
   requestId: string;
+  /** The digest of the policy module the request met (`sha256:…`); absent when none loaded (503 POLICY_UNAVAILABLE). */
+  policy?: string;
   caller?: { subjectType: SubjectType; id: string };
   call?: string;
+  /** The module or method name was not well-formed: decided as an unknown call (`call` is then only what was sent, joined). */
+  malformedName?: true;
+  /**
+   * What the policy decided, when it decided (absent: refused before a decision, e.g. 401, 400
+   * malformed, 413, 503). `decision` is the outcome: an allowed call its obligations refused (an
+   * argument, the object, the rate limit) is `effect: allow`, `decision: deny`.
+   */
+  effect?: 'allow' | 'deny';
   decision: 'allow' | 'deny' | 'error';
+  /** Allowed: the rule that decided; denied by the policy: the deny rule, if one refused; refused after allow: the allowing rule. */
   rule?: string;
   /** Why a call was denied or failed (internal; not sent to the client). */
   reason?: string;
   status: number;
   code?: string;
+  /** The arguments, redacted (`logArguments`; default: absent): only of requests whose body passed the wire checks. */
+  args?: unknown[];
   obligations: Obligation[];
   durationMs: number;
 }
@@ -52,4 +66,48 @@ export function memorySink(max = 1000): DecisionSink & { entries: DecisionEntry[
       if (entries.length > max) entries.shift();
     },
   };
+}
+
+/**
+ * Whether the decision log carries the arguments: `off` (the default) never; `redacted`: every
+ * string becomes `{ "$redacted": "string", "length": n }`, numbers, booleans, null, keys and array
+ * lengths are kept; `redacted-numbers`: numbers too become `{ "$redacted": "number" }`.
+ */
+export type ArgumentLogging = 'off' | 'redacted' | 'redacted-numbers';
+export const ARGUMENT_LOGGING: readonly ArgumentLogging[] = ['off', 'redacted', 'redacted-numbers'];
+
+/** What stands in for a string or a number in logged arguments. */
+export type RedactedValue = { $redacted: 'string'; length: number } | { $redacted: 'number' };
+
+/**
+ * Whether a logged value is a redaction marker. No value a client sent can read as one: every
+ * client string is replaced, so a client's own `{ "$redacted": … }` never holds a string there.
+ */
+export function isRedacted(value: unknown): value is RedactedValue {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as { $redacted?: unknown }).$redacted === 'string';
+}
+
+/** The arguments as the log carries them: never a string's content (nor a number's, with `numbers`). */
+export function redactArguments(args: readonly unknown[], numbers = false): unknown[] {
+  const redact = (value: unknown): unknown => {
+    if (typeof value === 'string') return { $redacted: 'string', length: value.length };
+    if (typeof value === 'number') return numbers ? { $redacted: 'number' } : value;
+    if (Array.isArray(value)) return value.map(redact);
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      // Defined, not assigned: a key such as `__proto__` stays a key (the wire checks let it through; the argument check refuses it later).
+      for (const [key, v] of Object.entries(value)) Object.defineProperty(out, key, { value: redact(v), enumerable: true, writable: true, configurable: true });
+      return out;
+    }
+    return value; // booleans and null
+  };
+  return args.map(redact);
+}
+
+/** The redaction a gateway applies to the arguments it logs; undefined when it logs none. */
+export function argumentRedaction(mode: ArgumentLogging | undefined): ((args: readonly unknown[]) => unknown[]) | undefined {
+  if (mode === undefined || mode === 'off') return undefined;
+  if (mode === 'redacted') return (args) => redactArguments(args);
+  if (mode === 'redacted-numbers') return (args) => redactArguments(args, true);
+  throw new TypeError(`createGateway: logArguments must be one of ${ARGUMENT_LOGGING.map((m) => `"${m}"`).join(', ')} (got ${JSON.stringify(mode)})`);
 }

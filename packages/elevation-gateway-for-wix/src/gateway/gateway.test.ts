@@ -270,19 +270,27 @@ describe('the decision log', () => {
     const text = JSON.stringify(bed.log.entries);
     expect(text).not.toContain(visitor);
     expect(text).not.toContain('secret-search-term');
-    const [allowed, denied] = bed.log.entries;
+    const [allowed, denied, unauthenticated, malformed] = bed.log.entries;
     expect(allowed).toMatchObject({
+      effect: 'allow',
       decision: 'allow',
       rule: 'visitor-browses-catalog',
       status: 200,
       call: 'stores.productsV3.queryProducts',
       caller: { subjectType: 'VISITOR', id: 'v-1' },
     });
-    expect(denied).toMatchObject({ decision: 'deny', status: 403, call: 'ecom.orders.getOrder' });
+    expect(denied).toMatchObject({ effect: 'deny', decision: 'deny', status: 403, call: 'ecom.orders.getOrder' });
+    // Refused before the policy decided: no effect (replay: "no decision was made").
+    expect(unauthenticated!.effect).toBeUndefined();
+    expect(malformed!.effect).toBeUndefined();
     for (const e of bed.log.entries) {
       expect(e.requestId).toMatch(/^[0-9a-f-]{36}$/);
       expect(typeof e.durationMs).toBe('number');
       expect(Number.isNaN(Date.parse(e.time))).toBe(false);
+      // The digest of the policy module that decided (decision-log.test.ts: the module's own); arguments off by default.
+      expect(e.policy).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(e.policy).toBe(allowed!.policy);
+      expect('args' in e).toBe(false);
     }
   });
 });

@@ -5,7 +5,7 @@ import { DEFAULT_LIMITS } from '../contract/compiled-policy.ts';
 import { identify, tokenFrom, type IdentityCache } from './caller.ts';
 import { parseArguments } from './arguments/parse-arguments.ts';
 import { attributeNeeds, createCallerAttributeCache, withCallerAttributes, type CallerAttributeCache } from './caller-attributes.ts';
-import { consoleSink, type DecisionEntry, type DecisionSink, type Obligation } from './decision-log.ts';
+import { argumentRedaction, consoleSink, type ArgumentLogging, type DecisionEntry, type DecisionSink, type Obligation } from './decision-log.ts';
 import { enforce } from './enforce.ts';
 import { createEvaluator, evaluateCall, type PolicyEvaluator } from './evaluate.ts';
 import { forbidden, GatewayError, internal, invalid } from './errors.ts';
@@ -37,6 +37,13 @@ export interface GatewayOptions {
    */
   callerAttributeCache?: CallerAttributeCache;
   decisionLog?: DecisionSink;
+  /**
+   * Whether decision-log lines carry the call's arguments (for `elevate replay`): `off` (default)
+   * never; `redacted`: every string as `{ "$redacted": "string", "length": n }`, numbers, booleans,
+   * null and keys kept; `redacted-numbers`: numbers too as `{ "$redacted": "number" }`. Only of
+   * requests whose body passed the wire checks.
+   */
+  logArguments?: ArgumentLogging;
   rateLimits?: RateLimitStore;
   now?: () => number;
   /**
@@ -71,6 +78,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const now = options.now ?? Date.now;
   const elevation = options.elevation ?? wixHostedElevation();
   const log = options.decisionLog ?? consoleSink;
+  const redact = argumentRedaction(options.logArguments);
   const rateLimits = options.rateLimits ?? memoryRateLimitStore();
   const cursors = createCursorSigner({
     ...(options.cursorSecret !== undefined ? { secret: options.cursorSecret } : {}),
@@ -117,6 +125,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (request.method !== 'POST') throw invalid('use POST with a JSON body { module, method, args }');
     const { loaded, evaluator, available, needs } = await load();
     const { policy, sdkMethods } = loaded;
+    entry.policy = loaded.digest;
     const token = tokenFrom(request); // no token: 401 before reading anything else
     const { module, method, args } = await readCall(request, policy.limits ?? DEFAULT_LIMITS);
     const call = `${module}.${method}`;
@@ -125,9 +134,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     const identified = await identify(token, policy.subjectRoles, identity);
     let caller = identified.caller;
     entry.caller = { subjectType: caller.subjectType, id: caller.id };
+    // Opted in: the arguments an identified caller sent, redacted (the wire checks bounded them).
+    if (redact) entry.args = redact(args);
 
     // A malformed name is just another unknown call (403), so replies never tell names apart.
     const wellFormed = MODULE_NAME.test(module) && METHOD_NAME.test(method);
+    if (!wellFormed) entry.malformedName = true;
     // The caller attributes the call's rules use, read with the app's authority before deciding.
     const needed = wellFormed && available(call) ? needs(caller, call) : [];
     // No elevated read for arguments that cannot be sent: the call is then decided without the
@@ -150,6 +162,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       args,
       tracer ? { cursors, available, tracer } : { cursors, available },
     );
+    entry.effect = evaluation.effect;
     if (evaluation.effect === 'deny') {
       entry.decision = 'deny';
       if (evaluation.decision.rule) entry.rule = evaluation.decision.rule.id;

@@ -236,6 +236,17 @@ const CASES = {
   'test/unknown-rule': { files: { 't.yaml': testCase('    expect: allow\n    rule: «nope\n') }, run: testFile },
   'test/deny-expectation': { files: { 't.yaml': testCase('    expect: deny\n    «count: 1\n') }, run: testFile },
   'test/input': { files: { 't.yaml': testCase('    expect: allow\n    «resource: { a: 1 }\n') }, run: testFile },
+  'test/fixture': {
+    files: { 't.yaml': `fixtures:\n  args:\n    any-query: [{}]\n${testCase('    args: «any-qury\n    expect: allow\n')}` },
+    run: testFile,
+  },
+  'test/matrix': {
+    files: {
+      't.yaml':
+        'matrices:\n  - name: m\n    callers: [visitor, member:m-1]\n    calls:\n      search: { call: ecom.orders.searchOrders, args: [{}], items: [] }\n    expect:\n      search: «[deny]\n',
+    },
+    run: testFile,
+  },
 } satisfies Record<DiagnosticCode, Case>;
 
 describe('every diagnostic code, at its position', () => {

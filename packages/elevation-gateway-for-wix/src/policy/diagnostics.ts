@@ -59,6 +59,8 @@ export const DIAGNOSTIC_CODES = [
   'test/unknown-rule',
   'test/deny-expectation',
   'test/input',
+  'test/fixture',
+  'test/matrix',
 ] as const satisfies readonly (string | `sdk/${CallProblem}`)[];
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

@@ -1,11 +1,16 @@
 // Runs policy tests offline through the gateway's own evaluation and enforcement code: the call is
 // evaluated as the gateway evaluates it (evaluateCall: the real PolicyEngine, then the obligation
 // plan), then `enforce` executes the plan (argument checks, forced filter, cap, resource re-check,
-// preload, field mask, registered kinds) with the SDK replaced by the test's sample data.
+// preload, field mask, registered kinds) with the SDK replaced by the test's sample data. Asked to
+// trace, it also records what the gateway weighed (for coverage) and explains every failing case.
 import type { CompiledPolicy } from '../../contract/compiled-policy.ts';
 import { isPlainObject } from '../../conditions/json-value.ts';
 import { MISSING, readPath } from '../../conditions/path.ts';
 import { createEvaluator, evaluateCall, type PolicyEvaluator } from '../../gateway/evaluate.ts';
+import type { PolicyEngine } from '../../gateway/decide.ts';
+import { recordingTracer, type RecordingTracer } from '../../gateway/tracer.ts';
+import { traceConditions, type ConditionTrace } from '../../conditions/condition-trace.ts';
+import { explainCall, type Explanation } from '../explain/explain.ts';
 import type { Obligation } from '../../gateway/decision-log.ts';
 import type { SdkFunction } from '../../gateway/dispatch.ts';
 import { enforce } from '../../gateway/enforce.ts';
@@ -30,6 +35,41 @@ export interface CaseResult {
   obligations: Obligation[];
   /** What did not match the expectation, one sentence each. */
   problems: string[];
+  /** With `trace`: what the gateway weighed for the case. */
+  trace?: CaseTrace;
+  /** With `trace`, of a failing case: what `elevate explain` says of its caller, call, arguments and sample. */
+  explanation?: Explanation;
+  /** With `trace`, of a failing case whose explanation itself failed (a registered kind's bug). */
+  explanationError?: string;
+}
+
+export interface RunOptions {
+  /** Record what the gateway weighed for each case (`trace`) and explain each failing case. */
+  trace?: boolean;
+}
+
+/** One rule naming the case's call, as the engine weighed it, with its `when` judged part by part. */
+export interface WeighedRule {
+  rule: string;
+  /** The caller holds one of the rule's roles. */
+  applies: boolean;
+  /** The engine's verdict: the rule applies and its `when` held. */
+  matched: boolean;
+  when: ConditionTrace | null;
+}
+
+/** What the gateway weighed for one case, from its own tracer and its own resource checks. */
+export interface CaseTrace {
+  /**
+   * Whether the engine weighed the rules at all: false when the gateway refused first (the call is
+   * none the policy names, no rule of the caller's roles grants it, or a caller attribute is not given).
+   */
+  weighed: boolean;
+  rules: WeighedRule[];
+  /** The allowing rules of the plan, when the decision allowed the call. */
+  allowing: string[];
+  /** A rule's resource conditions on an object the gateway re-checked (list item, read object, preloaded target), once per object and rule. */
+  resources: { rule: string; trace: ConditionTrace }[];
 }
 
 /** Every value at a dotted path, passing through arrays as field rules do. */
@@ -74,6 +114,41 @@ function sampleSdk(policy: CompiledPolicy, c: LoadedTestCase): Record<string, Sd
 }
 
 /**
+ * The engine as enforcement sees it, reporting every object whose resource conditions it checks,
+ * with each rule's conditions traced on it (the verdict is still the engine's own).
+ */
+function recordingResourceChecks(engine: PolicyEngine, policy: CompiledPolicy, trace: CaseTrace): PolicyEngine {
+  const conditions = new Map(policy.rules.flatMap((r) => (r.resource ? [[r.id, r.resource] as const] : [])));
+  const seen = new WeakMap<object, Set<string>>();
+  const recording = Object.create(engine) as PolicyEngine;
+  recording.resourcePermitted = (caller, call, allowing, object) => {
+    // Anything but an object is refused before any condition is read: nothing is weighed.
+    if (isPlainObject(object)) {
+      const traced = seen.get(object) ?? new Set<string>();
+      seen.set(object, traced);
+      for (const id of allowing) {
+        const resource = conditions.get(id);
+        if (!resource || traced.has(id)) continue;
+        traced.add(id);
+        // Traced when checked: enforcement may mask the object afterwards.
+        trace.resources.push({ rule: id, trace: traceConditions(resource, object, caller) });
+      }
+    }
+    return engine.resourcePermitted(caller, call, allowing, object);
+  };
+  return recording;
+}
+
+function weighedRules(tracer: RecordingTracer, caller: Caller): WeighedRule[] {
+  return tracer.rules.map(({ rule, applies, matched, input }) => ({
+    rule: rule.id,
+    applies,
+    matched,
+    when: rule.when ? traceConditions(rule.when, input, caller) : null,
+  }));
+}
+
+/**
  * The caller with the attributes the case gives; undefined when the call needs one it does not
  * give (the gateway would have read it from Wix: the case must say what Wix holds).
  */
@@ -85,14 +160,46 @@ function withCaseAttributes(policy: CompiledPolicy, caller: Caller, c: LoadedTes
   return needed.length ? { caller: { ...caller, attributes: Object.fromEntries(needed.map((n) => [n, given[n]!])) } } : { caller };
 }
 
-export async function runPolicyTest(policy: CompiledPolicy, c: LoadedTestCase, evaluator: PolicyEvaluator = createEvaluator(policy)): Promise<CaseResult> {
+export async function runPolicyTest(
+  policy: CompiledPolicy,
+  c: LoadedTestCase,
+  evaluator: PolicyEvaluator = createEvaluator(policy),
+  options: RunOptions = {},
+): Promise<CaseResult> {
+  const result = await runCase(policy, c, evaluator, options.trace ? { weighed: false, rules: [], allowing: [], resources: [] } : undefined);
+  if (!options.trace || result.passed) return result;
+  return { ...result, ...(await explainCase(policy, c, evaluator)) };
+}
+
+/** What `elevate explain` says of the case: its caller (with site, instance and attributes), call, arguments and sample. */
+async function explainCase(
+  policy: CompiledPolicy,
+  c: LoadedTestCase,
+  evaluator: PolicyEvaluator,
+): Promise<Pick<CaseResult, 'explanation' | 'explanationError'>> {
+  const { test } = c;
+  const caller = callerFor(policy, c.subjectType, c.callerId, {
+    ...(test.site ? { siteId: test.site } : {}),
+    ...(test.instance ? { instanceId: test.instance } : {}),
+  });
+  if (test.attributes && Object.keys(test.attributes).length) caller.attributes = { ...test.attributes };
+  try {
+    return {
+      explanation: await explainCall(policy, caller, test.call, test.args, test.resource ?? (Array.isArray(test.items) ? test.items[0] : undefined), evaluator),
+    };
+  } catch (e) {
+    return { explanationError: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+async function runCase(policy: CompiledPolicy, c: LoadedTestCase, evaluator: PolicyEvaluator, trace: CaseTrace | undefined): Promise<CaseResult> {
   const { test } = c;
   const identified = callerFor(policy, c.subjectType, c.callerId, {
     ...(test.site ? { siteId: test.site } : {}),
     ...(test.instance ? { instanceId: test.instance } : {}),
   });
   const obligations: Obligation[] = [];
-  const base = { name: test.name, file: c.file, line: c.line, column: c.column, obligations };
+  const base = { name: test.name, file: c.file, line: c.line, column: c.column, obligations, ...(trace ? { trace } : {}) };
   let outcome: CaseResult['outcome'];
   let rule: string | undefined;
   let reason: string | undefined;
@@ -105,7 +212,14 @@ export async function runPolicyTest(policy: CompiledPolicy, c: LoadedTestCase, e
     return { ...base, passed: false, outcome: 'error', reason: `503 IDENTITY_UNAVAILABLE: caller attribute ${names} not given`, problems: [problem] };
   }
   const { caller } = attributed;
-  const evaluation = await evaluateCall(evaluator, caller, test.call, structuredClone(test.args));
+  const tracer = trace ? recordingTracer() : undefined;
+  const evaluation = await evaluateCall(evaluator, caller, test.call, structuredClone(test.args), tracer ? { tracer } : {});
+  if (trace && tracer) {
+    // Refused before anything is weighed, the engine decides for the trace only: nothing it reports ran.
+    trace.weighed = Object.hasOwn(policy.methods, test.call) && evaluator.engine.grantsAny(caller, test.call);
+    trace.rules = weighedRules(tracer, caller);
+    if (evaluation.effect === 'allow') trace.allowing = [...evaluation.plan.rules];
+  }
   if (evaluation.effect === 'deny') {
     outcome = 'deny';
     rule = evaluation.decision.rule?.id;
@@ -115,7 +229,7 @@ export async function runPolicyTest(policy: CompiledPolicy, c: LoadedTestCase, e
     try {
       result = await enforce({
         policy,
-        engine: evaluator.engine,
+        engine: trace ? recordingResourceChecks(evaluator.engine, policy, trace) : evaluator.engine,
         sdkMethods: sampleSdk(policy, c),
         caller,
         info: policy.methods[test.call]!,
@@ -165,9 +279,9 @@ export async function runPolicyTest(policy: CompiledPolicy, c: LoadedTestCase, e
   return { ...base, passed: problems.length === 0, outcome, ...(rule ? { rule } : {}), ...(reason ? { reason } : {}), problems };
 }
 
-export async function runPolicyTests(policy: CompiledPolicy, cases: LoadedTestCase[]): Promise<CaseResult[]> {
+export async function runPolicyTests(policy: CompiledPolicy, cases: LoadedTestCase[], options: RunOptions = {}): Promise<CaseResult[]> {
   const evaluator = createEvaluator(policy);
   const results: CaseResult[] = [];
-  for (const c of cases) results.push(await runPolicyTest(policy, c, evaluator));
+  for (const c of cases) results.push(await runPolicyTest(policy, c, evaluator, options));
   return results;
 }
