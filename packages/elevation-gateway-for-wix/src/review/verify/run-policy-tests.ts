@@ -171,6 +171,14 @@ export async function runPolicyTest(
   return { ...result, ...(await explainCase(policy, c, evaluator)) };
 }
 
+/** The case's caller as token-info would report it (its site and instance), roles from the policy. */
+function caseCaller(policy: CompiledPolicy, c: LoadedTestCase): Caller {
+  return callerFor(policy, c.subjectType, c.callerId, {
+    ...(c.test.site ? { siteId: c.test.site } : {}),
+    ...(c.test.instance ? { instanceId: c.test.instance } : {}),
+  });
+}
+
 /** What `elevate explain` says of the case: its caller (with site, instance and attributes), call, arguments and sample. */
 async function explainCase(
   policy: CompiledPolicy,
@@ -178,10 +186,7 @@ async function explainCase(
   evaluator: PolicyEvaluator,
 ): Promise<Pick<CaseResult, 'explanation' | 'explanationError'>> {
   const { test } = c;
-  const caller = callerFor(policy, c.subjectType, c.callerId, {
-    ...(test.site ? { siteId: test.site } : {}),
-    ...(test.instance ? { instanceId: test.instance } : {}),
-  });
+  const caller = caseCaller(policy, c);
   if (test.attributes && Object.keys(test.attributes).length) caller.attributes = { ...test.attributes };
   try {
     return {
@@ -194,10 +199,7 @@ async function explainCase(
 
 async function runCase(policy: CompiledPolicy, c: LoadedTestCase, evaluator: PolicyEvaluator, trace: CaseTrace | undefined): Promise<CaseResult> {
   const { test } = c;
-  const identified = callerFor(policy, c.subjectType, c.callerId, {
-    ...(test.site ? { siteId: test.site } : {}),
-    ...(test.instance ? { instanceId: test.instance } : {}),
-  });
+  const identified = caseCaller(policy, c);
   const obligations: Obligation[] = [];
   const base = { name: test.name, file: c.file, line: c.line, column: c.column, obligations, ...(trace ? { trace } : {}) };
   let outcome: CaseResult['outcome'];
