@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startLocalServer, type LocalServer } from '../server/server.ts';
+import { SHOP } from '../testing/shop.ts';
+import { SOURCE_ALIASES } from '../testing/source-aliases.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -19,7 +21,7 @@ describe.skipIf(!haveChromium)('the playground in headless Chromium', () => {
   let page: Page;
 
   beforeAll(async () => {
-    server = await startLocalServer({ port: 0, quiet: true });
+    server = await startLocalServer({ project: SHOP.root, aliases: SOURCE_ALIASES, port: 0, quiet: true });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [

@@ -5,6 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startLocalServer, type LocalServer } from './server.ts';
 import { SHOP_ABSOLUTE } from '../testing/shop.ts';
+import { SOURCE_ALIASES } from '../testing/source-aliases.ts';
 
 const DEFAULT_PORT = 4000;
 
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   }
   let server: LocalServer;
   try {
-    server = await startLocalServer({ port, host, project, writeGenerated: true });
+    server = await startLocalServer({ port, host, project, writeGenerated: true, aliases: SOURCE_ALIASES });
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     if (e.code !== 'EADDRINUSE' || fromEnv) {
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     console.error(`npm start: port ${DEFAULT_PORT} is already in use; starting on a free port instead (set PORT to choose one).`);
-    server = await startLocalServer({ port: 0, host, project, writeGenerated: true });
+    server = await startLocalServer({ port: 0, host, project, writeGenerated: true, aliases: SOURCE_ALIASES });
   }
 
   let stopping = false;

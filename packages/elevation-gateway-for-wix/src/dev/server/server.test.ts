@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { devTokens } from '../emulator/index.ts';
 import { startLocalServer, type LocalServer } from './server.ts';
 import { SHOP } from '../testing/shop.ts';
+import { SOURCE_ALIASES } from '../testing/source-aliases.ts';
+
+const APP = { project: SHOP.root, aliases: SOURCE_ALIASES };
 
 const ORDER_RULE = /\n  - id: member-reads-own-order\n[\s\S]*?\n\n/;
 
@@ -23,7 +26,7 @@ describe('startLocalServer', () => {
     policyFile = join(dir, 'policy.yaml');
     original = readFileSync(policyFile, 'utf8');
     expect(original).toMatch(ORDER_RULE);
-    server = await startLocalServer({ port: 0, quiet: true, policiesDir: dir });
+    server = await startLocalServer({ ...APP, port: 0, quiet: true, policiesDir: dir });
   });
   afterAll(async () => {
     await server?.close();
@@ -135,13 +138,13 @@ describe('startLocalServer', () => {
 
   it('refuses a busy port with a clear error', async () => {
     const port = Number(new URL(server.url).port);
-    await expect(startLocalServer({ port, quiet: true, policiesDir: dir })).rejects.toThrow(/already in use.*PORT/);
+    await expect(startLocalServer({ ...APP, port, quiet: true, policiesDir: dir })).rejects.toThrow(/already in use.*--port/);
   });
 });
 
 describe('startLocalServer: close()', () => {
   it('stops answering and can be called twice', async () => {
-    const server = await startLocalServer({ port: 0, quiet: true });
+    const server = await startLocalServer({ ...APP, port: 0, quiet: true });
     expect((await fetch(`${server.url}/`)).status).toBe(200);
     await server.close();
     await server.close();
@@ -151,8 +154,8 @@ describe('startLocalServer: close()', () => {
 
 describe('startLocalServer: project', () => {
   it('serves the app folder it is given (its policies/ and api.ts), and refuses one that does not exist', async () => {
-    await expect(startLocalServer({ port: 0, quiet: true, project: 'no-such-app' })).rejects.toThrow(/the app folder .*no-such-app does not exist/);
-    const server = await startLocalServer({ port: 0, quiet: true, project: SHOP.root });
+    await expect(startLocalServer({ ...APP, port: 0, quiet: true, project: 'no-such-app' })).rejects.toThrow(/the app folder .*no-such-app does not exist/);
+    const server = await startLocalServer({ ...APP, port: 0, quiet: true });
     try {
       const info = (await (await fetch(`${server.url}/_dev/playground`)).json()) as any;
       expect(info.policy).toMatchObject({ dir: SHOP.policies, errors: [] });
