@@ -18,7 +18,7 @@ export interface WixExchange {
 }
 
 /** Replies longer than this are shown cut (the panel is for reading, not for copying data out). */
-const MAX_SHOWN = 20_000;
+const MAX_SHOWN = 200_000;
 const scope = new AsyncLocalStorage<WixExchange[]>();
 
 /** Runs `fn` (one gateway request) and returns what it sent to Wix beside its own result. */
