@@ -9,6 +9,7 @@ import { runTest } from './test-command.ts';
 import { runDiff } from './diff-command.ts';
 import { runSchema } from './schema-command.ts';
 import { runInit } from './init-command.ts';
+import { runDev } from './dev-command.ts';
 import { loadObligationKinds } from './obligations-loader.ts';
 import { projectConfig, ProjectConfigError, resetProjectConfig } from './project-config.ts';
 
@@ -27,6 +28,7 @@ export const commands: Record<string, Command> = {
   replay: { summary: 're-decide a decision log with the working policy: unchanged, changed, not decidable from the log', run: runReplay },
   test: { summary: "run the policy tests (the policy folder's tests/*.yaml)", run: runTest },
   schema: { summary: 'write the JSON Schemas of policy and policy-test files for editors', run: runSchema },
+  dev: { summary: "run the app's endpoint locally with Wix emulated, and a playground to call it (needs vite and msw)", run: runDev },
 };
 
 export function usage(): string {
