@@ -9,7 +9,7 @@ export function startBanner(url: string, policy: { dir: string; rules: number; d
     '',
     `  endpoint    POST ${endpoint}`,
     `  playground  ${policy.editorUrl}`,
-    '              (the link carries this run\'s start token: the policy editor needs it; keep it to yourself)',
+    "              (the link carries this run's start token: the policy editor needs it; keep it to yourself)",
     `  policy      ${policy.dir}/ (${policy.rules} rule(s), digest ${policy.digest.slice(0, 19)}…), reloaded when it changes`,
     '',
     'Dev tokens (send one as the Authorization header):',

@@ -46,7 +46,11 @@ export function createDevGuard(options: { host: string; token?: string }): DevGu
   const admitHost = (req: IncomingMessage): GuardVerdict => {
     const host = req.headers.host?.toLowerCase();
     if (!host || !hosts.has(host)) {
-      return { ok: false, status: 421, error: `this local server answers only requests addressed to it (Host ${[...hosts][0] ?? ''}); got Host ${host ?? '(none)'}` };
+      return {
+        ok: false,
+        status: 421,
+        error: `this local server answers only requests addressed to it (Host ${[...hosts][0] ?? ''}); got Host ${host ?? '(none)'}`,
+      };
     }
     return { ok: true };
   };
@@ -76,7 +80,11 @@ export function createDevGuard(options: { host: string; token?: string }): DevGu
       if (!base.ok) return base;
       const given = req.headers[DEV_TOKEN_HEADER];
       if (typeof given !== 'string' || !sameToken(given, token)) {
-        return { ok: false, status: 403, error: `editing the policy needs the start token (the ${DEV_TOKEN_HEADER} header): open the playground from the link \`elevate dev\` printed` };
+        return {
+          ok: false,
+          status: 403,
+          error: `editing the policy needs the start token (the ${DEV_TOKEN_HEADER} header): open the playground from the link \`elevate dev\` printed`,
+        };
       }
       return { ok: true };
     },

@@ -111,7 +111,14 @@ describe('the policy editor routes', () => {
   });
 
   it('refuses draft bodies that are not a list of plain policy file names', async () => {
-    for (const files of [undefined, [], [{ name: '../policy.yaml', text: '' }], [{ name: 'tests/x.yaml', text: '' }], [{ name: 'policy.json', text: '' }], [{ name: 'a.yaml', text: 1 }]]) {
+    for (const files of [
+      undefined,
+      [],
+      [{ name: '../policy.yaml', text: '' }],
+      [{ name: 'tests/x.yaml', text: '' }],
+      [{ name: 'policy.json', text: '' }],
+      [{ name: 'a.yaml', text: 1 }],
+    ]) {
       const answer = await edit('draft', files);
       expect(answer.status, JSON.stringify(files)).toBe(400);
       expect(JSON.parse(answer.body).error).toBeTypeOf('string');
@@ -136,7 +143,11 @@ describe('the policy editor routes', () => {
 
     const unknown = await edit('draft', [{ name: 'policy.yaml', text: original.replace('allow: ecom.orders.getOrder', 'allow: ecom.orders.getOrdr') }]);
     expect(unknown.status).toBe(422);
-    expect(JSON.parse(unknown.body).diagnostics.map((d: any) => d.text).join('\n')).toMatch(/policy\.yaml:\d+:\d+ error: .*getOrdr.*did you mean "getOrder"/);
+    expect(
+      JSON.parse(unknown.body)
+        .diagnostics.map((d: any) => d.text)
+        .join('\n'),
+    ).toMatch(/policy\.yaml:\d+:\d+ error: .*getOrdr.*did you mean "getOrder"/);
 
     const without = await edit('draft', [{ name: 'policy.yaml', text: original.replace(OWN_ORDER_RULE, '\n') }]);
     expect(without.status).toBe(200);

@@ -14,7 +14,16 @@ import { existsSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setupServer } from 'msw/node';
-import { createWixEmulator, devTokens, wixHandlers } from '../emulator/index.ts';
+import {
+  DEFAULT_SEED_FILE,
+  MODELLED_MODULES,
+  createWixEmulator,
+  devTokens,
+  emulatedModulesFor,
+  formatEmulatorDiagnostic,
+  wixHandlers,
+  type WixEmulator,
+} from '../emulator/index.ts';
 import { createWixRuntime } from '../runtime/wix-runtime.ts';
 import { buildPolicy, type BuildResult } from '../../policy/build.ts';
 import { formatDiagnostic, type Diagnostic } from '../../policy/diagnostics.ts';
@@ -62,6 +71,11 @@ export interface LocalServerOptions {
   structure?: AppStructure;
   /** Module names Vite resolves elsewhere (this repository: the package's own name to its sources). */
   aliases?: { find: string; replacement: string }[];
+  /**
+   * What the emulated Wix answers for modules it has no built-in model of (default: the app's
+   * `elevate.seed.yaml`, when there is one).
+   */
+  seedFile?: string;
   /** The start token (default: 32 random bytes); tests fix it. */
   token?: string;
 }
@@ -111,9 +125,13 @@ interface PolicyState {
   loadedAt: string | undefined;
   /** Why the latest change was not applied (diagnostics), empty when it was. */
   errors: string[];
+  /** The same, structured (file, name, line, column, code, message), for the editor to point at. */
+  diagnostics: ShownDiagnostic[];
   /** The editor's draft, served from memory until saved or discarded. */
   draft: PolicySource[] | undefined;
 }
+
+type ShownDiagnostic = Diagnostic & { name: string; text: string };
 
 /** What the playground needs of a request beyond the gateway's decision line. */
 interface RequestRecord {
@@ -148,7 +166,8 @@ function structureOf(project: string): AppStructure {
 
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const host = options.host ?? '127.0.0.1';
-  if (!isLoopback(host)) throw new Error(`the local server binds to loopback only (127.0.0.1, ::1, localhost), not ${host}: it edits the policy and holds dev tokens`);
+  if (!isLoopback(host))
+    throw new Error(`the local server binds to loopback only (127.0.0.1, ::1, localhost), not ${host}: it edits the policy and holds dev tokens`);
   const port = options.port ?? 4000;
   const quiet = options.quiet ?? false;
   const project = resolve(options.project);
@@ -175,13 +194,30 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
   // Wix, emulated: the SDK's REST calls go to the emulator through the runtime's clients; token-info
   // is asked through the global fetch, which msw hands to the same emulator. Both are recorded per
-  // gateway request for the playground's "reached Wix" panel.
-  const emulator = createWixEmulator();
+  // gateway request for the playground's "reached Wix" panel. The modules of the policy's calls that
+  // the built-in emulation does not model answer from their SDK `meta` over the seed file; when the
+  // policy names another module or the seed file changes, the emulator starts again from its seed.
+  const seedFile = resolve(project, options.seedFile ?? DEFAULT_SEED_FILE);
+  let emulator: WixEmulator = createWixEmulator();
+  let emulated = '';
+  const emulateModulesOf = async (policy: CompiledPolicy): Promise<void> => {
+    const calls = Object.values(policy.methods)
+      .filter((m) => !MODELLED_MODULES.has(m.call.slice(0, m.call.lastIndexOf('.'))))
+      .map((m) => ({ call: m.call, package: m.package }));
+    const setup = await emulatedModulesFor(project, calls, options.seedFile === undefined ? undefined : seedFile);
+    const key = JSON.stringify([setup.modules.map((m) => [m.module, m.seed ?? null]), setup.diagnostics]);
+    if (key === emulated) return;
+    emulated = key;
+    for (const d of setup.diagnostics) (d.severity === 'info' ? out : warn)(`emulated Wix: ${formatEmulatorDiagnostic(d)}`);
+    emulator = createWixEmulator({ modules: setup.modules });
+    if (setup.modules.length)
+      out(`emulated Wix: ${setup.modules.map((m) => m.module).join(', ')} from ${shown(seedFile)}${existsSync(seedFile) ? '' : ' (no seed file: empty)'}`);
+  };
   const describeRecorded = (response: Response) => {
     const seq = Number(/^emu-(\d+)$/.exec(response.headers.get('x-wix-request-id') ?? '')?.[1]);
     let recorded: (typeof emulator.requests)[number] | undefined;
     for (let i = emulator.requests.length - 1; i >= 0 && !recorded; i--) if (emulator.requests[i]!.seq === seq) recorded = emulator.requests[i];
-    return recorded ? { route: recorded.route, ...(recorded.payload !== undefined ? { payload: recorded.payload } : {}) } : undefined;
+    return recorded ? { route: recorded.call ?? recorded.route, ...(recorded.payload !== undefined ? { payload: recorded.payload } : {}) } : undefined;
   };
   const handle = recordingHandle((request) => emulator.handle(request), describeRecorded);
   const msw = setupServer(...wixHandlers({ handle }));
@@ -206,7 +242,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     }
   };
 
-  const state: PolicyState = { policy: undefined, module: undefined, digest: undefined, loadedAt: undefined, errors: [], draft: undefined };
+  const state: PolicyState = { policy: undefined, module: undefined, digest: undefined, loadedAt: undefined, errors: [], diagnostics: [], draft: undefined };
   let server: Server;
   try {
     const loader = await createGatewayLoader({
@@ -219,6 +255,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     });
     cleanups.push(() => loader.close());
     const format = (d: Diagnostic) => formatDiagnostic({ ...d, file: shown(resolve(namedFrom, d.file)) });
+    const shownDiagnostic = (d: Diagnostic): ShownDiagnostic => ({ ...d, file: shown(resolve(namedFrom, d.file)), name: basename(d.file), text: format(d) });
 
     /** Serves a build's module; on any error keeps what is serving. */
     const serve = async (result: BuildResult, fromDisk: boolean): Promise<boolean> => {
@@ -226,6 +263,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       for (const d of result.diagnostics.filter((x) => x.severity !== 'error')) warn(format(d));
       if (!result.moduleText || !result.policy) {
         state.errors = problems.length ? problems : ['the policy did not build'];
+        state.diagnostics = result.diagnostics.filter((d) => d.severity === 'error').map(shownDiagnostic);
         for (const p of state.errors) warn(p);
         return false;
       }
@@ -235,10 +273,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
           writeFileSync(generatedFile, result.moduleText);
           out(`wrote ${shownGenerated} (commit it with the policy)`);
         }
-        Object.assign(state, { policy: loaded.policy, module: loaded, digest: loaded.digest, loadedAt: new Date().toISOString(), errors: [] });
+        Object.assign(state, { policy: loaded.policy, module: loaded, digest: loaded.digest, loadedAt: new Date().toISOString(), errors: [], diagnostics: [] });
+        await emulateModulesOf(loaded.policy);
         return true;
       } catch (error) {
         state.errors = [`the built policy module did not load: ${(error as GatewayError).reason ?? (error as Error).message}`];
+        state.diagnostics = [];
         for (const p of state.errors) warn(p);
         return false;
       }
@@ -254,6 +294,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       try {
         const loaded = await loader.usePolicyModule(undefined);
         Object.assign(state, { policy: loaded.policy, module: loaded, digest: loaded.digest, loadedAt: new Date().toISOString() });
+        await emulateModulesOf(loaded.policy);
       } catch (error) {
         warn(
           `${shownGenerated} does not load either (${(error as GatewayError).reason ?? (error as Error).message}): every call answers 503 POLICY_UNAVAILABLE`,
@@ -296,8 +337,21 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         w.on('error', () => {});
         return { close: () => (clearTimeout(timer), w.close()) };
       });
+    // The seed file, edited by the user: the emulator starts again from it (its folder is watched, so that creating it counts).
+    let seedTimer: NodeJS.Timeout | undefined;
+    const seedWatcher = watch(resolve(seedFile, '..'), { persistent: false }, (_event, name) => {
+      if (name !== null && String(name) !== basename(seedFile)) return;
+      clearTimeout(seedTimer);
+      seedTimer = setTimeout(() => {
+        if (!state.policy) return;
+        emulated = '';
+        void emulateModulesOf(state.policy).catch((error) => warn(`emulated Wix: ${(error as Error).message}`));
+      }, 200);
+    });
+    seedWatcher.on('error', () => {});
     cleanups.push(
       () => watcher.close(),
+      () => (clearTimeout(seedTimer), seedWatcher.close()),
       () => installs.forEach((w) => w.close()),
       async () => {
         await reloading;
@@ -323,6 +377,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
           loadedAt: state.loadedAt ?? null,
           rules: policy?.rules.length ?? 0,
           errors: state.errors,
+          diagnostics: state.diagnostics,
           draft: state.draft !== undefined,
           files: state.draft ? withDraft(readPolicySources(policiesDir), state.draft) : readPolicySources(policiesDir),
         },
@@ -351,7 +406,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       if (!draft.ok) return sendJson(res, 400, { error: draft.error });
       const sources = withDraft(readPolicySources(policiesDir), draft.sources);
       const built = await compileDraft(policiesDir, sources, compileOptions());
-      const diagnostics = built.diagnostics.map((d) => ({ ...d, file: shown(resolve(namedFrom, d.file)), name: basename(d.file), text: format(d) }));
+      const diagnostics = built.diagnostics.map(shownDiagnostic);
       if (!built.policy) return sendJson(res, 422, { ok: false, diagnostics, digest: state.digest ?? null });
       if (action === 'save') {
         const written = writePolicySources(policiesDir, draft.sources);
@@ -381,7 +436,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
           return;
         }
         const body = await readBody(req, MAX_BODY);
-        if (!body.ok) return sendJson(res, 413, { error: { code: 'PAYLOAD_TOO_LARGE', message: `the local server reads at most ${MAX_BODY / 1024} KiB` } }, CORS);
+        if (!body.ok)
+          return sendJson(res, 413, { error: { code: 'PAYLOAD_TOO_LARGE', message: `the local server reads at most ${MAX_BODY / 1024} KiB` } }, CORS);
         const post = await loader.post();
         const serving = { policy: state.policy, module: state.module };
         const request = toWebRequest(req, origin, body.bytes);
@@ -445,7 +501,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     await new Promise<void>((resolveListen, rejectListen) => {
       server.once('error', (error: NodeJS.ErrnoException) => {
         if (error.code === 'EADDRINUSE') {
-          const busy = new Error(`port ${port} on ${host} is already in use: stop what uses it, or choose another port (--port; 0 picks a free one)`) as NodeJS.ErrnoException;
+          const busy = new Error(
+            `port ${port} on ${host} is already in use: stop what uses it, or choose another port (--port; 0 picks a free one)`,
+          ) as NodeJS.ErrnoException;
           busy.code = 'EADDRINUSE';
           rejectListen(busy);
         } else rejectListen(error);

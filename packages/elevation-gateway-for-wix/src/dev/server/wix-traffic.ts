@@ -45,14 +45,16 @@ export function recordingHandle(
     // The caller's token goes to token-info in the body: the panel says so without showing it.
     const shownBody = (value: unknown) =>
       value && typeof value === 'object' && !Array.isArray(value) && typeof (value as { token?: unknown }).token === 'string'
-        ? { ...value, token: '(the caller\'s token, not shown)' }
+        ? { ...value, token: "(the caller's token, not shown)" }
         : value;
     exchanges.push({
       method: request.method,
       url: `${url.host}${url.pathname}${url.search}`,
       ...(recorded?.payload !== undefined ? { body: recorded.payload } : text ? { body: shownBody(parseOrText(text)) } : {}),
       status: response.status,
-      ...(answered ? { response: answered.length > MAX_SHOWN ? `${answered.slice(0, MAX_SHOWN)}… (${answered.length} characters)` : parseOrText(answered) } : {}),
+      ...(answered
+        ? { response: answered.length > MAX_SHOWN ? `${answered.slice(0, MAX_SHOWN)}… (${answered.length} characters)` : parseOrText(answered) }
+        : {}),
       ...(recorded?.route ? { route: recorded.route } : {}),
     });
     return response;
