@@ -61,6 +61,19 @@ describe('the dev view of a request', () => {
     expect(view.wix.map((w: any) => `${w.method} ${w.url} ${w.status}`)).toContain('GET www.wixapis.com/ecom/v1/orders/o-4?id=o-4 200');
   });
 
+  it("a refused write: the preloaded object's condition that failed (m-1 cancelling m-2's order), and nothing written", async () => {
+    const { status, view } = await send(devTokens.members['m-1'], {
+      module: 'ecom.orders',
+      method: 'cancelOrder',
+      args: ['o-4', { sendOrderCanceledEmail: false }],
+    });
+    expect(status).toBe(403);
+    expect(view.obligations).toEqual([{ type: 'preload', call: 'ecom.orders.getOrder', passed: false }]);
+    const failed = view.trace.resource.perRule.flatMap((r: any) => r.trace.parts).filter((p: any) => !p.holds);
+    expect(failed).toContainEqual(expect.objectContaining({ path: 'buyerInfo.memberId', expected: 'm-1', actual: 'm-2' }));
+    expect(view.wix.map((w: any) => `${w.method} ${w.route}`)).not.toContain('POST cancelOrder');
+  });
+
   it('a denial by default: every rule naming the call, with the roles the caller lacks', async () => {
     const { status, view } = await send(devTokens.visitor, { module: 'ecom.orders', method: 'getOrder', args: ['o-1'] });
     expect(status).toBe(403);

@@ -10,6 +10,8 @@ import { explainCall, type Explanation } from '../../review/explain/explain.ts';
 import { namespacesOf, restMethodsOf, sdkPackages } from '../../sdk/catalogue.ts';
 import { suggest } from '../../policy/suggest.ts';
 import { describeObligation } from './format-decision.ts';
+import { preloadArguments } from '../../gateway/enforce.ts';
+import { checkPathArguments } from '../../gateway/obligations/path-arguments.ts';
 import type { WixExchange } from './wix-traffic.ts';
 
 export interface SentCall {
@@ -85,7 +87,10 @@ export async function decisionView(input: {
   wix: WixExchange[];
   /** The policy that decided (its digest is the entry's). */
   policy: CompiledPolicy | undefined;
-  /** The object a read-one call met, for the resource trace (fetched again, as the app, after the reply). */
+  /**
+   * Reads an object as the app (after the reply; never recorded as the request's traffic): what a
+   * read of one object met, or the target a write preloaded, for the resource trace.
+   */
   sample?: (call: string, args: unknown[]) => Promise<unknown>;
 }): Promise<DecisionView> {
   const { entry, sent, wix, policy } = input;
@@ -99,9 +104,16 @@ export async function decisionView(input: {
   const caller = callerFor(policy, entry.caller.subjectType, entry.caller.id);
   const info = policy.methods[entry.call];
   let sample: unknown;
-  if (info?.kind === 'read-one' && entry.effect === 'allow' && input.sample) {
+  if (info && entry.effect === 'allow' && input.sample) {
     try {
-      sample = await input.sample(entry.call, structuredClone(args));
+      if (info.kind === 'read-one') sample = await input.sample(entry.call, structuredClone(args));
+      const preload = entry.obligations.find((o) => o.type === 'preload');
+      const preloadInfo = preload?.type === 'preload' ? policy.methods[preload.call] : undefined;
+      if (preload?.type === 'preload' && preloadInfo) {
+        const preloadArgs = preloadArguments(info, preloadInfo, structuredClone(args));
+        checkPathArguments(preloadInfo, preloadArgs); // only what the gateway itself would have read (throws otherwise)
+        sample = await input.sample(preload.call, preloadArgs);
+      }
     } catch {
       sample = undefined; // the object is not there (the gateway's reply says so)
     }
