@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rootVersion, run } from './run.ts';
+import { devTokens } from '../../packages/elevation-gateway-for-wix/src/dev/emulator/index.ts';
 
 const PACKAGE_DIR = resolve(import.meta.dirname, '../../packages/elevation-gateway-for-wix');
 const FIXTURE = join(PACKAGE_DIR, 'test/fixtures/new-wix-app');
@@ -52,6 +53,15 @@ const SEED = `crm.labels:
       labelType: USER_DEFINED
       createdDate: '2025-02-03T14:30:00.000Z'
 `;
+
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
 
 describe.skipIf(nested || !haveChromium)('`elevate dev` in a fresh Wix CLI for Apps project, with the packed package', () => {
   let work: string;
@@ -175,6 +185,35 @@ describe.skipIf(nested || !haveChromium)('`elevate dev` in a fresh Wix CLI for A
     expect(await text('#out-status')).toBe('403 FORBIDDEN');
     expect(await text('#out-body')).not.toContain('VIP customers');
     expect(stdout).toMatch(/ALLOW 200 +USER u-1 → crm\.labels\.getLabel +rule dashboard-reads-contact-labels/);
+  });
+
+  it('picks up an SDK package installed while it runs, without a restart', async () => {
+    const origin = /playground {2}(http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout)![1]!;
+    const info = async () => (await fetch(`${origin}/_dev/playground`)).json() as Promise<{ calls: { allCalls: string[] }; policy: { errors: string[] } }>;
+    // A rule for a module whose package is not installed yet: the policy does not build, the last good one serves.
+    const policyFile = join(project, 'policies/policy.yaml');
+    writeFileSync(
+      policyFile,
+      readFileSync(policyFile, 'utf8').replace(
+        'rules:\n',
+        'rules:\n  - id: dashboard-reads-loyalty-accounts\n    description: The site owner reads a loyalty account.\n    roles: [wix-user]\n    allow: loyalty.accounts.getAccount\n\n',
+      ),
+    );
+    await until(async () => (await info()).policy.errors.join('\n').includes('loyalty'), 'the build error naming loyalty');
+    expect((await info()).calls.allCalls).toContain('crm.labels.getLabel');
+    const installed = install(
+      `@wix/loyalty@${await rootVersion('@wix/loyalty')}`,
+      `@wix/auto_sdk_loyalty_accounts@${await rootVersion('@wix/auto_sdk_loyalty_accounts')}`,
+    );
+    expect(installed.code, installed.out).toBe(0);
+    await until(async () => (await info()).calls.allCalls.includes('loyalty.accounts.getAccount'), 'the policy with the newly installed module');
+    expect((await info()).policy.errors).toEqual([]);
+    const answer = await fetch(`${origin}/functions/elevate`, {
+      method: 'POST',
+      headers: { Authorization: devTokens.user },
+      body: JSON.stringify({ module: 'loyalty.accounts', method: 'getAccount', args: ['la-1'] }),
+    });
+    expect(answer.status).toBe(200);
   });
 
   it('SIGTERM stops it cleanly: exit 0', async () => {
