@@ -1,6 +1,6 @@
 // Reads policies/*.yaml with the real YAML parser, keeping every node's position so that schema
 // and semantic errors point at file:line:column.
-import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, lstatSync, readlinkSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LineCounter, parseDocument, visit, isMap, isSeq, isScalar, type Alias, type Document, type Node } from 'yaml';
 import { policyFileSchema, type PolicyFile } from './schema.ts';
@@ -14,12 +14,43 @@ export interface LoadedFile {
   policy?: PolicyFile;
 }
 
-export function policyFiles(dir: string): string[] {
+/** The folder's `*.yaml` entries, sorted, each with why it is not a policy file (undefined: a regular file, or a link to one). */
+function policyEntries(dir: string): { path: string; problem?: string }[] {
   if (!isDirectory(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f) && isFile(join(dir, f)))
+    .filter((f) => /\.ya?ml$/.test(f))
     .sort()
-    .map((f) => join(dir, f));
+    .map((f) => {
+      const path = join(dir, f);
+      const problem = notAPolicyFile(path);
+      return problem ? { path, problem } : { path };
+    });
+}
+
+/** Why a `*.yaml` entry is not a file to read as policy (a dangling link, a folder, a FIFO …); undefined when it is one. */
+function notAPolicyFile(path: string): string | undefined {
+  let link: string | undefined;
+  try {
+    if (lstatSync(path).isSymbolicLink()) link = readlinkSync(path);
+  } catch {
+    return 'cannot be read';
+  }
+  const to = link === undefined ? '' : ` (a symbolic link to ${JSON.stringify(link)})`;
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    return `is a symbolic link to nothing${to}`;
+  }
+  if (stats.isFile()) return undefined;
+  return `is ${stats.isDirectory() ? 'a folder' : 'not a regular file'}${to}`;
+}
+
+/** The policy files of a folder: its `*.yaml` regular files (loadPolicyDir reports any other `*.yaml` entry as an error). */
+export function policyFiles(dir: string): string[] {
+  return policyEntries(dir)
+    .filter((e) => e.problem === undefined)
+    .map((e) => e.path);
 }
 
 export function isDirectory(path: string): boolean {
@@ -188,14 +219,19 @@ export function loadPolicyDir(dir: string, diagnostics: Diagnostic[], cwd = proc
     error(shown, `${shown} is not a folder: give the folder that holds the policy *.yaml files`);
     return [];
   }
-  const paths = policyFiles(dir);
-  if (paths.length === 0) {
+  const entries = policyEntries(dir);
+  if (entries.length === 0) {
     error(shown, `no policy files found (${join(shown, '*.yaml')}): nothing would be allowed`);
     return [];
   }
   const files: LoadedFile[] = [];
-  for (const path of paths) {
+  for (const { path, problem } of entries) {
     const file = relative(cwd, path) || path;
+    // Never skipped: a policy file that silently does not count is a policy nobody reviewed.
+    if (problem) {
+      error(file, `${file} ${problem}: a *.yaml entry of the policy folder must be a policy file (remove or rename it)`);
+      continue;
+    }
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
