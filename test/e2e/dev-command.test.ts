@@ -9,21 +9,18 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rootVersion, run } from './run.ts';
 import { devTokens } from '../../packages/elevation-gateway-for-wix/src/dev/emulator/index.ts';
+import { chromiumFor, launchChromium } from '../../packages/elevation-gateway-for-wix/src/dev/testing/chromium.ts';
+import { eventually } from '../../packages/elevation-gateway-for-wix/src/dev/testing/eventually.ts';
 
 const PACKAGE_DIR = resolve(import.meta.dirname, '../../packages/elevation-gateway-for-wix');
 const FIXTURE = join(PACKAGE_DIR, 'test/fixtures/new-wix-app');
 const nested = process.env.ELEVATE_E2E_NESTED === '1';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI && !nested) {
-  throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium (see .ci/run); browser tests are never skipped in CI`);
-}
-if (!haveChromium && !nested) console.warn(`elevate dev end-to-end test SKIPPED: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+const haveChromium = !nested && chromiumFor('elevate dev end-to-end test');
 
 const RULES = `rules:
   - id: dashboard-reads-contact-labels
@@ -53,15 +50,6 @@ const SEED = `crm.labels:
       labelType: USER_DEFINED
       createdDate: '2025-02-03T14:30:00.000Z'
 `;
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe.skipIf(nested || !haveChromium)('`elevate dev` in a fresh Wix CLI for Apps project, with the packed package', () => {
   let work: string;
@@ -139,18 +127,7 @@ describe.skipIf(nested || !haveChromium)('`elevate dev` in a fresh Wix CLI for A
     });
     expect(stdout).toContain('emulated Wix: crm.labels from elevate.seed.yaml');
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     page.on('pageerror', (e) => console.error(`the playground threw: ${e.message}`));
     await page.goto(link);
@@ -199,14 +176,14 @@ describe.skipIf(nested || !haveChromium)('`elevate dev` in a fresh Wix CLI for A
         'rules:\n  - id: dashboard-reads-loyalty-accounts\n    description: The site owner reads a loyalty account.\n    roles: [wix-user]\n    allow: loyalty.accounts.getAccount\n\n',
       ),
     );
-    await until(async () => (await info()).policy.errors.join('\n').includes('loyalty'), 'the build error naming loyalty');
+    await eventually(async () => (await info()).policy.errors.join('\n').includes('loyalty'), 'the build error naming loyalty', 60_000);
     expect((await info()).calls.allCalls).toContain('crm.labels.getLabel');
     const installed = install(
       `@wix/loyalty@${await rootVersion('@wix/loyalty')}`,
       `@wix/auto_sdk_loyalty_accounts@${await rootVersion('@wix/auto_sdk_loyalty_accounts')}`,
     );
     expect(installed.code, installed.out).toBe(0);
-    await until(async () => (await info()).calls.allCalls.includes('loyalty.accounts.getAccount'), 'the policy with the newly installed module');
+    await eventually(async () => (await info()).calls.allCalls.includes('loyalty.accounts.getAccount'), 'the policy with the newly installed module', 60_000);
     expect((await info()).policy.errors).toEqual([]);
     const answer = await fetch(`${origin}/functions/elevate`, {
       method: 'POST',

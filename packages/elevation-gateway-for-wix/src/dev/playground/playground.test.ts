@@ -3,22 +3,18 @@
 // fixture's policies (a save in the page never touches the tree). Without /usr/bin/chromium the
 // suite is skipped locally, loudly, and fails in CI.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { devTokens } from '../emulator/index.ts';
 import { startLocalServer, type LocalServer } from '../server/server.ts';
 import { SHOP } from '../testing/shop.ts';
 import { SOURCE_ALIASES } from '../testing/source-aliases.ts';
+import { chromiumFor, launchChromium } from '../testing/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI) {
-  throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium (see .ci/run); browser tests are never skipped in CI`);
-}
-if (!haveChromium) console.warn(`playground browser tests SKIPPED: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+const haveChromium = chromiumFor('playground browser tests');
 
 /** The shop policy's rule granting members their own order, blank line included. */
 const ORDER_RULE = /\n  - id: member-reads-own-order\n[\s\S]*?\n\n/;
@@ -38,18 +34,7 @@ describe.skipIf(!haveChromium)('the playground in headless Chromium', () => {
     original = readFileSync(policyFile, 'utf8');
     expect(original).toMatch(ORDER_RULE);
     server = await startLocalServer({ project: SHOP.root, aliases: SOURCE_ALIASES, policiesDir: dir, port: 0, quiet: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     page.on('pageerror', (e) => console.error(`the playground threw: ${e.message}`));
     await page.goto(server.editorUrl);

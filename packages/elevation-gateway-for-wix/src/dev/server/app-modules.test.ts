@@ -10,6 +10,7 @@ import { devTokens } from '../emulator/index.ts';
 import { startLocalServer, type LocalServer } from './server.ts';
 import { PACKAGE_ROOT, SHOP_ABSOLUTE } from '../testing/shop.ts';
 import { SOURCE_ALIASES } from '../testing/source-aliases.ts';
+import { eventually } from '../testing/eventually.ts';
 
 const LABELS_POLICY = `version: 1
 rules:
@@ -35,15 +36,6 @@ const SEED = (name: string) => `crm.labels:
       namespace: custom
       labelType: USER_DEFINED
 `;
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe("the local server on the user's own app", () => {
   let work: string;
@@ -86,7 +78,7 @@ describe("the local server on the user's own app", () => {
     manifest.dependencies['@wix/auto_sdk_crm_labels'] = version;
     manifest.dependencies['@wix/crm'] = '*';
     writeFileSync(join(app, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    await until(async () => (await info()).calls.allCalls.includes('crm.labels.getLabel'), 'the policy with crm.labels');
+    await eventually(async () => (await info()).calls.allCalls.includes('crm.labels.getLabel'), 'the policy with crm.labels');
     expect((await info()).policy.errors).toEqual([]);
   });
 
@@ -109,6 +101,6 @@ describe("the local server on the user's own app", () => {
 
   it('an edit of the seed file restarts the emulated Wix from it', async () => {
     writeFileSync(join(app, 'elevate.seed.yaml'), SEED('Very Important'));
-    await until(async () => (await call('getLabel', ['custom.vip'])).body.result?.displayName === 'Very Important', 'the new seed');
+    await eventually(async () => (await call('getLabel', ['custom.vip'])).body.result?.displayName === 'Very Important', 'the new seed');
   });
 });

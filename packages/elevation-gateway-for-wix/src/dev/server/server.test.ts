@@ -9,6 +9,7 @@ import { devTokens } from '../emulator/index.ts';
 import { startLocalServer, type LocalServer } from './server.ts';
 import { SHOP } from '../testing/shop.ts';
 import { SOURCE_ALIASES } from '../testing/source-aliases.ts';
+import { eventually } from '../testing/eventually.ts';
 
 const APP = { project: SHOP.root, aliases: SOURCE_ALIASES };
 
@@ -41,14 +42,7 @@ describe('startLocalServer', () => {
     });
   const getOrder = (token: string | undefined, id: string) => call(token, { module: 'ecom.orders', method: 'getOrder', args: [id] });
   const playground = async () => (await fetch(`${server.url}/_dev/playground`)).json() as Promise<any>;
-  async function until(check: () => Promise<boolean>, what: string) {
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline) {
-      if (await check()) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  }
+  const until = (check: () => Promise<boolean>, what: string) => eventually(check, what, 15_000);
 
   it('listens on loopback', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
