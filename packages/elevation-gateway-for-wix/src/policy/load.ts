@@ -2,7 +2,7 @@
 // and semantic errors point at file:line:column.
 import { readFileSync, readdirSync, existsSync, lstatSync, readlinkSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { LineCounter, parseDocument, visit, isMap, isSeq, isScalar, type Alias, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, visit, isAlias, isMap, isSeq, isScalar, type Alias, type Document, type Node } from 'yaml';
 import { policyFileSchema, type PolicyFile } from './schema.ts';
 import type { Diagnostic } from './diagnostics.ts';
 
@@ -95,16 +95,28 @@ export function documentValue(loaded: LoadedFile, diagnostics: Diagnostic[]): { 
   try {
     value = loaded.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    const aliases: Alias[] = [];
-    visit(loaded.doc, {
-      Alias: (_key, node) => {
-        aliases.push(node);
-      },
+    // One pass over the document, in order: the first alias whose anchor is not defined before it
+    // (linear: resolving each alias would walk the whole document once per alias, a hang on a
+    // small file of many aliases), and the first alias of all.
+    const anchors = new Set<string>();
+    let first: Alias | undefined;
+    let unresolved: Alias | undefined;
+    visit(loaded.doc, (_key, node) => {
+      if (isAlias(node)) {
+        first ??= node;
+        if (!anchors.has(node.source)) {
+          unresolved = node;
+          return visit.BREAK;
+        }
+        return undefined;
+      }
+      const anchor = (node as { anchor?: string } | null)?.anchor;
+      if (anchor) anchors.add(anchor);
+      return undefined;
     });
-    const unresolved = aliases.find((a) => !a.resolve(loaded.doc));
-    const target = unresolved ?? aliases[0];
+    const target = unresolved ?? first;
     const at = positionOf(loaded.lines, target?.range?.[0] ?? 0);
-    if (unresolved) return fail(at, `alias *${unresolved.source} refers to no anchor &${unresolved.source} defined before it`);
+    if (unresolved) return fail(at, `alias *${(unresolved as Alias).source} refers to no anchor &${(unresolved as Alias).source} defined before it`);
     if (/excessive alias count/i.test((error as Error).message)) {
       return fail(at, `too many YAML aliases: expanding them would take more than ${MAX_ALIAS_COUNT} copies (write the values out instead)`);
     }

@@ -616,6 +616,18 @@ describe('malformed policy YAML (fuzzed)', () => {
     ]);
   });
 
+  it('refuses a small file of many aliases at once: the check is one pass (it was quadratic, a 36 KB file held a server for 20 s)', async () => {
+    const many = `version: 1\nroles: &a {visitor: {subjects: [VISITOR]}}\nx: [${Array.from({ length: 40_000 }, () => '*a').join(', ')}]\n`;
+    const started = performance.now();
+    const diagnostics: Diagnostic[] = [];
+    parsePolicyText(many, 'many.yaml', diagnostics);
+    expect(diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`)).toEqual([expect.stringMatching(/^3:\d+ too many YAML aliases/)]);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    const unresolved: Diagnostic[] = [];
+    parsePolicyText(`${many}y: *b\n`, 'many.yaml', unresolved);
+    expect(unresolved.map((d) => `${d.line}:${d.column} ${d.message}`)).toEqual(['4:4 alias *b refers to no anchor &b defined before it']);
+  });
+
   it('refuses nesting deeper than the document limit instead of overflowing the stack (used to throw a RangeError)', async () => {
     const text = `version: 1\nroles: {visitor: {subjects: [VISITOR]}}\nrules:\n  - {id: r, description: d, roles: [visitor], allow: ecom.orders.getOrder, resource: {a: ${'{$elemMatch: '.repeat(300)}{b: 1}${'}'.repeat(300)}}}\n`;
     const { diagnostics, result } = await loadAndCompile(text);
