@@ -15,7 +15,7 @@ export interface LoadedFile {
 }
 
 /** The folder's `*.yaml` entries, sorted, each with why it is not a policy file (undefined: a regular file, or a link to one). */
-function policyEntries(dir: string): { path: string; problem?: string }[] {
+export function policyEntries(dir: string): { path: string; problem?: string }[] {
   if (!isDirectory(dir)) return [];
   return readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))

@@ -15,9 +15,7 @@ export interface DevGuard {
   readonly token: string;
   /** Sets the origin once the port is known (`http://127.0.0.1:4000`). */
   listening(origin: string): void;
-  /** The endpoint (open to any origin, as Wix serves it): `Host` must name this server. */
-  admitHost(req: IncomingMessage): GuardVerdict;
-  /** The page and /_dev routes: `Host` must name this server; an `Origin`, if sent, must be this server's. */
+  /** Every request: `Host` must name this server; an `Origin`, if sent, must be this server's. */
   admit(req: IncomingMessage): GuardVerdict;
   /** Policy-editing routes: `admit`, plus the start token (and an `Origin` that is ours, when the browser sends one). */
   admitEditor(req: IncomingMessage): GuardVerdict;
@@ -73,7 +71,6 @@ export function createDevGuard(options: { host: string; token?: string }): DevGu
       hosts = new Set([...names].map((n) => `${n}:${port}`.toLowerCase()));
       origins = new Set([...names].map((n) => `http://${n}:${port}`.toLowerCase()));
     },
-    admitHost,
     admit,
     admitEditor(req) {
       const base = admit(req);

@@ -2,9 +2,10 @@
 // them compiled by the same compiler `elevate build` runs (positioned diagnostics, or the module the
 // gateway then serves from memory), and a save that writes a draft to the policy folder only when it
 // builds. Names come from the browser: only plain `*.yaml` names in the policy folder itself.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { basename, join, relative } from 'node:path';
-import { parsePolicyText, policyFiles } from '../../policy/load.ts';
+import { parsePolicyText, policyEntries, policyFiles } from '../../policy/load.ts';
 import { compilePolicy, type CompileOptions } from '../../policy/compile.ts';
 import { generatePolicyModule } from '../../policy/generate.ts';
 import type { BuildResult } from '../../policy/build.ts';
@@ -54,23 +55,63 @@ export function readDraft(body: unknown): DraftInput {
  */
 export async function compileDraft(dir: string, sources: PolicySource[], options: CompileOptions & { namedFrom: string }): Promise<BuildResult> {
   const diagnostics: Diagnostic[] = [];
-  const files = sources.map((s) => parsePolicyText(s.text, relative(options.namedFrom, join(dir, s.name)) || s.name, diagnostics));
+  const shown = (name: string) => relative(options.namedFrom, join(dir, name)) || name;
+  // What the folder holds beside the draft counts as it does for `elevate build`: an entry that is no policy file fails it.
+  for (const entry of policyEntries(dir)) {
+    if (entry.problem === undefined) continue;
+    const file = shown(basename(entry.path));
+    diagnostics.push({
+      severity: 'error',
+      file,
+      line: 1,
+      column: 1,
+      code: 'no-policy',
+      message: `${file} ${entry.problem}: a *.yaml entry of the policy folder must be a policy file (remove or rename it)`,
+    });
+  }
+  const files = sources.map((s) => parsePolicyText(s.text, shown(s.name), diagnostics));
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   const { policy } = await compilePolicy(files, diagnostics, options);
   if (!policy) return { diagnostics };
   return { diagnostics, policy, moduleText: await generatePolicyModule(policy) };
 }
 
-/** Writes each source into `dir` (files the draft does not name are left as they are); returns the names whose text changed. */
-export function writePolicySources(dir: string, sources: PolicySource[]): string[] {
-  const written: string[] = [];
+export type Written = { ok: true; written: string[] } | { ok: false; error: string };
+
+/**
+ * Writes each source into `dir` (files the draft does not name are left as they are): all or none
+ * refused first — a name that is a symbolic link (which would write where it points, perhaps
+ * outside the folder), a folder or anything but a regular file —, then each file through a
+ * temporary file renamed into place, so a reader never sees half a policy. The names whose text changed.
+ */
+export function writePolicySources(dir: string, sources: PolicySource[]): Written {
+  const changed: PolicySource[] = [];
   for (const s of sources) {
     const path = join(dir, s.name);
-    if (existsSync(path) && readFileSync(path, 'utf8') === s.text) continue;
-    writeFileSync(path, s.text);
-    written.push(s.name);
+    let stats;
+    try {
+      stats = lstatSync(path);
+    } catch {
+      changed.push(s); // a new file
+      continue;
+    }
+    if (!stats.isFile()) {
+      const what = stats.isSymbolicLink() ? 'a symbolic link' : stats.isDirectory() ? 'a folder' : 'not a regular file';
+      return { ok: false, error: `${s.name} is ${what}: the playground saves only regular files in the policy folder (nothing was written)` };
+    }
+    if (readFileSync(path, 'utf8') !== s.text) changed.push(s);
   }
-  return written;
+  for (const s of changed) {
+    const temporary = join(dir, `.${s.name}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      writeFileSync(temporary, s.text, { flag: 'wx' });
+      renameSync(temporary, join(dir, s.name));
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      throw error;
+    }
+  }
+  return { ok: true, written: changed.map((s) => s.name) };
 }
 
 /** The folder's files with the draft's in their place (a draft names the files it edits; the others stay as on disk). */

@@ -2,7 +2,7 @@
 // hosts out of it: the Host check (DNS rebinding), the Origin check (a foreign page), the start
 // token (CSRF). The app served is the shop fixture, its policy folder a temporary copy.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -174,5 +174,74 @@ describe('the policy editor routes', () => {
     expect(now.policy.draft).toBe(false);
     expect(now.policy.files.find((f: any) => f.name === 'policy.yaml').text).toBe(edited);
     expect(now.calls.permitted.MEMBER.map((c: any) => c.call)).not.toContain('ecom.orders.getOrder');
+  });
+
+  it('never writes through a symbolic link (it would write where it points), and a folder named *.yaml fails the draft: nothing is written', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'elevate-outside-'));
+    try {
+      const link = join(dir, 'extra.yaml');
+      symlinkSync(join(outside, 'created-by-save.yaml'), link);
+      const linked = await edit('save', [{ name: 'extra.yaml', text: 'version: 1\n' }]);
+      expect(linked.status).toBe(422); // the dangling link already fails the folder's build
+      expect(existsSync(join(outside, 'created-by-save.yaml'))).toBe(false);
+      rmSync(link);
+      cpSync(file, join(outside, 'target.yaml'));
+      symlinkSync(join(outside, 'target.yaml'), link);
+      const through = await edit('save', [{ name: 'extra.yaml', text: 'version: 1\nrules: []\n' }]);
+      expect(through.status).toBe(409);
+      expect(JSON.parse(through.body).error).toMatch(/extra\.yaml is a symbolic link.*nothing was written/);
+      expect(readFileSync(join(outside, 'target.yaml'), 'utf8')).toBe(readFileSync(file, 'utf8'));
+      rmSync(link);
+      mkdirSync(join(dir, 'zz.yaml'));
+      const before = readFileSync(file, 'utf8');
+      const folder = await edit('save', [
+        { name: 'policy.yaml', text: `${before}# edited\n` },
+        { name: 'zz.yaml', text: 'version: 1\n' },
+      ]);
+      expect(folder.status).toBe(422);
+      expect(
+        JSON.parse(folder.body)
+          .diagnostics.map((d: any) => d.message)
+          .join('\n'),
+      ).toMatch(/zz\.yaml is a folder/);
+      expect(readFileSync(file, 'utf8')).toBe(before);
+      rmSync(join(dir, 'zz.yaml'), { recursive: true });
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('answers a request target that is no path with 400 (never a crash), and an endpoint call from another origin with 403', async () => {
+    const statusOf = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: new URL(server.url).port, path, headers: { host }, setHost: false }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    for (const target of ['//%zz', '//evil.example/_dev/playground', 'http://evil.example/_dev/playground', '*'])
+      expect(await statusOf(target), target).toBe(400);
+    expect(await statusOf('/_dev/playground')).toBe(200);
+    const endpoint = await raw(`${server.url}/functions/elevate`, {
+      method: 'POST',
+      headers: { host, origin: 'http://evil.example', authorization: devTokens.members['m-1']! },
+      body: JSON.stringify({ module: 'ecom.orders', method: 'getOrder', args: ['o-1'] }),
+    });
+    expect(endpoint.status).toBe(403);
+  });
+
+  it('a draft still compiling never overrides a save sent after it', async () => {
+    const before = readFileSync(file, 'utf8');
+    const older = edit('draft', [{ name: 'policy.yaml', text: `${before}# OLDER DRAFT\n` }]);
+    const newer = edit('save', [{ name: 'policy.yaml', text: `${before}# NEWER SAVED\n` }]);
+    expect((await older).status).toBe(200);
+    expect((await newer).status).toBe(200);
+    const now = await info();
+    expect(now.policy.draft).toBe(false);
+    expect(readFileSync(file, 'utf8')).toContain('NEWER SAVED');
+    expect(now.policy.files.find((f: any) => f.name === 'policy.yaml').text).toContain('NEWER SAVED');
+    await edit('save', [{ name: 'policy.yaml', text: before }]);
   });
 });

@@ -53,7 +53,14 @@ describe('startLocalServer', () => {
     expect(response.status).toBe(200);
     const body = (await response.json()) as any;
     expect(body.result).toMatchObject({ _id: 'o-1', buyerInfo: { memberId: 'm-1' } });
-    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    // Not Wix's `*`: the dev tokens are public, so no other site's page may call the endpoint with them.
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    const foreign = await fetch(`${server.url}/functions/elevate`, {
+      method: 'POST',
+      headers: { Authorization: devTokens.members['m-1']!, Origin: 'http://evil.example' },
+      body: JSON.stringify({ module: 'ecom.orders', method: 'getOrder', args: ['o-1'] }),
+    });
+    expect(foreign.status).toBe(403);
   });
 
   it("refuses another member's order with 403, and a call without a token with 401 UNAUTHENTICATED", async () => {

@@ -96,11 +96,10 @@ const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 const MAX_BODY = 1024 * 1024;
 const MAX_EDITOR_BODY = 60 * 256 * 1024;
 
-// What the Wix runtime adds to every endpoint reply.
+// What the endpoint's replies carry. Not Wix's `access-control-allow-origin: *`: the dev tokens are
+// public, so only this server's own pages (same origin) and clients without an Origin (curl) call it.
 const CORS = {
-  'access-control-allow-origin': '*',
   'access-control-allow-methods': 'POST, OPTIONS',
-  'access-control-allow-headers': 'authorization, content-type',
   'access-control-expose-headers': 'x-request-id, retry-after',
 };
 
@@ -410,21 +409,38 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       if (!built.policy) return sendJson(res, 422, { ok: false, diagnostics, digest: state.digest ?? null });
       if (action === 'save') {
         const written = writePolicySources(policiesDir, draft.sources);
+        if (!written.ok) return sendJson(res, 409, { ok: false, error: written.error, diagnostics, digest: state.digest ?? null });
         state.draft = undefined;
-        const ok = await rebuild(`saved ${written.join(', ') || 'nothing new'} from the playground`);
-        return sendJson(res, ok ? 200 : 422, { ok, saved: written, diagnostics, digest: state.digest ?? null, errors: state.errors });
+        const ok = await rebuild(`saved ${written.written.join(', ') || 'nothing new'} from the playground`);
+        return sendJson(res, ok ? 200 : 422, { ok, saved: written.written, diagnostics, digest: state.digest ?? null, errors: state.errors });
       }
       state.draft = draft.sources;
       const ok = await rebuild('draft from the playground');
       return sendJson(res, ok ? 200 : 422, { ok, diagnostics, digest: state.digest ?? null, errors: state.errors });
     };
 
+    // One edit at a time, in arrival order: a draft still compiling never overrides a save made after it.
+    let edits: Promise<unknown> = Promise.resolve();
+    const editInTurn = (action: string, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+      const turn = edits.then(() => editPolicy(action, req, res));
+      edits = turn.catch(() => {});
+      return turn;
+    };
+
     const route = async (req: IncomingMessage, res: ServerResponse, origin: string): Promise<void> => {
-      const url = new URL(req.url ?? '/', origin);
+      // Every request, the endpoint's too, must be addressed to this server and come from no other
+      // origin: the dev tokens are public, so another site's page must not call the endpoint with them.
+      const admitted = guard.admit(req);
+      if (!admitted.ok) return refuse(res, admitted);
+      const target = req.url ?? '/';
+      let url: URL;
+      try {
+        if (!target.startsWith('/') || target.startsWith('//')) throw new Error('not a path');
+        url = new URL(target, origin);
+      } catch {
+        return sendJson(res, 400, { error: 'the request target must be a path on this server' });
+      }
       if (url.pathname === structure.local.path) {
-        // The endpoint as Wix serves it: any origin (CORS *), but only addressed to this server (Host).
-        const addressed = guard.admitHost(req);
-        if (!addressed.ok) return refuse(res, addressed);
         if (req.method === 'OPTIONS') {
           res.writeHead(204, CORS);
           res.end();
@@ -450,14 +466,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         await sendWebResponse(res, response, CORS);
         return;
       }
-      const admitted = guard.admit(req);
-      if (!admitted.ok) return refuse(res, admitted);
       const editing = /^\/_dev\/policy\/(draft|save|discard)$/.exec(url.pathname);
       if (editing) {
         if (req.method !== 'POST') return sendJson(res, 405, { error: 'method not allowed' }, { allow: 'POST' });
         const editor = guard.admitEditor(req);
         if (!editor.ok) return refuse(res, editor);
-        return editPolicy(editing[1]!, req, res);
+        return editInTurn(editing[1]!, req, res);
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed' }, { allow: 'GET' });
       const asset = STATIC_FILES[url.pathname];
