@@ -1,11 +1,9 @@
 // `elevate dev`: the gateway running locally as the app's Wix CLI runs it, for one app (the `project`
 // folder). POST to the structure's endpoint path goes to the app's SAME endpoint file (loaded through
 // Vite, like `wix app dev`), inside a per-request Wix context (caller token from the Authorization
-// header, elevated client as the app); Wix's servers are emulated on this machine, token-info
-// included (intercepted on the global fetch with msw), and modules the built-in emulation does not
-// model answer from routes derived from the SDK's own `meta` over the app's seed file. The policy is
-// rebuilt and reloaded when a file in the policy folder changes, or when an SDK package is
-// installed; a policy that does not build leaves the last good one serving. The playground at /
+// header, elevated client as the app); Wix's servers are emulated on this machine (emulated-wix.ts).
+// The policy is rebuilt and reloaded when a file in the policy folder changes, or when an SDK
+// package is installed; a policy that does not build leaves the last good one serving. The playground at /
 // calls the same endpoint and reads each decision, its trace and what reached Wix from this
 // server's own store (/_dev/...), never from the gateway's replies; it edits the policy as a draft
 // served from memory, and writes it to the policy folder only on an explicit save.
@@ -13,18 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { existsSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setupServer } from 'msw/node';
-import {
-  DEFAULT_SEED_FILE,
-  MODELLED_MODULES,
-  createWixEmulator,
-  devTokens,
-  emulatedModulesFor,
-  formatEmulatorDiagnostic,
-  wixHandlers,
-  type WixEmulator,
-} from '../emulator/index.ts';
-import { createWixRuntime } from '../runtime/wix-runtime.ts';
+import { devTokens } from '../emulator/index.ts';
 import { buildPolicy, type BuildResult } from '../../policy/build.ts';
 import { formatDiagnostic, type Diagnostic } from '../../policy/diagnostics.ts';
 import { declaredPackages, loadProjectConfig } from '../../cli/project-config.ts';
@@ -45,7 +32,8 @@ import { readBody, sendJson, sendWebResponse, toWebRequest } from './node-http.t
 import { watchPolicies } from './policy-watcher.ts';
 import { startBanner } from './banner.ts';
 import { createDevGuard, DEV_TOKEN_HEADER, isLoopback, type GuardVerdict } from './dev-guard.ts';
-import { recordingHandle, recordWixTraffic } from './wix-traffic.ts';
+import { recordWixTraffic } from './wix-traffic.ts';
+import { startEmulatedWix } from './emulated-wix.ts';
 import { decisionView, readSentCall } from './decision-view.ts';
 import { compileDraft, readDraft, readPolicySources, withDraft, writePolicySources, type PolicySource } from './policy-drafts.ts';
 
@@ -191,37 +179,16 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   };
   const guard = createDevGuard({ host, ...(options.token ? { token: options.token } : {}) });
 
-  // Wix, emulated: the SDK's REST calls go to the emulator through the runtime's clients; token-info
-  // is asked through the global fetch, which msw hands to the same emulator. Both are recorded per
-  // gateway request for the playground's "reached Wix" panel. The modules of the policy's calls that
-  // the built-in emulation does not model answer from their SDK `meta` over the seed file; when the
-  // policy names another module or the seed file changes, the emulator starts again from its seed.
-  const seedFile = resolve(project, options.seedFile ?? DEFAULT_SEED_FILE);
-  let emulator: WixEmulator = createWixEmulator();
-  let emulated = '';
-  const emulateModulesOf = async (policy: CompiledPolicy): Promise<void> => {
-    const calls = Object.values(policy.methods)
-      .filter((m) => !MODELLED_MODULES.has(m.call.slice(0, m.call.lastIndexOf('.'))))
-      .map((m) => ({ call: m.call, package: m.package }));
-    const setup = await emulatedModulesFor(project, calls, options.seedFile === undefined ? undefined : seedFile);
-    const key = JSON.stringify([setup.modules.map((m) => [m.module, m.seed ?? null]), setup.diagnostics]);
-    if (key === emulated) return;
-    emulated = key;
-    for (const d of setup.diagnostics) (d.severity === 'info' ? out : warn)(`emulated Wix: ${formatEmulatorDiagnostic(d)}`);
-    emulator = createWixEmulator({ modules: setup.modules });
-    if (setup.modules.length)
-      out(`emulated Wix: ${setup.modules.map((m) => m.module).join(', ')} from ${shown(seedFile)}${existsSync(seedFile) ? '' : ' (no seed file: empty)'}`);
-  };
-  const describeRecorded = (response: Response) => {
-    const seq = Number(/^emu-(\d+)$/.exec(response.headers.get('x-wix-request-id') ?? '')?.[1]);
-    let recorded: (typeof emulator.requests)[number] | undefined;
-    for (let i = emulator.requests.length - 1; i >= 0 && !recorded; i--) if (emulator.requests[i]!.seq === seq) recorded = emulator.requests[i];
-    return recorded ? { route: recorded.call ?? recorded.route, ...(recorded.payload !== undefined ? { payload: recorded.payload } : {}) } : undefined;
-  };
-  const handle = recordingHandle((request) => emulator.handle(request), describeRecorded);
-  const msw = setupServer(...wixHandlers({ handle }));
-  msw.listen({ onUnhandledRequest: 'bypass' });
-  const runtime = createWixRuntime({ fetch: ((input, init) => handle(new Request(input, init))) as typeof fetch, appToken: devTokens.app });
+  const state: PolicyState = { policy: undefined, module: undefined, digest: undefined, loadedAt: undefined, errors: [], diagnostics: [], draft: undefined };
+  const wix = startEmulatedWix({
+    project,
+    ...(options.seedFile !== undefined ? { seedFile: options.seedFile } : {}),
+    serving: () => state.policy,
+    out,
+    warn,
+    shown,
+  });
+  const { runtime, emulateModulesOf } = wix;
   const decisions = createDecisionStore();
   const records = new Map<string, RequestRecord>();
   const uninstallConsole = installDecisionConsole();
@@ -230,7 +197,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     out(formatDecision(entry, color));
   };
 
-  const cleanups: (() => Promise<void> | void)[] = [() => msw.close(), uninstallConsole];
+  const cleanups: (() => Promise<void> | void)[] = [() => wix.close(), uninstallConsole];
   const cleanUp = async () => {
     for (const c of cleanups.splice(0).reverse()) {
       try {
@@ -241,7 +208,6 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     }
   };
 
-  const state: PolicyState = { policy: undefined, module: undefined, digest: undefined, loadedAt: undefined, errors: [], diagnostics: [], draft: undefined };
   let server: Server;
   try {
     const loader = await createGatewayLoader({
@@ -336,21 +302,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         w.on('error', () => {});
         return { close: () => (clearTimeout(timer), w.close()) };
       });
-    // The seed file, edited by the user: the emulator starts again from it (its folder is watched, so that creating it counts).
-    let seedTimer: NodeJS.Timeout | undefined;
-    const seedWatcher = watch(resolve(seedFile, '..'), { persistent: false }, (_event, name) => {
-      if (name !== null && String(name) !== basename(seedFile)) return;
-      clearTimeout(seedTimer);
-      seedTimer = setTimeout(() => {
-        if (!state.policy) return;
-        emulated = '';
-        void emulateModulesOf(state.policy).catch((error) => warn(`emulated Wix: ${(error as Error).message}`));
-      }, 200);
-    });
-    seedWatcher.on('error', () => {});
     cleanups.push(
       () => watcher.close(),
-      () => (clearTimeout(seedTimer), seedWatcher.close()),
       () => installs.forEach((w) => w.close()),
       async () => {
         await reloading;
