@@ -15,10 +15,9 @@
  * as the SDK shows them, are accepted and renamed. Each item needs its id field, once per module.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { Diagnostic } from '../../policy/diagnostics.ts';
-import { documentValue, locate, positionOf, type LoadedFile } from '../../policy/load.ts';
+import { documentValue, locate, parseYamlText, positionOf, type LoadedFile } from '../../policy/load.ts';
 import type { EmulatorDiagnostic } from './emulator-diagnostic.ts';
 import type { ModuleSeed } from './module-emulation.ts';
 
@@ -81,8 +80,7 @@ const fromPolicyDiagnostic = (d: Diagnostic): EmulatorDiagnostic => ({
 
 /** Parses and validates a seed file's text; problems are in `diagnostics`, with their positions. */
 export function parseSeedText(text: string, file: string): SeedFile {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const { doc, lines } = parseYamlText(text);
   const loaded: LoadedFile = { file, doc, lines };
   const seed: SeedFile = { file, modules: new Map(), diagnostics: [], at: (path, key = false) => locate(loaded, path, key) };
   for (const error of [...doc.errors, ...doc.warnings]) {
