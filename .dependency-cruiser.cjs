@@ -67,9 +67,25 @@ module.exports = {
     {
       name: 'shipped-code-has-no-dev-tooling',
       severity: 'error',
-      comment: 'What the package ships (dist/) never reaches the local dev tooling, the tests or their fixtures.',
-      from: { path: SRC, pathNot: [TESTS, SRC + 'dev/'] },
+      comment:
+        'The runtime, the adapters, the client and the CLI never reach the local dev tooling (its vite and msw are optional peers), the tests or their fixtures; `elevate dev` is the one way in.',
+      from: { path: SRC, pathNot: [TESTS, SRC + 'dev/', SRC + 'cli/dev-command\\.ts$'] },
       to: { path: [SRC + 'dev/', '^packages/elevation-gateway-for-wix/(test|bench)/'] },
+    },
+    {
+      name: 'dev-command-loads-the-server-lazily',
+      severity: 'error',
+      comment:
+        '`elevate dev` imports the local server only when it runs (a dynamic import, after checking vite and msw resolve), so that no other command loads them.',
+      from: { path: SRC + 'cli/dev-command\\.ts$' },
+      to: { path: SRC + 'dev/', dependencyTypesNot: ['dynamic-import', 'type-only'] },
+    },
+    {
+      name: 'shipped-dev-tooling-has-no-test-support',
+      severity: 'error',
+      comment: 'src/dev ships (`elevate dev`) but src/dev/testing does not: only tests and the test support itself import it.',
+      from: { path: SRC, pathNot: [TESTS, SRC + 'dev/testing/'] },
+      to: { path: [SRC + 'dev/testing/', '^packages/elevation-gateway-for-wix/(test|bench)/'] },
     },
     {
       name: 'product-never-reads-an-example',

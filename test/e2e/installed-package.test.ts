@@ -90,15 +90,26 @@ describe.skipIf(nested)('the packed package in a fresh Wix CLI for Apps project'
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('installs from the tarball with npm; no test, benchmark, fixture, example or source file is in it', async () => {
+  it('installs from the tarball with npm; the dev tooling is in it, no test, test support, benchmark, fixture, example or source file', async () => {
     const listed = run('tar', ['-tzf', tarball], work);
     expect(listed.code, listed.out).toBe(0);
     const files = listed.stdout.trim().split('\n');
     expect(files).toContain('package/dist/index.js');
     expect(files).toContain('package/dist/adapters/wix-cli-app.d.ts');
     expect(files).toContain('package/bin/elevate.js');
+    // `elevate dev`: the local server, the emulator and the playground's page (copied by the build).
+    for (const f of [
+      'dev/server/server.js',
+      'dev/emulator/index.js',
+      'dev/playground/index.html',
+      'dev/playground/playground.js',
+      'dev/playground/playground.css',
+    ]) {
+      expect(files).toContain(`package/dist/${f}`);
+    }
     for (const f of files) {
-      expect(f, f).not.toMatch(/\.(test|typecheck|property\.[a-z]+)\.|(^|\/)(test|tests|bench|fixtures|examples|src|dev|testdata)\/|\.ts$(?<!\.d\.ts)/);
+      // The test support of src/dev/testing stays in the repository, with the tests and fixtures.
+      expect(f, f).not.toMatch(/\.(test|typecheck|property\.[a-z]+)\.|(^|\/)(test|tests|testing|bench|fixtures|examples|src|testdata)\/|\.ts$(?<!\.d\.ts)/);
     }
     // The members packages come from npm's cache (the repository's root declares them, so `npm ci` fetched them).
     const members = await rootVersion('@wix/members');

@@ -3,8 +3,10 @@
 // URL as one JSON line and answers `rss` messages on the IPC channel (after a full GC when
 // node runs with --expose-gc, so the figure is live memory, not garbage not yet collected).
 import { startLocalServer } from '../src/dev/server/server.ts';
+import { SHOP } from '../src/dev/testing/shop.ts';
+import { SOURCE_ALIASES } from '../src/dev/testing/source-aliases.ts';
 
-const server = await startLocalServer({ port: 0, host: '127.0.0.1', quiet: true });
+const server = await startLocalServer({ project: SHOP.root, aliases: SOURCE_ALIASES, port: 0, host: '127.0.0.1', quiet: true });
 process.send!({ url: server.url });
 process.on('message', (message: { type: string }) => {
   if (message.type === 'rss') {

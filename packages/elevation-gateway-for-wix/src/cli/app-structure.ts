@@ -3,6 +3,7 @@
 // needs: where its endpoint file lives and how it exports the handler, and how its frontends
 // address that endpoint (the URL recipe the client is given).
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { PACKAGE_NAME } from '../policy/generate.ts';
 import { declaredPackages } from './project-config.ts';
 
@@ -12,6 +13,8 @@ export interface AppStructure {
   endpoint: string;
   /** Where the runtime serves it. */
   servedAt: string;
+  /** How `elevate dev` serves it: its path on the local server, and whether `POST` takes the Request or an APIRoute context `{ request }`. */
+  local: { path: string; handler: 'request' | 'route-context' };
   endpointText(generatedImport: string, obligationsImport: string): string;
   /** The frontend module that holds the app's client, with this structure's URL recipe. */
   clientFile: string;
@@ -44,6 +47,7 @@ const legacy: AppStructure = {
   title: 'The legacy Wix CLI for Apps',
   endpoint: 'src/backend/api/elevate/api.ts',
   servedAt: '`${import.meta.env.BASE_API_URL}/elevate` (/functions/elevate)',
+  local: { path: '/functions/elevate', handler: 'request' },
   endpointText: (generated, obligations) => `${HEADER('`${import.meta.env.BASE_API_URL}/elevate`')}
 import { elevationEndpoint } from '${PACKAGE_NAME}/wix-cli-app';
 // The app's obligation kinds, registered before the policy that uses them is loaded.
@@ -68,6 +72,7 @@ const astro: AppStructure = {
   title: 'The Astro-based Wix CLI',
   endpoint: 'src/pages/api/elevate.ts',
   servedAt: '/api/elevate',
+  local: { path: '/api/elevate', handler: 'route-context' },
   endpointText: (generated, obligations) => `${HEADER('/api/elevate')}
 import { elevationRoute } from '${PACKAGE_NAME}/astro';
 // The app's obligation kinds, registered before the policy that uses them is loaded.
@@ -102,6 +107,7 @@ function currentCli(apiDir: string | undefined): AppStructure {
     title: `The Wix CLI (@wix/custom-extensions${apiDir ? `, apiDir "${apiDir}"` : ''})`,
     endpoint: `src/${dir}/elevate.ts`,
     servedAt: '`${import.meta.env.WIX_SERVER_BASE_PATH}elevate`',
+    local: { path: '/elevate', handler: 'route-context' },
     endpointText: (generated, obligations) => `${HEADER('`${import.meta.env.WIX_SERVER_BASE_PATH}elevate`')}
 import { elevationRoute } from '${PACKAGE_NAME}/wix-cli';
 // The app's obligation kinds, registered before the policy that uses them is loaded.
@@ -126,8 +132,8 @@ export const POST = elevationRoute({
 }
 
 /** `app({ apiDir: 'api' })` in src/extensions.ts, read as text (the file is the app's TypeScript). */
-function apiDirOf(): string | undefined {
-  const file = ['src/extensions.ts', 'src/extensions.js'].find((f) => existsSync(f));
+function apiDirOf(root: string): string | undefined {
+  const file = ['src/extensions.ts', 'src/extensions.js'].map((f) => join(root, f)).find((f) => existsSync(f));
   if (!file) return undefined;
   // Comments are not configuration: a commented-out apiDir must not move the endpoint.
   const code = readFileSync(file, 'utf8')
@@ -141,12 +147,14 @@ function apiDirOf(): string | undefined {
 
 export type Detected = { ok: true; structure: AppStructure } | { ok: false; lookedFor: string[] };
 
-export function detectStructure(): Detected {
-  if (!existsSync('package.json')) return { ok: false, lookedFor: ['a package.json in this folder'] };
-  const declared = declaredPackages('.');
-  if (declared.has('@wix/custom-extensions')) return { ok: true, structure: currentCli(apiDirOf()) };
+/** The structure of the app in `root` (default: the working directory). */
+export function detectStructure(root = '.'): Detected {
+  if (!existsSync(join(root, 'package.json'))) return { ok: false, lookedFor: ['a package.json in this folder'] };
+  const declared = declaredPackages(root);
+  if (declared.has('@wix/custom-extensions')) return { ok: true, structure: currentCli(apiDirOf(root)) };
   if (declared.has('@wix/astro')) return { ok: true, structure: astro };
-  const hasApi = existsSync('src/backend/api') && statSync('src/backend/api').isDirectory();
+  const api = join(root, 'src/backend/api');
+  const hasApi = existsSync(api) && statSync(api).isDirectory();
   if (declared.has('@wix/cli-app') && hasApi) return { ok: true, structure: legacy };
   return {
     ok: false,

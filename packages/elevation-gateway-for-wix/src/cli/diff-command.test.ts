@@ -2,14 +2,18 @@
 // tree; exit codes gate on widening.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { runCli } from '../dev/testing/cli-harness.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../test/fixtures/diff');
 let repo: string;
 let policies: string;
+const commit = (message: string) => {
+  git('add', '-A');
+  git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '-m', message);
+};
 const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' }).toString().trim();
 const policyFile = () => join(policies, 'policy.yaml');
 const editPolicy = (from: string, to: string) => {
@@ -113,6 +117,86 @@ describe('elevate diff', () => {
     expect(base.code).toBe(1);
     expect(base.stderr).toMatch(/^main: policies\/policy\.yaml:27:\d+ error/m);
     expect(base.stderr).toContain('the policy at main has errors');
+  });
+
+  // A symbolic link's blob is the path it points to: at a ref it is never read as a policy.
+  it('refuses a policy file that is a symbolic link at the ref (exit 1), and a dangling one in the working tree', async () => {
+    symlinkSync('version: 1\nrules: []\n', join(policies, 'legacy.yaml'));
+    commit('a dangling link named like a policy file');
+    const atRef = await runCli(['diff', 'main', '--policies', policies]);
+    expect(atRef.code).toBe(1);
+    expect(atRef.stderr).toContain('elevate diff: the policy at main has errors: "policies/legacy.yaml" at main is a symbolic link, not a policy file');
+    // The working tree: an error at the file, never silently skipped.
+    const tree = await runCli(['diff', '--base', join(FIXTURES, 'base'), '--policies', policies]);
+    expect(tree.code).toBe(1);
+    expect(tree.stderr).toMatch(/legacy\.yaml:1:1 error.*is a symbolic link to nothing/);
+  });
+
+  // A file name or a condition value is the pull request's to choose: it must not rewrite the CI log or the comment.
+  it('escapes terminal control and bidirectional characters, and Markdown that would break out of its cell', async () => {
+    const name = 'z\u001b[2A\u001b[2K\u202eok.yaml';
+    writeFileSync(
+      join(policies, name),
+      'version: 1\nrules:\n  - id: visitor-reads-notes\n    description: x\n    roles: [visitor]\n    allow: data.items.get\n    when: { args.0: "a|b<!-- `x` \u001b[2K" }\n',
+    );
+    const text = await runCli(['diff', 'main', '--policies', policies]);
+    expect(text.code).toBe(1);
+    expect(['\u001b', '\u202e'].filter((c) => text.stdout.includes(c))).toEqual([]);
+    expect(text.stdout).toContain('z\\u001b[2A\\u001b[2K\\u202eok.yaml:3');
+    expect(text.stdout).toContain('when args.0 $eq "a|b<!-- `x` \\u001b[2K"');
+    const md = await runCli(['diff', 'main', '--policies', policies, '--markdown']);
+    expect(['\u001b', '\u202e'].filter((c) => md.stdout.includes(c))).toEqual([]);
+    const row = md.stdout.split('\n').find((l) => l.includes('visitor-reads-notes') && l.startsWith('| VISITOR'))!;
+    expect(row).toContain('a\\|b&lt;!-- \\`x\\`');
+    // Four cells, whatever the value holds: every other `|` is escaped.
+    expect(row.split(/(?<!\\)\|/).length).toBe(6);
+  });
+
+  // The working tree is the pull request's: its obligation kinds' module must not run in the gate.
+  it("never runs the app's obligation kinds unless --app-code; other commands still load them", async () => {
+    const project = mkdtempSync(join(tmpdir(), 'elevate-diff-app-code-'));
+    const cwd = process.cwd();
+    try {
+      mkdirSync(join(project, 'policies'));
+      mkdirSync(join(project, 'base'));
+      mkdirSync(join(project, 'src/obligations'), { recursive: true });
+      writeFileSync(join(project, 'package.json'), JSON.stringify({ type: 'module', dependencies: { '@wix/ecom': '*', '@wix/auto_sdk_ecom_orders': '*' } }));
+      symlinkSync(resolve('../../node_modules'), join(project, 'node_modules'), 'dir');
+      const rule =
+        'version: 1\nroles:\n  visitor: { subjects: [VISITOR] }\nrules:\n  - id: r\n    description: d\n    roles: [visitor]\n    allow: ecom.orders.getOrder\n';
+      writeFileSync(join(project, 'base/p.yaml'), 'version: 1\nrules: []\n');
+      writeFileSync(join(project, 'policies/p.yaml'), rule);
+      // What a hostile pull request would put there: code that fakes the diff. It only leaves a mark here.
+      // (A module is imported once per process: each version differs, so that each load runs it.)
+      const hostile = (version: number) =>
+        writeFileSync(
+          join(project, 'src/obligations/index.ts'),
+          `import { writeFileSync } from 'node:fs';\nwriteFileSync(process.cwd() + '/ran', 'v${version}');\nexport {};\n`,
+        );
+      hostile(1);
+      process.chdir(project);
+      const run = await runCli(['diff', '--base', 'base', '--policies', 'policies']);
+      expect(existsSync(join(project, 'ran'))).toBe(false);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('newly permitted by rule r');
+      const withCode = await runCli(['diff', '--base', 'base', '--policies', 'policies', '--app-code']);
+      expect(withCode.code).toBe(1);
+      expect(existsSync(join(project, 'ran'))).toBe(true);
+      rmSync(join(project, 'ran'));
+      hostile(2);
+      const check = await runCli(['audit', '--json']);
+      expect(check.code, check.stderr).toBe(0);
+      expect(existsSync(join(project, 'ran'))).toBe(true);
+      // A rule using a kind only the app's code registers does not compile without it, and says why.
+      writeFileSync(join(project, 'policies/p.yaml'), `${rule}    auditMark: reviewed\n`);
+      const unknown = await runCli(['diff', '--base', 'base', '--policies', 'policies']);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain('unknown key "auditMark"');
+      expect(unknown.stderr).toContain("the app's obligation kinds (src/obligations/index.ts) are not loaded: diff does not run the app's code");
+    } finally {
+      process.chdir(cwd);
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 
   it.each([

@@ -9,12 +9,15 @@ import { runTest } from './test-command.ts';
 import { runDiff } from './diff-command.ts';
 import { runSchema } from './schema-command.ts';
 import { runInit } from './init-command.ts';
+import { runDev } from './dev-command.ts';
 import { loadObligationKinds } from './obligations-loader.ts';
 import { projectConfig, ProjectConfigError, resetProjectConfig } from './project-config.ts';
 
 export interface Command {
   summary: string;
   run(argv: string[]): Promise<number>;
+  /** false: the command does not run the app's obligation kinds first (diff loads them itself, only with --app-code). */
+  loadsAppCode?: false;
 }
 
 export const commands: Record<string, Command> = {
@@ -23,10 +26,16 @@ export const commands: Record<string, Command> = {
   check: { summary: 'validate the policy, run the risk lint, check the generated module is current', run: runCheck },
   audit: { summary: 'list every permitted call per role; --check/--approve against the approved inventory', run: runAudit },
   explain: { summary: 'explain the decision for a caller, a call and its arguments (offline)', run: runExplain },
-  diff: { summary: 'what the working policy permits that a git ref did not, and the reverse (exit 1 when anything widens)', run: runDiff },
+  diff: {
+    summary: 'what the working policy permits that a git ref did not, and the reverse (exit 1 when anything widens)',
+    run: runDiff,
+    // A pull request's own code must not run in the gate that reviews it.
+    loadsAppCode: false,
+  },
   replay: { summary: 're-decide a decision log with the working policy: unchanged, changed, not decidable from the log', run: runReplay },
   test: { summary: "run the policy tests (the policy folder's tests/*.yaml)", run: runTest },
   schema: { summary: 'write the JSON Schemas of policy and policy-test files for editors', run: runSchema },
+  dev: { summary: "run the app's endpoint locally with Wix emulated, and a playground to call it (needs vite and msw)", run: runDev },
 };
 
 export function usage(): string {
@@ -61,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    await loadObligationKinds(config.obligations);
+    if (commands[name]!.loadsAppCode !== false) await loadObligationKinds(config.obligations);
   } catch (error) {
     console.error(`elevate: ${config.obligations} could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
     return 1;

@@ -22,3 +22,13 @@ export function usageError(command: string, message: string, help: string): numb
   console.error(`elevate ${command}: ${message}\n\n${help}`);
   return 2;
 }
+
+/**
+ * Text from outside (a log line, a policy file's name, a rule's id or values) as a terminal or a CI
+ * log gets it: control characters (C0, DEL, C1: escape sequences that move the cursor or erase
+ * lines) and format characters (bidirectional overrides, zero-width) escaped as `\uXXXX`, cut to `max`.
+ */
+export function printable(text: string, max = 200): string {
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+  return cut.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+}

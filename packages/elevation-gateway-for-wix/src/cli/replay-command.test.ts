@@ -29,7 +29,9 @@ describe('elevate replay', () => {
     expect(run.stdout).toMatch(
       /line 4 +CHANGED +USER:u-1 ecom\.orders\.searchOrders \(200\): allow dashboard-searches-orders → allow dashboard-searches-all-orders/,
     );
-    expect(run.stdout).toMatch(/line 5 +unchanged +USER:u-1 ecom\.orders\.getOrder \(200\): allowed by dashboard-reads-order both times/);
+    expect(run.stdout).toMatch(
+      /line 5 +unchanged +USER:u-1 ecom\.orders\.getOrder \(200\): same effect and deciding rule: allowed by dashboard-reads-order both times/,
+    );
     expect(run.stdout).toMatch(/line 15 +undecidable +\(no caller\) \(no call\) \(401\): no decision was made \(401 UNAUTHENTICATED\)/);
     expect(run.stdout).toMatch(/line 1 +skipped +not JSON/);
     expect(run.stdout).toMatch(/line 9 +skipped +not a decision entry/);

@@ -6,7 +6,7 @@ import { formatDiagnostic } from '../policy/diagnostics.ts';
 import { createReplayer, replayLog, type ReplayedLine, type ReplayGroup, type ReplaySummary, type SkippedLine } from '../review/replay/replay.ts';
 import { projectConfig } from './project-config.ts';
 import { readCommandLine } from './command-line.ts';
-import { paint, usageError, type Paint } from './output.ts';
+import { paint, printable, usageError, type Paint } from './output.ts';
 
 export const REPLAY_HELP = `usage: elevate replay <log.jsonl> [--policies <dir>] [--json] [--fail-on-change]
 
@@ -23,13 +23,6 @@ A line whose policy digest is the working policy's is marked "same policy".
   --fail-on-change   exit 1 when any line changed (a gate on a recorded log)
 Exit 0 otherwise (replay is a report); 1 when the policy has errors; 2 on usage errors.
 example: elevate replay decisions.jsonl --policies policies`;
-
-/** Text from a log line as the terminal gets it: no control or bidirectional characters, cut to `max`. */
-export function printable(text: string, max = 200): string {
-  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-  // Control characters (C0, DEL, C1) and format characters (bidirectional overrides, zero-width), escaped.
-  return cut.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
-}
 
 export async function runReplay(argv: string[]): Promise<number> {
   const line = readCommandLine(

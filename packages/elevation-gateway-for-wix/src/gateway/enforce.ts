@@ -341,6 +341,14 @@ function isTheTarget(target: unknown, id: unknown): boolean {
   return own === id;
 }
 
+/** The preload read's arguments for a write's: its target, argument for argument, where the read takes it (the compiler matched them). */
+export function preloadArguments(info: MethodInfo, preloadInfo: MethodInfo, args: unknown[]): unknown[] {
+  const preloadArgs: unknown[] = [];
+  info.targetArgs.forEach((p, i) => writeTarget(preloadArgs, preloadInfo.targetArgs[i]!, readPath(args, p)));
+  readConsistently(preloadInfo, preloadArgs);
+  return preloadArgs;
+}
+
 /**
  * Loads the target with each preload's elevated read and checks it: the object, when one passes.
  * The read's own path arguments must be plain ids (a write's body id such as `x/../rev-1` would
@@ -352,11 +360,8 @@ async function preloadedTarget(ctx: EnforcementContext, args: unknown[]): Promis
   for (const preload of ctx.plan.preload ?? []) {
     const preloadInfo = policy.methods[preload.call];
     if (!preloadInfo) throw internal(`no method info for ${preload.call}`);
-    // The write's target, argument for argument, where the read takes it (the compiler matched them).
-    const preloadArgs: unknown[] = [];
-    info.targetArgs.forEach((p, i) => writeTarget(preloadArgs, preloadInfo.targetArgs[i]!, readPath(args, p)));
+    const preloadArgs = preloadArguments(info, preloadInfo, args);
     checkPathArguments(preloadInfo, preloadArgs);
-    readConsistently(preloadInfo, preloadArgs);
     let target: unknown;
     try {
       target = await toWix(ctx, preload.call, preloadInfo, preloadArgs);

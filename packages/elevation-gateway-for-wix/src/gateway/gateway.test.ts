@@ -310,7 +310,7 @@ rules:
     allow: stores.productsV3.queryProducts
 `;
 
-  it.each([['a/../b'], ['x/../../v2/other'], ['a?x=1'], ['a#f'], ['..'], ['a b'], [''], ['%2e%2e']])(
+  it.each([['a/../b'], ['x/../../v2/other'], ['a?x=1'], ['a#f'], ['..'], ['.'], ['.a'], ['a b'], [''], ['%2e%2e'], ['a\\b']])(
     'a path argument %j is refused before anything is sent',
     async (id) => {
       const bed = createTestBed({ policy: await policyFromYaml(readsById) });
@@ -333,6 +333,13 @@ rules:
     expect(reply.status).toBe(200);
     expect(reply.body.result._id).toBe('o-1');
     expect(bed.upstream().map((r) => r.path)).toEqual(['/ecom/v1/orders/o-1']);
+  });
+
+  it('an id with a dot inside (a CRM label key, custom.vip) stays one path segment', async () => {
+    const bed = createTestBed({ policy: await policyFromYaml(readsById) });
+    const reply = await bed.call(user, 'ecom.orders', 'getOrder', ['o.1..x']);
+    expect(reply.status).not.toBe(400); // sent (the fake Wix has no such order)
+    expect(bed.upstream().map((r) => r.path)).toEqual(['/ecom/v1/orders/o.1..x']);
   });
 
   it.each([[[{}]], [[{}, { fields: ['URL'] }]]])('a query method called as %j returns data, never a builder', async (args) => {

@@ -30,6 +30,7 @@ import { resolveSchema } from '../sdk/argument-schema.ts';
 import { argumentPathProblem } from './argument-paths.ts';
 import { conditionPaths } from './schema-paths.ts';
 import { protectionOptionsOf } from '../sdk/protection-options.ts';
+import { PLAIN_ID, PLAIN_ID_WORDS } from '../contract/plain-id.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -310,11 +311,11 @@ async function compileCallerAttributes(files: LoadedFile[], c: Compilation): Pro
         }
         for (const path of info.pathArgs) {
           const arg = /^\d+$/.test(path) ? a.args[Number(path)] : undefined;
-          if (typeof arg === 'string' && placeholdersIn(arg).length === 0 && !/^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/.test(arg)) {
+          if (typeof arg === 'string' && placeholdersIn(arg).length === 0 && !PLAIN_ID.test(arg)) {
             c.error(
               where(['args', Number(path)]),
               'caller-attribute',
-              `args.${path} goes into ${a.read}'s URL path: it must be a plain id (letters, digits, "-" and "_")`,
+              `args.${path} goes into ${a.read}'s URL path: it must be a plain id (${PLAIN_ID_WORDS})`,
             );
           }
         }

@@ -1,8 +1,8 @@
 // Reads policies/*.yaml with the real YAML parser, keeping every node's position so that schema
 // and semantic errors point at file:line:column.
-import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, lstatSync, readlinkSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { LineCounter, parseDocument, visit, isMap, isSeq, isScalar, type Alias, type Document, type Node } from 'yaml';
+import { LineCounter, YAMLParseError, parseDocument, visit, isAlias, isMap, isSeq, isScalar, type Alias, type Document, type Node } from 'yaml';
 import { policyFileSchema, type PolicyFile } from './schema.ts';
 import type { Diagnostic } from './diagnostics.ts';
 
@@ -14,12 +14,43 @@ export interface LoadedFile {
   policy?: PolicyFile;
 }
 
-export function policyFiles(dir: string): string[] {
+/** The folder's `*.yaml` entries, sorted, each with why it is not a policy file (undefined: a regular file, or a link to one). */
+export function policyEntries(dir: string): { path: string; problem?: string }[] {
   if (!isDirectory(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f) && isFile(join(dir, f)))
+    .filter((f) => /\.ya?ml$/.test(f))
     .sort()
-    .map((f) => join(dir, f));
+    .map((f) => {
+      const path = join(dir, f);
+      const problem = notAPolicyFile(path);
+      return problem ? { path, problem } : { path };
+    });
+}
+
+/** Why a `*.yaml` entry is not a file to read as policy (a dangling link, a folder, a FIFO …); undefined when it is one. */
+function notAPolicyFile(path: string): string | undefined {
+  let link: string | undefined;
+  try {
+    if (lstatSync(path).isSymbolicLink()) link = readlinkSync(path);
+  } catch {
+    return 'cannot be read';
+  }
+  const to = link === undefined ? '' : ` (a symbolic link to ${JSON.stringify(link)})`;
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    return `is a symbolic link to nothing${to}`;
+  }
+  if (stats.isFile()) return undefined;
+  return `is ${stats.isDirectory() ? 'a folder' : 'not a regular file'}${to}`;
+}
+
+/** The policy files of a folder: its `*.yaml` regular files (loadPolicyDir reports any other `*.yaml` entry as an error). */
+export function policyFiles(dir: string): string[] {
+  return policyEntries(dir)
+    .filter((e) => e.problem === undefined)
+    .map((e) => e.path);
 }
 
 export function isDirectory(path: string): boolean {
@@ -64,16 +95,28 @@ export function documentValue(loaded: LoadedFile, diagnostics: Diagnostic[]): { 
   try {
     value = loaded.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    const aliases: Alias[] = [];
-    visit(loaded.doc, {
-      Alias: (_key, node) => {
-        aliases.push(node);
-      },
+    // One pass over the document, in order: the first alias whose anchor is not defined before it
+    // (linear: resolving each alias would walk the whole document once per alias, a hang on a
+    // small file of many aliases), and the first alias of all.
+    const anchors = new Set<string>();
+    let first: Alias | undefined;
+    let unresolved: Alias | undefined;
+    visit(loaded.doc, (_key, node) => {
+      if (isAlias(node)) {
+        first ??= node;
+        if (!anchors.has(node.source)) {
+          unresolved = node;
+          return visit.BREAK;
+        }
+        return undefined;
+      }
+      const anchor = (node as { anchor?: string } | null)?.anchor;
+      if (anchor) anchors.add(anchor);
+      return undefined;
     });
-    const unresolved = aliases.find((a) => !a.resolve(loaded.doc));
-    const target = unresolved ?? aliases[0];
+    const target = unresolved ?? first;
     const at = positionOf(loaded.lines, target?.range?.[0] ?? 0);
-    if (unresolved) return fail(at, `alias *${unresolved.source} refers to no anchor &${unresolved.source} defined before it`);
+    if (unresolved) return fail(at, `alias *${(unresolved as Alias).source} refers to no anchor &${(unresolved as Alias).source} defined before it`);
     if (/excessive alias count/i.test((error as Error).message)) {
       return fail(at, `too many YAML aliases: expanding them would take more than ${MAX_ALIAS_COUNT} copies (write the values out instead)`);
     }
@@ -139,9 +182,33 @@ export function locate(file: LoadedFile, path: readonly (string | number)[], key
   return positionOf(file.lines, target?.range?.[0] ?? 0);
 }
 
-export function parsePolicyText(text: string, file: string, diagnostics: Diagnostic[]): LoadedFile {
+/**
+ * A YAML text as a document with its line counter, duplicate keys of a map among its errors. The
+ * parser's own `uniqueKeys` check compares every key with every other (20,000 keys: 4 s); this one
+ * is a set per map, in one pass. Policy, policy-test and seed files are all read through it.
+ */
+export function parseYamlText(text: string): { doc: Document; lines: LineCounter } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+  visit(doc, {
+    Map: (_key, map) => {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const value = pair.key.value;
+        if (seen.has(value)) {
+          const at = pair.key.range?.[0] ?? 0;
+          doc.errors.push(new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+        }
+        seen.add(value);
+      }
+    },
+  });
+  return { doc, lines };
+}
+
+export function parsePolicyText(text: string, file: string, diagnostics: Diagnostic[]): LoadedFile {
+  const { doc, lines } = parseYamlText(text);
   const loaded: LoadedFile = { file, doc, lines };
   for (const error of [...doc.errors, ...doc.warnings]) {
     diagnostics.push({
@@ -188,14 +255,19 @@ export function loadPolicyDir(dir: string, diagnostics: Diagnostic[], cwd = proc
     error(shown, `${shown} is not a folder: give the folder that holds the policy *.yaml files`);
     return [];
   }
-  const paths = policyFiles(dir);
-  if (paths.length === 0) {
+  const entries = policyEntries(dir);
+  if (entries.length === 0) {
     error(shown, `no policy files found (${join(shown, '*.yaml')}): nothing would be allowed`);
     return [];
   }
   const files: LoadedFile[] = [];
-  for (const path of paths) {
+  for (const { path, problem } of entries) {
     const file = relative(cwd, path) || path;
+    // Never skipped: a policy file that silently does not count is a policy nobody reviewed.
+    if (problem) {
+      error(file, `${file} ${problem}: a *.yaml entry of the policy folder must be a policy file (remove or rename it)`);
+      continue;
+    }
     let text: string;
     try {
       text = readFileSync(path, 'utf8');

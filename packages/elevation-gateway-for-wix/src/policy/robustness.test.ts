@@ -616,6 +616,35 @@ describe('malformed policy YAML (fuzzed)', () => {
     ]);
   });
 
+  it('refuses a small file of many aliases at once: the check is one pass (it was quadratic, a 36 KB file held a server for 20 s)', async () => {
+    const many = `version: 1\nroles: &a {visitor: {subjects: [VISITOR]}}\nx: [${Array.from({ length: 40_000 }, () => '*a').join(', ')}]\n`;
+    const started = performance.now();
+    const diagnostics: Diagnostic[] = [];
+    parsePolicyText(many, 'many.yaml', diagnostics);
+    expect(diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`)).toEqual([expect.stringMatching(/^3:\d+ too many YAML aliases/)]);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    const unresolved: Diagnostic[] = [];
+    parsePolicyText(`${many}y: *b\n`, 'many.yaml', unresolved);
+    expect(unresolved.map((d) => `${d.line}:${d.column} ${d.message}`)).toEqual(['4:4 alias *b refers to no anchor &b defined before it']);
+  });
+
+  it("finds duplicate keys in one pass: 20,000 keys read at once (the parser's own check took 4 s), each duplicate at its position", () => {
+    const wide = `version: 1\nx:\n${Array.from({ length: 20_000 }, (_, i) => `  k${i}: 1`).join('\n')}\n`;
+    const started = performance.now();
+    const diagnostics: Diagnostic[] = [];
+    parsePolicyText(wide, 'wide.yaml', diagnostics);
+    expect(diagnostics.filter((d) => d.message.includes('unique'))).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    const twice: Diagnostic[] = [];
+    parsePolicyText('version: 1\nroles: {a: {subjects: [VISITOR]}, b: {}, a: {}}\nrules:\n  - {id: r, id: s}\nversion: 1\n', 'twice.yaml', twice);
+    const shown = twice.filter((d) => d.code === 'yaml').sort((a, b) => a.line - b.line);
+    expect(shown.map((d) => `${d.line}:${d.column} ${d.message}`)).toEqual([
+      '2:42 Map keys must be unique',
+      '4:13 Map keys must be unique',
+      '5:1 Map keys must be unique',
+    ]);
+  });
+
   it('refuses nesting deeper than the document limit instead of overflowing the stack (used to throw a RangeError)', async () => {
     const text = `version: 1\nroles: {visitor: {subjects: [VISITOR]}}\nrules:\n  - {id: r, description: d, roles: [visitor], allow: ecom.orders.getOrder, resource: {a: ${'{$elemMatch: '.repeat(300)}{b: 1}${'}'.repeat(300)}}}\n`;
     const { diagnostics, result } = await loadAndCompile(text);

@@ -238,6 +238,20 @@ export type FindResult = { ok: true; found: FoundCall } | { ok: false; reason: C
 
 const findCache = new Map<string, Promise<FindResult>>();
 
+/**
+ * After an install (`elevate dev` watches for one): forget which packages were found, and every
+ * call that was not, so that a newly installed package is read. A package already loaded keeps the
+ * version this process imported (Node caches ES modules): an upgrade needs a restart.
+ */
+export function forgetInstalledPackages(): void {
+  namespaceCache.clear();
+  for (const [call, result] of [...findCache]) {
+    void result.then((r) => {
+      if (!r.ok && findCache.get(call) === result) findCache.delete(call);
+    });
+  }
+}
+
 /** The function `module.method` names, or why it is not one the gateway may dispatch. */
 export function findCall(call: string): Promise<FindResult> {
   let result = findCache.get(call);

@@ -46,6 +46,11 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
 // some 200 MB, which a long-running `npm start` should not): a batch with a new method reads anew.
 const cache = new Map<string, SignatureResult>();
 
+/** After an install: read again every signature that could not be read (its package may be there now). */
+export function forgetUnreadSignatures(): void {
+  for (const [call, result] of [...cache]) if (!result.ok) cache.delete(call);
+}
+
 function programFor(entry: string, text: string, oldProgram?: ts.Program): ts.Program {
   const host = ts.createCompilerHost(COMPILER_OPTIONS);
   const getSourceFile = host.getSourceFile.bind(host);

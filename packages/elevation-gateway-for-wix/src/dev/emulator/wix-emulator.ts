@@ -44,6 +44,10 @@
  * Any other route (another path, method or service, e.g. GET /bookings/v2/bookings/x) → 404, route `unknown`, with
  * Wix's error shape { message, details: { applicationError: { code: "NOT_FOUND", description, data } } }.
  *
+ * SDK modules passed as `options.modules` (module-emulation.ts) answer the routes their `meta` describes (get,
+ * query / search, list, create, update, delete over an in-memory store per entity, see meta-routes.ts), for
+ * requests no built-in route matches; recorded as route `module` with the method in `call`.
+ *
  * Wix Data items (what `@wix/data`'s `items` sends: @wix/data 1.0.521, @wix/wix-data-items-sdk 1.0.552); items live
  * in `data.collections` (see `seedDataCollections()` in seed.ts):
  *
@@ -113,8 +117,20 @@ import {
 } from './seed.ts';
 import { APP_ID, DEV_APP_SECRET, INSTANCE_ID, bareToken, devTokenIdentities, devTokens, tokenInfoFor, type DevTokenIdentity } from './tokens.ts';
 import { clone, isPlainObject } from './json.ts';
+import { createModuleEmulation, type EmulatedModule } from './module-emulation.ts';
 
 export const WIX_API_HOST = 'www.wixapis.com';
+
+/** The SDK modules the built-in routes model (with Wix's rules); any other module the policy names is emulated from its `meta`. */
+export const MODELLED_MODULES: ReadonlySet<string> = new Set([
+  'ecom.orders',
+  'stores.productsV3',
+  'members.members',
+  'crm.contacts',
+  'loyalty.accounts',
+  'secrets.secrets',
+  'data.items',
+]);
 
 export type RouteName =
   | 'token-info'
@@ -140,6 +156,8 @@ export type RouteName =
   | 'removeDataItem'
   | 'queryDataItems'
   | 'countDataItems'
+  /** a route of one of `options.modules` (the method is in `RecordedRequest.call`) */
+  | 'module'
   | 'unknown';
 
 export interface RecordedRequest {
@@ -157,6 +175,8 @@ export interface RecordedRequest {
   body: unknown;
   /** which emulated endpoint matched */
   route: RouteName;
+  /** route `module`: the SDK method whose route matched (`crm.labels.getLabel`) */
+  call?: string;
   /** query-string parameters; a repeated key gives an array (how the SDK sends arrays) */
   params: Record<string, string | string[]>;
   /** GET routes: the request object the SDK serialised into the URL (decoded `.r`, or unflattened params) */
@@ -189,6 +209,8 @@ export interface WixEmulatorOptions {
   maxRecordedRequests?: number;
   /** Where requests to hosts other than www.wixapis.com go (default: recorded as `unknown`, 404). */
   fallback?: typeof fetch;
+  /** SDK modules emulated from their `meta` for the routes no built-in one matches (see module-emulation.ts). */
+  modules?: readonly EmulatedModule[];
 }
 
 export interface WixEmulatorData {
@@ -389,6 +411,7 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
   let seq = 0;
   /** for the ids of inserted data items that come without one */
   let dataItemSeq = 0;
+  const modules = createModuleEmulation(options.modules ?? [], { now, ignoreFilters: Boolean(options.ignoreFilters) });
 
   // --- identity ------------------------------------------------------------------------------------------------
 
@@ -969,7 +992,9 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
       }
     }
 
-    const match = matchRoute(method, url.hostname, url.pathname);
+    const builtIn = matchRoute(method, url.hostname, url.pathname);
+    const moduleMatch = builtIn.route === 'unknown' && url.hostname === WIX_API_HOST ? modules.match(method, url.pathname) : undefined;
+    const match: RouteMatch = moduleMatch ? { route: 'module' } : builtIn;
     const params = paramsOf(url);
     const headers: Record<string, string> = {};
     request.headers.forEach((value, key) => {
@@ -984,13 +1009,19 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
       authorization: request.headers.get('authorization'),
       body,
       route: match.route,
+      ...(moduleMatch ? { call: moduleMatch.call } : {}),
       params,
       headers,
     };
     const requestId = `emu-${record.seq}`;
     let payloadError: WixHttpError | undefined;
     // Queries, and a data item read with nested options (`includeReferences`, …), carry their request as `.r`.
-    if (match.route === 'queryProducts' || match.route === 'queryDataItems' || (match.route === 'getDataItem' && url.searchParams.has('.r'))) {
+    if (
+      match.route === 'queryProducts' ||
+      match.route === 'queryDataItems' ||
+      (match.route === 'getDataItem' && url.searchParams.has('.r')) ||
+      (match.route === 'module' && method === 'GET')
+    ) {
       try {
         record.payload = method === 'POST' ? (isPlainObject(body) ? structuredClone(body) : {}) : queryPayload(url, params);
       } catch (e) {
@@ -1098,6 +1129,9 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
             case 'countDataItems':
               result = countDataItems(caller, body);
               break;
+            case 'module':
+              result = modules.answer(moduleMatch!, body, record.payload);
+              break;
             default:
               throw new Error(`unhandled route ${match.route}`);
           }
@@ -1133,6 +1167,7 @@ export function createWixEmulator(options: WixEmulatorOptions = {}): WixEmulator
     for (const id of Object.keys(data.collections)) delete data.collections[id];
     Object.assign(data.collections, seedDataCollections());
     dataItemSeq = 0;
+    modules.reset();
   }
 
   return { handle, fetch: fetchFn, requests, reset, data, tokens };

@@ -3,6 +3,7 @@
 // denial), and a sensible first set of arguments for each.
 import { permittedCalls } from '../../review/audit/permitted-calls.ts';
 import type { CompiledPolicy, SubjectType } from '../../contract/compiled-policy.ts';
+import type { ArgumentSchema, Signature } from '../../sdk/argument-schema.ts';
 import { SEED_CONTACT_TABLE, SEED_LOYALTY_ACCOUNT_TABLE, SEED_ORDER_TABLE } from '../emulator/index.ts';
 
 export interface PlaygroundCall {
@@ -35,8 +36,41 @@ export function playgroundInventory(policy: CompiledPolicy): PlaygroundInventory
   return { permitted, allCalls };
 }
 
+/**
+ * The arguments a call needs at least, from its signature: each required parameter with a
+ * placeholder of its type (a string names itself, `"<key>"`), a list call's query with a first page.
+ */
+export function argumentsSkeleton(signature: Signature): unknown[] {
+  const fill = (schema: ArgumentSchema | undefined, name: string, depth: number): unknown => {
+    if (!schema || depth > 6) return null;
+    if ('$ref' in schema) return fill(signature.defs[schema.$ref], name, depth + 1);
+    if ('anyOf' in schema) return fill(schema.anyOf[0], name, depth + 1);
+    switch (schema.type) {
+      case 'string':
+        return schema.enum?.[0] ?? (schema.format === 'date-time' ? new Date(0).toISOString() : `<${name}>`);
+      case 'number':
+        return schema.const ?? schema.minimum ?? 1;
+      case 'boolean':
+        return schema.const ?? false;
+      case 'array':
+        return [];
+      case 'object': {
+        const out: Record<string, unknown> = {};
+        for (const key of schema.required ?? []) out[key] = fill(schema.properties[key], key, depth + 1);
+        if (depth === 0 && 'cursorPaging' in schema.properties) out.cursorPaging = { limit: 10 };
+        else if (depth === 0 && 'paging' in schema.properties) out.paging = { limit: 10 };
+        else if ('query' in schema.properties && !('query' in out)) out.query = fill(schema.properties.query, 'query', depth + 1);
+        return out;
+      }
+      default:
+        return {};
+    }
+  };
+  return signature.params.slice(0, Math.max(signature.required, 0)).map((p, i) => fill(p, signature.names[i] ?? `arg${i}`, 0));
+}
+
 /** A first set of arguments for a call, for the caller `subjectId` (their own order where one fits). */
-export function exampleArgs(call: string, subjectId: string | null): unknown[] {
+export function exampleArgs(call: string, subjectId: string | null, signature?: Signature): unknown[] {
   const own = SEED_ORDER_TABLE.filter((o) => subjectId !== null && o.memberId === subjectId);
   const ownOrder = own[0]?.id ?? 'o-1';
   const ownUnfulfilled = own.find((o) => o.fulfillmentStatus === 'NOT_FULFILLED')?.id ?? ownOrder;
@@ -63,6 +97,6 @@ export function exampleArgs(call: string, subjectId: string | null): unknown[] {
     case 'loyalty.accounts.queryLoyaltyAccounts':
       return [{ cursorPaging: { limit: 10 } }];
     default:
-      return [];
+      return signature ? argumentsSkeleton(signature) : [];
   }
 }

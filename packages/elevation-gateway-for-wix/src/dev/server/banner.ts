@@ -1,14 +1,15 @@
 // What `npm start` prints first: where to go, who you can be, and one call to paste.
 import { devIdentities } from '../playground/dev-identities.ts';
 
-export function startBanner(url: string, policy: { dir: string; rules: number; digest: string }): string {
-  const endpoint = `${url}/functions/elevate`;
+export function startBanner(url: string, policy: { dir: string; rules: number; digest: string; endpoint: string; editorUrl: string }): string {
+  const endpoint = `${url}${policy.endpoint}`;
   const m1 = devIdentities.find((i) => i.key === 'm-1')!;
   const lines = [
     'Elevation gateway, running locally: the real api.ts, Wix emulated on this machine (no network, no Wix credentials).',
     '',
     `  endpoint    POST ${endpoint}`,
-    `  playground  ${url}/`,
+    `  playground  ${policy.editorUrl}`,
+    "              (the link carries this run's start token: the policy editor needs it; keep it to yourself)",
     `  policy      ${policy.dir}/ (${policy.rules} rule(s), digest ${policy.digest.slice(0, 19)}…), reloaded when it changes`,
     '',
     'Dev tokens (send one as the Authorization header):',

@@ -1,14 +1,14 @@
-// Loads the SAME api.ts the Wix CLI serves, through Vite's SSR module loader (as `wix app dev`
-// does), with the generated policy module taken from the latest good policy build. Swapping the
-// policy, or editing gateway code (the app's src/ or this package's), re-evaluates api.ts and what
-// it imports: a fresh gateway. The app imports `elevation-gateway-for-wix/wix-cli-app` by name; in
-// this repository the name resolves to the package's sources (SOURCE_ALIASES).
+// Loads the SAME endpoint file the app's Wix CLI serves (api.ts, or the APIRoute of the newer
+// structures), through Vite's SSR module loader (as `wix app dev` does), with the generated policy
+// module taken from the latest good policy build (or the editor's draft). Swapping the policy, or
+// editing gateway code (the app's src/ or this package's), re-evaluates the endpoint and what it
+// imports: a fresh gateway. The app imports `elevation-gateway-for-wix/…` by name: from its
+// node_modules in a user's app; in this repository's tests, from the package's sources (`aliases`).
 import { resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, type Plugin, type ViteDevServer } from 'vite';
 import { verifyPolicyModule, type PolicyModule } from '../../gateway/policy-module.ts';
 import { APP_ID } from '../emulator/tokens.ts';
-import { SOURCE_ALIASES } from '../testing/source-aliases.ts';
 
 export type PostHandler = (request: Request) => Promise<Response>;
 
@@ -20,18 +20,27 @@ export interface GatewayLoader {
   close(): Promise<void>;
 }
 
-/** Where the app keeps the endpoint and the generated module (as `elevate init` writes them), relative to the app's folder. */
-export const API_MODULE = 'src/backend/api/elevate/api.ts';
-export const GENERATED_MODULE = 'src/generated/policy.ts';
+export interface GatewayLoaderOptions {
+  /** The app's folder (Vite's root). */
+  root: string;
+  /** The endpoint file, relative to the app's folder (as the app's structure has it). */
+  endpoint: string;
+  /** `request`: `POST(request)` (the legacy Wix CLI's api.ts); `route-context`: an APIRoute, `POST({ request })`. */
+  handler: 'request' | 'route-context';
+  /** The generated policy module, relative to the app's folder. */
+  generated: string;
+  /** Module names resolved elsewhere (this repository's tests: the package's own name to its sources). */
+  aliases?: { find: string; replacement: string }[];
+  onCodeChange?: (file: string) => void;
+}
 
-/** This package's sources: the gateway code the app's api.ts runs. */
-const PACKAGE_SRC = fileURLToPath(new URL('../..', import.meta.url));
+/** This package's code: the gateway the app's endpoint runs (its sources in this repository, dist/ once installed). */
+const PACKAGE_CODE = fileURLToPath(new URL('../..', import.meta.url));
 
-/** `root`: the app's folder (its src/backend/api/elevate/api.ts and src/generated/policy.ts). */
-export async function createGatewayLoader(options: { root: string; onCodeChange?: (file: string) => void }): Promise<GatewayLoader> {
-  const apiPath = resolve(options.root, API_MODULE);
-  const generatedPath = resolve(options.root, GENERATED_MODULE);
-  const codeRoots = [resolve(options.root, 'src') + sep, PACKAGE_SRC.endsWith(sep) ? PACKAGE_SRC : PACKAGE_SRC + sep];
+export async function createGatewayLoader(options: GatewayLoaderOptions): Promise<GatewayLoader> {
+  const apiPath = resolve(options.root, options.endpoint);
+  const generatedPath = resolve(options.root, options.generated);
+  const codeRoots = [resolve(options.root, 'src') + sep, PACKAGE_CODE.endsWith(sep) ? PACKAGE_CODE : PACKAGE_CODE + sep];
   let moduleText: string | undefined; // undefined: the committed file
   let post: PostHandler | undefined;
   let stale = true;
@@ -52,9 +61,9 @@ export async function createGatewayLoader(options: { root: string; onCodeChange?
     appType: 'custom',
     server: { middlewareMode: true, hmr: false, watch: { ignored: ['**/policies/**', '**/node_modules/**', '**/.git/**', '**/docs/**'] } },
     optimizeDeps: { noDiscovery: true, include: [] },
-    resolve: { alias: SOURCE_ALIASES },
-    // What Wix's runtime defines for an app's backend; here, the emulated app's id.
-    define: { 'import.meta.env.APP_ID': JSON.stringify(APP_ID) },
+    resolve: { alias: options.aliases ?? [] },
+    // What Wix's runtime defines for an app's backend (APP_ID; WIX_CLIENT_ID in the newer structures); here, the emulated app's id.
+    define: { 'import.meta.env.APP_ID': JSON.stringify(APP_ID), 'import.meta.env.WIX_CLIENT_ID': JSON.stringify(APP_ID) },
     plugins: [policyOverride],
   });
   vite.watcher.on('change', (file) => {
@@ -66,9 +75,13 @@ export async function createGatewayLoader(options: { root: string; onCodeChange?
 
   async function reload(): Promise<PostHandler> {
     vite.moduleGraph.invalidateAll();
-    const api = (await vite.ssrLoadModule(apiPath)) as { POST?: PostHandler };
-    if (typeof api.POST !== 'function') throw new Error(`${API_MODULE} exports no POST handler`);
-    post = api.POST;
+    const api = (await vite.ssrLoadModule(apiPath)) as { POST?: (input: never) => Promise<Response> };
+    const handler = api.POST;
+    if (typeof handler !== 'function') throw new Error(`${options.endpoint} exports no POST handler`);
+    post =
+      options.handler === 'request'
+        ? (request) => handler(request as never)
+        : (request) => handler({ request, url: new URL(request.url), locals: {}, params: {} } as never);
     stale = false;
     return post;
   }

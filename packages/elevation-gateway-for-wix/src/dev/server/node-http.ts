@@ -3,7 +3,24 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 
-export function toWebRequest(req: IncomingMessage, origin: string): Request {
+/** The whole body, when it is at most `max` bytes (then `ok: false`, and the rest is not read). */
+export async function readBody(req: IncomingMessage, max: number): Promise<{ ok: true; bytes: Buffer; text: string } | { ok: false }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) {
+      req.resume();
+      return { ok: false };
+    }
+    chunks.push(chunk);
+  }
+  const bytes = Buffer.concat(chunks);
+  return { ok: true, bytes, text: bytes.toString('utf8') };
+}
+
+/** The web Request for `req`; `body`: bytes already read from it (else the body is streamed). */
+export function toWebRequest(req: IncomingMessage, origin: string, body?: Buffer): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
@@ -14,7 +31,7 @@ export function toWebRequest(req: IncomingMessage, origin: string): Request {
   return new Request(new URL(req.url ?? '/', origin), {
     method,
     headers,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
+    ...(hasBody ? (body ? { body } : { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' }) : {}),
   } as RequestInit);
 }
 

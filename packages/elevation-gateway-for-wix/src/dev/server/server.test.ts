@@ -8,6 +8,10 @@ import { join } from 'node:path';
 import { devTokens } from '../emulator/index.ts';
 import { startLocalServer, type LocalServer } from './server.ts';
 import { SHOP } from '../testing/shop.ts';
+import { SOURCE_ALIASES } from '../testing/source-aliases.ts';
+import { eventually } from '../testing/eventually.ts';
+
+const APP = { project: SHOP.root, aliases: SOURCE_ALIASES };
 
 const ORDER_RULE = /\n  - id: member-reads-own-order\n[\s\S]*?\n\n/;
 
@@ -23,7 +27,7 @@ describe('startLocalServer', () => {
     policyFile = join(dir, 'policy.yaml');
     original = readFileSync(policyFile, 'utf8');
     expect(original).toMatch(ORDER_RULE);
-    server = await startLocalServer({ port: 0, quiet: true, policiesDir: dir });
+    server = await startLocalServer({ ...APP, port: 0, quiet: true, policiesDir: dir });
   });
   afterAll(async () => {
     await server?.close();
@@ -38,14 +42,7 @@ describe('startLocalServer', () => {
     });
   const getOrder = (token: string | undefined, id: string) => call(token, { module: 'ecom.orders', method: 'getOrder', args: [id] });
   const playground = async () => (await fetch(`${server.url}/_dev/playground`)).json() as Promise<any>;
-  async function until(check: () => Promise<boolean>, what: string) {
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline) {
-      if (await check()) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  }
+  const until = (check: () => Promise<boolean>, what: string) => eventually(check, what, 15_000);
 
   it('listens on loopback', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -56,7 +53,14 @@ describe('startLocalServer', () => {
     expect(response.status).toBe(200);
     const body = (await response.json()) as any;
     expect(body.result).toMatchObject({ _id: 'o-1', buyerInfo: { memberId: 'm-1' } });
-    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    // Not Wix's `*`: the dev tokens are public, so no other site's page may call the endpoint with them.
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    const foreign = await fetch(`${server.url}/functions/elevate`, {
+      method: 'POST',
+      headers: { Authorization: devTokens.members['m-1']!, Origin: 'http://evil.example' },
+      body: JSON.stringify({ module: 'ecom.orders', method: 'getOrder', args: ['o-1'] }),
+    });
+    expect(foreign.status).toBe(403);
   });
 
   it("refuses another member's order with 403, and a call without a token with 401 UNAUTHENTICATED", async () => {
@@ -135,13 +139,13 @@ describe('startLocalServer', () => {
 
   it('refuses a busy port with a clear error', async () => {
     const port = Number(new URL(server.url).port);
-    await expect(startLocalServer({ port, quiet: true, policiesDir: dir })).rejects.toThrow(/already in use.*PORT/);
+    await expect(startLocalServer({ ...APP, port, quiet: true, policiesDir: dir })).rejects.toThrow(/already in use.*--port/);
   });
 });
 
 describe('startLocalServer: close()', () => {
   it('stops answering and can be called twice', async () => {
-    const server = await startLocalServer({ port: 0, quiet: true });
+    const server = await startLocalServer({ ...APP, port: 0, quiet: true });
     expect((await fetch(`${server.url}/`)).status).toBe(200);
     await server.close();
     await server.close();
@@ -151,8 +155,8 @@ describe('startLocalServer: close()', () => {
 
 describe('startLocalServer: project', () => {
   it('serves the app folder it is given (its policies/ and api.ts), and refuses one that does not exist', async () => {
-    await expect(startLocalServer({ port: 0, quiet: true, project: 'no-such-app' })).rejects.toThrow(/the app folder .*no-such-app does not exist/);
-    const server = await startLocalServer({ port: 0, quiet: true, project: SHOP.root });
+    await expect(startLocalServer({ ...APP, port: 0, quiet: true, project: 'no-such-app' })).rejects.toThrow(/the app folder .*no-such-app does not exist/);
+    const server = await startLocalServer({ ...APP, port: 0, quiet: true });
     try {
       const info = (await (await fetch(`${server.url}/_dev/playground`)).json()) as any;
       expect(info.policy).toMatchObject({ dir: SHOP.policies, errors: [] });

@@ -1,12 +1,12 @@
 // Arguments that address the call's object. Those the SDK inserts unencoded into the URL path must be
-// plain ids: `..`, `/`, `?` or `#` would send an elevated request to another Wix path. Those it sends
+// plain ids (contract/plain-id.ts): `..`, `/`, `?` or `#` would send an elevated request to another Wix path. Those it sends
 // in the query string or the body (Wix Data's item ids) must be present and strings: a preload
 // loads the object they name, and the write goes to the very same one.
 import type { MethodInfo } from '../../sdk/method-info.ts';
 import { readPath, MISSING } from '../../conditions/path.ts';
 import { invalid } from '../errors.ts';
+import { PLAIN_ID, PLAIN_ID_WORDS } from '../../contract/plain-id.ts';
 
-export const PLAIN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
 const ID_MAX_LENGTH = 200;
 
 export function checkPathArguments(info: MethodInfo, args: unknown[]): void {
@@ -14,7 +14,7 @@ export function checkPathArguments(info: MethodInfo, args: unknown[]): void {
     const value = readPath(args, path);
     if (value === MISSING) throw invalid(`args.${path} is required: ${info.call} addresses one object by id`);
     if (typeof value !== 'string' || !PLAIN_ID.test(value)) {
-      throw invalid(`args.${path} must be a plain id (letters, digits, "-" and "_"): the SDK puts it into the URL path`);
+      throw invalid(`args.${path} must be a plain id (${PLAIN_ID_WORDS}): the SDK puts it into the URL path`);
     }
   }
   for (const path of info.targetArgs) {

@@ -35,6 +35,10 @@ describe('condition implication', () => {
     ['$ne of a placeholder', { x: 'a' }, { x: { $ne: '${caller.id}' } }, false, false],
     ['integer is a number', { x: { $type: 'integer' } }, { x: { $type: ['number', 'string'] } }, true, false],
     ['a contradiction implies anything', { x: 1, $and: [{ x: 2 }] }, { y: 3 }, true, false],
+    // `$in` matches scalars only: null (or an object) in its list matches nothing, `$eq: null` matches null.
+    ['$eq null is not in an $in with null', { x: null }, { x: { $in: [10, null] } }, false, false],
+    ['$eq of an object is not in an $in with it', { x: { $eq: { a: 1 } } }, { x: { $in: [{ a: 1 }, 'b'] } }, false, false],
+    ['an $in with null is a shorter $in', { x: { $in: [10, null] } }, { x: { $in: [10, 11] } }, true, false],
   ])('%s', (_, p, q, forward, backward) => {
     expect(imp(p, q)).toBe(forward);
     expect(imp(q, p)).toBe(backward);
@@ -49,12 +53,14 @@ describe('condition implication', () => {
   // Soundness on random conditions and documents, judged by the gateway's own matcher.
   const scalar = fc.oneof(fc.constantFrom('a', 'b', 'c', '${caller.id}'), fc.integer({ min: 0, max: 4 }), fc.boolean());
   const bound = fc.oneof(fc.integer({ min: 0, max: 4 }), fc.constantFrom('a', 'b', 'c'));
+  // Set operands may hold what `$in` never matches (null, arrays, objects), and `$eq` may name them.
+  const member = fc.oneof({ weight: 4, arbitrary: scalar }, fc.constantFrom<unknown>(null, ['a'], { a: 1 }));
   const operator = fc.oneof(
     scalar.map((v) => v),
-    scalar.map((v) => ({ $eq: v })),
+    member.map((v) => ({ $eq: v })),
     scalar.map((v) => ({ $ne: v })),
-    fc.array(scalar, { minLength: 1, maxLength: 3 }).map((v) => ({ $in: v })),
-    fc.array(scalar, { minLength: 1, maxLength: 3 }).map((v) => ({ $nin: v })),
+    fc.array(member, { minLength: 1, maxLength: 3 }).map((v) => ({ $in: v })),
+    fc.array(member, { minLength: 1, maxLength: 3 }).map((v) => ({ $nin: v })),
     fc.tuple(fc.constantFrom('$gt', '$gte', '$lt', '$lte'), bound).map(([op, v]) => ({ [op]: v })),
     fc.boolean().map((v) => ({ $exists: v })),
     fc.constantFrom('string', 'number', 'integer', 'boolean').map((t) => ({ $type: t })),
@@ -81,6 +87,26 @@ describe('condition implication', () => {
         }
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('never says p ⇒ q on one path with set operators holding null, arrays or objects', () => {
+    // One path and the few values that matter, so that every pair meets the documents that tell them apart.
+    const atom = fc.oneof(
+      member.map((v) => ({ x: { $eq: v } })),
+      fc.array(member, { minLength: 1, maxLength: 3 }).map((v) => ({ x: { $in: v } })),
+      fc.array(member, { minLength: 1, maxLength: 3 }).map((v) => ({ x: { $nin: v } })),
+      member.map((v) => ({ x: { $ne: v } })),
+    );
+    const docs = [null, ['a'], { a: 1 }, 'a', 'b', 0, 1, true].map((x) => ({ x }));
+    fc.assert(
+      fc.property(atom, atom, (p, q) => {
+        if (!imp(p, q)) return;
+        const holdsP = compileConditions(p);
+        const holdsQ = compileConditions(q);
+        for (const d of docs) if (holdsP(d)) expect(holdsQ(d), JSON.stringify({ p, q, d })).toBe(true);
+      }),
+      { numRuns: 2000 },
     );
   });
 

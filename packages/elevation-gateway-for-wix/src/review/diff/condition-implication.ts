@@ -105,7 +105,11 @@ function atomsImply(atoms: Atom[], d: Atom): boolean {
   if (atoms.some((s) => sameAtom(s, d))) return true;
   switch (d.op) {
     case '$in':
-      return atoms.some((s) => (s.op === '$eq' && inSet(s.arg, d.arg)) || (s.op === '$in' && subset(s.arg, d.arg)));
+      // `$in` admits scalars only (null, an array or an object among its operands matches nothing):
+      // `$eq: null` does not imply `$in: [null, …]`. An `$in` admits only scalars of its own list.
+      return atoms.some(
+        (s) => (s.op === '$eq' && isScalar(s.arg) && inSet(s.arg, d.arg)) || (s.op === '$in' && Array.isArray(s.arg) && subset(s.arg.filter(isScalar), d.arg)),
+      );
     case '$nin': {
       if (atoms.some((s) => s.op === '$nin' && subset(d.arg, s.arg))) return true;
       if (!Array.isArray(d.arg) || !d.arg.every(literal)) return false;

@@ -1,6 +1,16 @@
 // The policy diff for a terminal and for a pull-request comment (Markdown): widenings first, one
 // line per change with the kinds of caller, the call, what changed and the rule where it is written.
+// Everything a policy or a command line wrote (file names, rule ids, roles, condition values, the
+// base) passes through the caller's `printable` first: a file name with terminal escape sequences
+// must not erase the widening line in a CI log. In Markdown, what could break out of its table
+// cell or code span (`|`, `<`, `>`, backticks, backslashes, line breaks) is escaped as well.
 import type { PolicyChange, PolicyDiff } from './policy-diff.ts';
+
+/** Text from a policy as a terminal may show it (src/cli/output.ts `printable`: control and format characters escaped). */
+type Printable = (text: string, max?: number) => string;
+
+/** Long enough for any line of the diff: nothing a reviewer must read is cut. */
+const MAX = 100_000;
 
 const where = (c: PolicyChange) =>
   c.rule
@@ -18,8 +28,10 @@ export function formatPolicyDiffText(
   diff: PolicyDiff,
   base: string,
   paint: { red(s: string): string; green(s: string): string; dim(s: string): string },
+  printable: Printable,
 ): string {
-  const lines = [`policy diff: ${base} → working tree`];
+  const clean = (s: string) => printable(s, MAX);
+  const lines = [`policy diff: ${clean(base)} → working tree`];
   if (diff.changes.length === 0) return [...lines, 'no change in what any caller may do'].join('\n');
   for (const [direction, title, colour] of [
     ['widens', 'widens', paint.red],
@@ -29,20 +41,34 @@ export function formatPolicyDiffText(
     if (changes.length === 0) continue;
     lines.push('', colour(`${title} (${changes.length}):`));
     for (const c of changes) {
-      lines.push(`  ${colour(direction === 'widens' ? '+' : '-')} ${who(c)}  ${c.call ?? '(policy)'}  ${c.text}`);
+      lines.push(`  ${colour(direction === 'widens' ? '+' : '-')} ${who(c)}  ${clean(c.call ?? '(policy)')}  ${clean(c.text)}`);
       const at = where(c);
-      if (at) lines.push(`      ${paint.dim(at)}`);
+      if (at) lines.push(`      ${paint.dim(clean(at))}`);
     }
   }
   lines.push('', `${diff.widens} widening, ${diff.narrows} narrowing`);
   return lines.join('\n');
 }
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+/** Plain text in a table cell: nothing in it opens HTML, a code span or another cell. */
+const cellText = (s: string) =>
+  s
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/`/g, '\\`')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r\n|\r|\n/g, ' ');
+/** A code span (in a cell: GFM splits cells at `|` even in code, unless escaped). */
+const code = (s: string) =>
+  `\`${s
+    .replace(/`/g, "'")
+    .replace(/\|/g, '\\|')
+    .replace(/\r\n|\r|\n/g, ' ')}\``;
 
-export function formatPolicyDiffMarkdown(diff: PolicyDiff, base: string): string {
-  const lines = [`### Policy diff: ${code(base)} → this change`, ''];
+export function formatPolicyDiffMarkdown(diff: PolicyDiff, base: string, printable: Printable): string {
+  const clean = (s: string) => printable(s, MAX);
+  const lines = [`### Policy diff: ${code(clean(base))} → this change`, ''];
   if (diff.changes.length === 0) return [...lines, 'No change in what any caller may do.', ''].join('\n');
   lines.push(
     diff.widens
@@ -57,8 +83,8 @@ export function formatPolicyDiffMarkdown(diff: PolicyDiff, base: string): string
     if (changes.length === 0) continue;
     lines.push('', `#### ${title}`, '', '| callers | call | change | rule |', '|---|---|---|---|');
     for (const c of changes) {
-      const rule = c.rule ? `${code(c.rule)}${c.source ? ` (${c.source.file}:${c.source.line})` : ''}` : '';
-      lines.push(`| ${cell(who(c))} | ${c.call ? code(c.call) : '(policy)'} | ${cell(c.text)} | ${cell(rule)} |`);
+      const rule = c.rule ? `${code(clean(c.rule))}${c.source ? ` ${cellText(clean(`(${c.source.file}:${c.source.line})`))}` : ''}` : '';
+      lines.push(`| ${cellText(who(c))} | ${c.call ? code(clean(c.call)) : '(policy)'} | ${cellText(clean(c.text))} | ${rule} |`);
     }
   }
   return `${lines.join('\n')}\n`;

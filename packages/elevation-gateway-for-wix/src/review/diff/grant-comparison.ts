@@ -11,9 +11,22 @@ export type Direction = 'widens' | 'narrows';
 
 export interface GrantChange {
   direction: Direction;
-  /** when, resource, fields, cap, writable, presets, preload, rateLimit, allowOptions, or a registered kind's key. */
+  /** when, resource, fields, cap, writable, presets, preload, rateLimit, timeout, allowOptions, or a registered kind's key. */
   aspect: string;
   text: string;
+  /** The argument path a preset change is about. */
+  path?: string;
+}
+
+/** What a comparison of two grants of one call needs to know beyond the two rules. */
+export interface GrantContext {
+  /**
+   * Why forcing an argument path redirects the call (a `when` of a rule of the call reads it, or
+   * the method addresses its object by it); undefined when it does not.
+   */
+  steers?: (path: string) => string | undefined;
+  /** The policies' default timeouts, for a rule that sets none: base and change. */
+  defaultTimeoutMs?: { before: number; after: number };
 }
 
 const UNDECIDED = ' (neither implies the other: counted as widening)';
@@ -154,17 +167,50 @@ function compareWritable(before: string[] | undefined, after: string[] | undefin
   ];
 }
 
-function comparePresets(before: Record<string, unknown> = {}, after: Record<string, unknown> = {}): GrantChange[] {
+/**
+ * Presets before → after. A preset removed lets the client choose the value: a widening. One added
+ * or changed forces a value: a narrowing, unless the path steers the call (the rules' conditions
+ * were checked on the client's value, which the preset then overwrites; or the method addresses its
+ * object by it), which redirects the call: a widening.
+ */
+function comparePresets(before: Record<string, unknown> = {}, after: Record<string, unknown> = {}, steers?: GrantContext['steers']): GrantChange[] {
   const out: GrantChange[] = [];
   for (const [path, value] of Object.entries(before)) {
-    if (!Object.hasOwn(after, path)) out.push({ direction: 'widens', aspect: 'presets', text: `preset removed: ${path} (was ${json(value)})` });
-    else if (!strictEqual(value, after[path]))
-      out.push({ direction: 'widens', aspect: 'presets', text: `preset ${path}: ${json(value)} → ${json(after[path])}${UNDECIDED}` });
+    if (!Object.hasOwn(after, path)) out.push({ direction: 'widens', aspect: 'presets', path, text: `preset removed: ${path} (was ${json(value)})` });
+    else if (!strictEqual(value, after[path])) {
+      const why = steers?.(path);
+      out.push({
+        direction: 'widens',
+        aspect: 'presets',
+        path,
+        text: `preset ${path}: ${json(value)} → ${json(after[path])}${why ? ` (${why}: counted as widening)` : UNDECIDED}`,
+      });
+    }
   }
   for (const [path, value] of Object.entries(after)) {
-    if (!Object.hasOwn(before, path)) out.push({ direction: 'narrows', aspect: 'presets', text: `preset added: ${path} = ${json(value)}` });
+    if (Object.hasOwn(before, path)) continue;
+    const why = steers?.(path);
+    if (why) out.push({ direction: 'widens', aspect: 'presets', path, text: `preset added: ${path} = ${json(value)} (${why}: counted as widening)` });
+    else out.push({ direction: 'narrows', aspect: 'presets', path, text: `preset added: ${path} = ${json(value)}` });
   }
   return out;
+}
+
+/**
+ * The time Wix may take, before → after (a rule that sets none has its policy's default). A longer
+ * timeout holds elevated work longer: counted as widening.
+ */
+function compareTimeout(before: number | undefined, after: number | undefined, defaults: GrantContext['defaultTimeoutMs']): GrantChange[] {
+  if (before === after || (before === undefined && after === undefined)) return [];
+  const a = before ?? defaults?.before;
+  const b = after ?? defaults?.after;
+  const shown = (v: number | undefined, own: number | undefined) => (v === undefined ? 'the default' : `${v} ms${own === undefined ? ' (the default)' : ''}`);
+  const text = `timeout ${shown(a, before)} → ${shown(b, after)}`;
+  if (a === undefined || b === undefined) return [{ direction: 'widens', aspect: 'timeout', text: `${text}${UNDECIDED}` }];
+  if (a === b) return [];
+  return b > a
+    ? [{ direction: 'widens', aspect: 'timeout', text: `${text} (raised: elevated work may run longer, counted as widening)` }]
+    : [{ direction: 'narrows', aspect: 'timeout', text: `${text} (lowered)` }];
 }
 
 function compareRateLimit(before: RateLimit | undefined, after: RateLimit | undefined): GrantChange[] {
@@ -203,7 +249,7 @@ function compareExtensions(before: Record<string, unknown> = {}, after: Record<s
 }
 
 /** Every change from grant `a` to grant `b` (both allow rules for the same call). */
-export function compareGrants(a: CompiledRule, b: CompiledRule): GrantChange[] {
+export function compareGrants(a: CompiledRule, b: CompiledRule, context: GrantContext = {}): GrantChange[] {
   const preload: GrantChange[] =
     a.preload === b.preload
       ? []
@@ -221,8 +267,9 @@ export function compareGrants(a: CompiledRule, b: CompiledRule): GrantChange[] {
     ...compareFields(a.fields, b.fields),
     ...compareCap(a.cap, b.cap),
     ...compareWritable(a.writable, b.writable),
-    ...comparePresets(a.presets, b.presets),
+    ...comparePresets(a.presets, b.presets, context.steers),
     ...compareRateLimit(a.rateLimit, b.rateLimit),
+    ...compareTimeout(a.timeoutMs, b.timeoutMs, context.defaultTimeoutMs),
     ...compareAllowOptions(a.allowOptions, b.allowOptions),
     ...compareExtensions(a.extensions, b.extensions),
   ];
@@ -238,6 +285,11 @@ export function describeGrant(r: CompiledRule): string {
     r.fields ? (r.fields.allow ? `fields only ${r.fields.allow.join(', ')}` : `fields all but ${r.fields.deny!.join(', ')}`) : undefined,
     r.cap !== undefined ? `cap ${r.cap}` : undefined,
     r.writable ? `writable ${r.writable.join(', ')}` : undefined,
+    r.presets && Object.keys(r.presets).length
+      ? `presets ${Object.entries(r.presets)
+          .map(([p, v]) => `${p} = ${json(v)}`)
+          .join(', ')}`
+      : undefined,
     r.rateLimit ? `rate limit ${r.rateLimit.text}` : undefined,
   ];
   return parts.filter(Boolean).join('; ');

@@ -6,7 +6,10 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 
+/** The ref cannot be read (a usage error). */
 export class RefError extends Error {}
+/** The policy folder at the ref holds something that is not a policy file (the base has errors). */
+export class PolicyAtRefError extends Error {}
 
 export interface PolicyAtRef {
   /** The commit the ref names. */
@@ -43,15 +46,32 @@ export function policyAtRef(ref: string, policiesDir: string, cwd = process.cwd(
   const folder = relative(root, here).split('\\').join('/');
   if (folder.startsWith('..') || isAbsolute(folder)) throw new RefError(`the policy folder ${policiesDir} is outside the repository ${root}`);
   const listing = git(['ls-tree', '-z', commit, '--', folder === '' ? '.' : `${folder}/`], root).toString('utf8');
-  const blobs = listing
+  const entries = listing
     .split('\0')
     .filter(Boolean)
     .map((entry) => {
-      const [meta, path] = entry.split('\t') as [string, string];
-      const [, type, sha] = meta.split(' ') as [string, string, string];
-      return { type, sha, path };
+      const tab = entry.indexOf('\t');
+      const [mode, type, sha] = entry.slice(0, tab).split(' ') as [string, string, string];
+      return { mode, type, sha, path: entry.slice(tab + 1) };
     })
-    .filter((e) => e.type === 'blob' && /\.ya?ml$/.test(e.path));
+    .filter((e) => /\.ya?ml$/.test(e.path));
+  // Only regular files are policy files. A symbolic link's blob is the path it points to, not a
+  // policy (and the working tree does not read a dangling one): never parse it as one.
+  const odd = entries.find((e) => e.type !== 'blob' || (e.mode !== '100644' && e.mode !== '100755'));
+  if (odd) {
+    const what =
+      odd.mode === '120000'
+        ? 'a symbolic link'
+        : odd.type === 'tree'
+          ? 'a folder'
+          : odd.type === 'commit'
+            ? 'a submodule'
+            : `not a regular file (mode ${odd.mode})`;
+    throw new PolicyAtRefError(
+      `${JSON.stringify(odd.path)} at ${ref} is ${what}, not a policy file: only regular files are read as policy files (replace it with the file itself)`,
+    );
+  }
+  const blobs = entries;
   const tmp = mkdtempSync(join(tmpdir(), 'elevate-diff-'));
   const remove = () => rmSync(tmp, { recursive: true, force: true });
   // File names as in the working tree: relative to the working directory, or to the repository when that is outside it.

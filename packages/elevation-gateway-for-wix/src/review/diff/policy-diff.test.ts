@@ -22,7 +22,11 @@ async function compile(text: string): Promise<CompiledPolicy> {
 
 /** The base with each `[from, to]` replaced (each `from` must occur: an edit that misses tests nothing). */
 function edit(...edits: [string, string][]): string {
-  let text = BASE;
+  return editOf(BASE, ...edits);
+}
+
+function editOf(from: string, ...edits: [string, string][]): string {
+  let text = from;
   for (const [from, to] of edits) {
     if (!text.includes(from)) throw new Error(`not in the base: ${from}`);
     text = text.replace(from, to);
@@ -36,6 +40,15 @@ async function diff(...edits: [string, string][]) {
   const result = diffPolicies(await compile(BASE), await compile(edit(...edits)));
   return { ...result, lines: result.changes.map(line) };
 }
+
+/** The diff from one edit of the base to another. */
+async function diffEdits(before: [string, string][], after: [string, string][]) {
+  const result = diffPolicies(await compile(edit(...before)), await compile(edit(...after)));
+  return { ...result, lines: result.changes.map(line) };
+}
+
+/** A rule added at the top of the rules. */
+const addRule = (yaml: string): [string, string] => ['rules:\n', `rules:\n${yaml}\n`];
 
 const CANCEL_RESOURCE = `      buyerInfo.memberId: '\${caller.id}'
       fulfillmentStatus: NOT_FULFILLED
@@ -211,6 +224,104 @@ describe('policy diff', () => {
     ]);
     const change = result.changes[0]!;
     expect(change).toMatchObject({ rule: 'member-searches-own-orders', roles: ['member'], source: { file: FILE, line: 36 } });
+  });
+
+  // Presets are applied after the rules' conditions were checked on the client's arguments.
+  it('reports a preset added on a path a condition reads as widening (it redirects the call)', async () => {
+    const result = await diff([
+      '    when: { args.0: reviews }\n    resource: { published',
+      '    when: { args.0: reviews }\n    presets: { args.0: privateNotes }\n    resource: { published',
+    ]);
+    expect(result.lines).toEqual([
+      'widens VISITOR,MEMBER data.items.query preset added: args.0 = "privateNotes" (forces args.0 after the rules\' conditions were checked on it: counted as widening)',
+    ]);
+    expect(result.widens).toBe(1);
+  });
+
+  it('reports a preset added on an argument the method addresses its object by as widening', async () => {
+    const result = await diff([
+      "    resource: { buyerInfo.memberId: '${caller.id}' }\n    fields:",
+      "    resource: { buyerInfo.memberId: '${caller.id}' }\n    presets: { args.0: o-1 }\n    fields:",
+    ]);
+    expect(result.widens).toBe(1);
+    expect(result.lines[0]).toMatch(/^widens MEMBER ecom\.orders\.getOrder preset added: args\.0 = "o-1" \(forces args\.0, .*: counted as widening\)$/);
+  });
+
+  it('reports a changed preset value on a path a condition reads with why', async () => {
+    const result = await diffEdits(
+      [
+        [
+          '    when: { args.0: reviews }\n    resource: { published',
+          '    when: { args.0: reviews }\n    presets: { args.0: reviews }\n    resource: { published',
+        ],
+      ],
+      [
+        [
+          '    when: { args.0: reviews }\n    resource: { published',
+          '    when: { args.0: reviews }\n    presets: { args.0: privateNotes }\n    resource: { published',
+        ],
+      ],
+    );
+    expect(result.lines).toEqual([
+      'widens VISITOR,MEMBER data.items.query preset args.0: "reviews" → "privateNotes" (forces args.0 after the rules\' conditions were checked on it: counted as widening)',
+    ]);
+  });
+
+  // The presets of every allowing rule apply to the call: deleting the rule that forces them widens.
+  it('reports a rule removed with its presets as widening, even when another rule covers its grant', async () => {
+    const anyOwner = `  - id: member-adds-review-any-owner
+    description: Members add reviews, naming the owner.
+    roles: [member]
+    allow: data.items.insert
+    when: { args.0: reviews }
+    writable: [args.1.title, args.1.body, args.1._owner, args.1.published]
+`;
+    const adds = /  - id: member-adds-review\n[\s\S]*?rateLimit: 10\/hour\n/.exec(BASE)![0];
+    const result = await diffEdits([addRule(anyOwner)], [addRule(anyOwner), [adds, '']]);
+    expect(result.lines).toEqual([
+      'narrows MEMBER data.items.insert rule member-adds-review removed: when args.0 $eq "reviews"; writable args.1.title, args.1.body; presets args.1._owner = "${caller.id}", args.1.published = false; rate limit 10/hour',
+      'widens MEMBER data.items.insert preset args.1._owner = "${caller.id}" no longer forced on this call (rule member-adds-review forced it, and a preset of any allowing rule applies to the whole call)',
+      'widens MEMBER data.items.insert preset args.1.published = false no longer forced on this call (rule member-adds-review forced it, and a preset of any allowing rule applies to the whole call)',
+    ]);
+    expect(result.widens).toBe(2);
+  });
+
+  // Each rule has its own rate-limit budget, kept by its id.
+  it('reports a copy of a rate-limited rule under another id as widening (another budget)', async () => {
+    const cancels = /  - id: member-cancels-own-order\n[\s\S]*?rateLimit: 5\/minute\n/.exec(BASE)![0];
+    const copy = cancels.replace('member-cancels-own-order', 'member-cancels-own-order-2');
+    const result = await diff([cancels, `${cancels}\n${copy}`]);
+    expect(result.widens).toBe(1);
+    expect(result.lines[0]).toMatch(
+      /^widens MEMBER ecom\.orders\.cancelOrder rule member-cancels-own-order-2 added: .*rate limit 5\/minute \(another rate-limit budget: 5\/minute more \(each rule's budget is its own, kept by rule id\)\)$/,
+    );
+  });
+
+  it('finds no change when a rate-limited rule is only renamed (one budget for one)', async () => {
+    const result = await diff(['id: member-cancels-own-order', 'id: member-cancels-unfulfilled-order']);
+    expect(result.lines).toEqual([]);
+  });
+
+  // A deny rule whose condition names an attribute the caller lacks always refuses (src/gateway/decide.ts).
+  it('reports a placeholder dropped from a deny rule as refusing less, not only more', async () => {
+    const result = await diffEdits([['{ $gt: 40 } }', "{ $gt: 40 }, args.1.siteId: { $ne: '${caller.siteId}' } }"]], []);
+    expect(result.lines).toEqual([
+      'widens MEMBER ecom.orders.searchOrders deny rule no-large-order-pages refuses less: it no longer refuses every caller without a value for ${caller.siteId} (a deny rule whose condition names a caller attribute the caller lacks always refuses)',
+      'narrows MEMBER ecom.orders.searchOrders deny rule no-large-order-pages refuses more: when args.1.siteId: condition removed (was $ne "${caller.siteId}")',
+    ]);
+    expect(result.widens).toBe(1);
+  });
+
+  // A longer timeout holds elevated work longer: counted as widening.
+  it('reports a longer timeout as widening and a shorter as narrowing', async () => {
+    const raised = await diff(['    cap: 50\n\n  - id: member-cancels', '    cap: 50\n    timeoutMs: 60000\n\n  - id: member-cancels']);
+    expect(raised.lines).toEqual([
+      'widens MEMBER ecom.orders.searchOrders timeout 10000 ms (the default) → 60000 ms (raised: elevated work may run longer, counted as widening)',
+    ]);
+    const lowered = await diff(['    cap: 50\n\n  - id: member-cancels', '    cap: 50\n    timeoutMs: 1000\n\n  - id: member-cancels']);
+    expect(lowered.lines).toEqual(['narrows MEMBER ecom.orders.searchOrders timeout 10000 ms (the default) → 1000 ms (lowered)']);
+    const defaults = await diff(['version: 1\n', 'version: 1\ndefaults: { timeoutMs: 30000 }\n']);
+    expect(defaults.lines).toEqual(['widens  - default timeout raised 10000 ms → 30000 ms (elevated work may run longer: counted as widening)']);
   });
 
   it('finds no change in a rewrite with the same meaning', async () => {

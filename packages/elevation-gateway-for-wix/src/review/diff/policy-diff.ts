@@ -8,8 +8,10 @@
 import { SUBJECT_TYPES, type CompiledPolicy, type CompiledRule, type Limits, type SourcePosition, type SubjectType } from '../../contract/compiled-policy.ts';
 import { matchesCallPattern } from '../../conditions/call-pattern.ts';
 import { strictEqual } from '../../conditions/json-value.ts';
+import { placeholdersIn } from '../../conditions/placeholders.ts';
+import type { Conditions } from '../../conditions/strict-matcher.ts';
 import { implies, toDnf } from './condition-implication.ts';
-import { compareConditions, compareGrants, describeGrant, type Direction, type GrantChange } from './grant-comparison.ts';
+import { compareConditions, compareGrants, describeGrant, type Direction, type GrantChange, type GrantContext } from './grant-comparison.ts';
 
 export type ChangeKind =
   | 'newly-permitted'
@@ -91,33 +93,121 @@ function sideOf(policy: CompiledPolicy, subjectType: SubjectType): Side {
 
 const at = (r: CompiledRule) => ({ rule: r.id, source: r.source, roles: r.roles });
 
+/** The field paths a condition reads (its keys, through `$and` and `$or`). */
+function conditionPaths(conditions: Conditions | undefined, out: Set<string> = new Set()): Set<string> {
+  for (const [key, spec] of Object.entries(conditions ?? {})) {
+    if (key === '$and' || key === '$or') {
+      if (Array.isArray(spec)) for (const sub of spec) conditionPaths(sub as Conditions, out);
+    } else if (!key.startsWith('$')) out.add(key);
+  }
+  return out;
+}
+
+const overlap = (p: string, q: string) => p === q || p.startsWith(`${q}.`) || q.startsWith(`${p}.`);
+
+/**
+ * Why forcing an argument path redirects a call: the gateway checks `when` (of allow and deny
+ * rules alike) on the arguments the client sent, and applies presets after, so a preset on a path a
+ * condition reads, or on an argument the method addresses its object by (its target, URL path or
+ * scope arguments), makes the call reach what the conditions never admitted.
+ */
+function steering(call: string, policies: CompiledPolicy[]): GrantContext['steers'] {
+  const read = new Set<string>();
+  const addressed = new Map<string, string>();
+  for (const policy of policies) {
+    for (const r of policy.rules) {
+      if (r.effect === 'allow' ? r.call === call : matchesCallPattern(r.call, call)) conditionPaths(r.when, read);
+    }
+    const info = policy.methods[call];
+    if (!info) continue;
+    for (const p of info.targetArgs ?? []) addressed.set(`args.${p}`, 'which the method addresses its object by');
+    for (const p of info.pathArgs ?? []) addressed.set(`args.${p}`, 'which the SDK puts in the URL path');
+    if (info.scope) addressed.set(`args.${info.scope.arg}`, `the ${info.scope.noun} every call of the module is scoped to`);
+  }
+  return (path) => {
+    const condition = [...read].find((q) => overlap(path, q));
+    if (condition !== undefined) return `forces ${path} after the rules' conditions were checked on ${condition === path ? 'it' : condition}`;
+    const target = [...addressed].find(([q]) => overlap(path, q));
+    return target ? `forces ${path}, ${target[0] === path ? '' : `over ${target[0]}, `}${target[1]}` : undefined;
+  };
+}
+
+/** Whether `b` forces every preset `a` forces, to the same value. */
+const keepsPresets = (a: CompiledRule, b: CompiledRule) =>
+  Object.entries(a.presets ?? {}).every(([path, value]) => Object.hasOwn(b.presets ?? {}, path) && strictEqual(b.presets![path], value));
+
+/** Every preset the rules force on the call, with the rule forcing it (a preset of any allowing rule applies to the whole call). */
+function presetUnion(rules: CompiledRule[]): { path: string; value: unknown; rule: CompiledRule }[] {
+  return rules.flatMap((rule) => Object.entries(rule.presets ?? {}).map(([path, value]) => ({ path, value, rule })));
+}
+
 /** The changes for one kind of caller and one call both versions permit. */
-function keptCall(before: CompiledRule[], after: CompiledRule[], push: (c: Omit<PolicyChange, 'callers' | 'call'>) => void): void {
-  for (const b of after) {
-    if (before.some((a) => widensNothing(compareGrants(a, b)))) continue;
-    const a = counterpart(b, before, after);
-    if (!a) {
-      push({ direction: 'widens', kind: 'rule-added', ...at(b), text: `rule ${b.id} added: ${describeGrant(b)}` });
+function keptCall(before: CompiledRule[], after: CompiledRule[], context: GrantContext, push: (c: Omit<PolicyChange, 'callers' | 'call'>) => void): void {
+  const compare = (a: CompiledRule, b: CompiledRule) => compareGrants(a, b, context);
+  // Each rate-limited rule has a budget of its own, kept by rule id: a base budget covers one rule of
+  // the change, the one with its id, or the one it was renamed to (its id gone from the change).
+  const afterIds = new Set(after.map((r) => r.id));
+  const claimed = new Set<CompiledRule>();
+  const sameBudget = (a: CompiledRule, b: CompiledRule) => !b.rateLimit || !a.rateLimit || a.id === b.id || (!afterIds.has(a.id) && !claimed.has(a));
+  const reportedPresets = new Set<string>();
+  for (const b of after.filter((r) => r.rateLimit).concat(after.filter((r) => !r.rateLimit))) {
+    const cover = before.find((a) => sameBudget(a, b) && widensNothing(compare(a, b)));
+    if (cover) {
+      if (b.rateLimit && cover.rateLimit && cover.id !== b.id) claimed.add(cover);
       continue;
     }
-    for (const c of compareGrants(a, b).filter((x) => x.direction === 'widens'))
+    // Covered but for its budget: a copy of a rate-limited rule, which adds the budget to the base's.
+    const budgetOnly = b.rateLimit && before.some((a) => widensNothing(compare(a, b)));
+    const budget = `another rate-limit budget: ${b.rateLimit?.text} more (each rule's budget is its own, kept by rule id)`;
+    const a = counterpart(b, before, after);
+    if (!a) {
+      push({ direction: 'widens', kind: 'rule-added', ...at(b), text: `rule ${b.id} added: ${describeGrant(b)}${budgetOnly ? ` (${budget})` : ''}` });
+      continue;
+    }
+    const widened = compare(a, b).filter((x) => x.direction === 'widens');
+    for (const c of widened) {
+      if (c.aspect === 'presets' && c.path) reportedPresets.add(c.path);
       push({ direction: 'widens', kind: 'rule-changed', ...at(b), aspect: c.aspect, text: c.text });
+    }
+    if (widened.length === 0 && budgetOnly) push({ direction: 'widens', kind: 'rule-changed', ...at(b), aspect: 'rateLimit', text: `rule ${b.id}: ${budget}` });
   }
   for (const a of before) {
-    if (after.some((b) => narrowsNothing(compareGrants(a, b)))) continue;
+    // A rule that forces presets is covered only by one that forces them too (they apply to the whole call).
+    if (after.some((b) => keepsPresets(a, b) && narrowsNothing(compare(a, b)))) continue;
     const b = counterpart(a, after, before);
     if (!b) {
       push({ direction: 'narrows', kind: 'rule-removed', ...at(a), text: `rule ${a.id} removed: ${describeGrant(a)}` });
       continue;
     }
-    for (const c of compareGrants(a, b).filter((x) => x.direction === 'narrows'))
+    for (const c of compare(a, b).filter((x) => x.direction === 'narrows'))
       push({ direction: 'narrows', kind: 'rule-changed', ...at(b), aspect: c.aspect, text: c.text });
+  }
+  // A preset of any allowing rule is forced on the whole call: one no rule of the change forces any more is lost.
+  const kept = presetUnion(after);
+  const lost = new Set<string>();
+  for (const { path, value, rule } of presetUnion(before)) {
+    const key = JSON.stringify([path, value]);
+    if (reportedPresets.has(path) || lost.has(key) || kept.some((k) => k.path === path && strictEqual(k.value, value))) continue;
+    lost.add(key);
+    push({
+      direction: 'widens',
+      kind: 'rule-changed',
+      ...at(rule),
+      aspect: 'presets',
+      text: `preset ${path} = ${JSON.stringify(value)} no longer forced on this call (rule ${rule.id} forced it, and a preset of any allowing rule applies to the whole call)`,
+    });
   }
 }
 
 /** Deny rules that can refuse the call: one of the base no rule of the change covers is a widening, and the reverse. */
 function denyChanges(before: CompiledRule[], after: CompiledRule[], push: (c: Omit<PolicyChange, 'callers' | 'call'>) => void): void {
-  const covers = (wide: CompiledRule, narrow: CompiledRule) => implies(toDnf(narrow.when), toDnf(wide.when));
+  // A deny rule whose condition names a caller attribute the caller has no value for always refuses
+  // (src/gateway/decide.ts): `wide` covers `narrow` only if it names every placeholder `narrow` does.
+  const placeholders = (r: CompiledRule) => new Set(placeholdersIn(r.when ?? {}));
+  const lostPlaceholders = (from: CompiledRule, to: CompiledRule) => [...placeholders(from)].filter((p) => !placeholders(to).has(p));
+  const covers = (wide: CompiledRule, narrow: CompiledRule) => implies(toDnf(narrow.when), toDnf(wide.when)) && lostPlaceholders(narrow, wide).length === 0;
+  const unresolved = (ps: string[]) =>
+    `it no longer refuses every caller without a value for ${ps.join(', ')} (a deny rule whose condition names a caller attribute the caller lacks always refuses)`;
   for (const d of before) {
     if (after.some((e) => covers(e, d))) continue;
     const e = counterpart(d, after, before);
@@ -131,19 +221,28 @@ function denyChanges(before: CompiledRule[], after: CompiledRule[], push: (c: Om
       continue;
     }
     // A deny rule's condition holding less often refuses less: its narrowing widens the grant.
-    for (const c of compareConditions('when', d.when, e.when).filter((x) => x.direction === 'narrows'))
-      push({ direction: 'widens', kind: 'deny-changed', ...at(e), aspect: 'deny', text: `deny rule ${e.id} refuses less: ${c.text}` });
+    const less = compareConditions('when', d.when, e.when)
+      .filter((x) => x.direction === 'narrows')
+      .map((c) => c.text);
+    const lost = lostPlaceholders(d, e);
+    if (lost.length) less.push(unresolved(lost));
+    if (less.length === 0 && !implies(toDnf(d.when), toDnf(e.when)))
+      less.push(`when ${JSON.stringify(d.when ?? {})} → ${JSON.stringify(e.when ?? {})} (not shown to refuse as much: counted as widening)`);
+    for (const text of less) push({ direction: 'widens', kind: 'deny-changed', ...at(e), aspect: 'deny', text: `deny rule ${e.id} refuses less: ${text}` });
     if (e.call !== d.call) push({ direction: 'widens', kind: 'deny-changed', ...at(e), aspect: 'deny', text: `deny rule ${e.id}: ${d.call} → ${e.call}` });
   }
   for (const e of after) {
     if (before.some((d) => covers(d, e))) continue;
     const d = counterpart(e, before, after);
-    const text = d
-      ? `deny rule ${e.id} refuses more: ${compareConditions('when', d.when, e.when)
-          .filter((x) => x.direction === 'widens')
-          .map((x) => x.text)
-          .join('; ')}`
-      : `deny rule ${e.id} added${e.when ? `: when ${JSON.stringify(e.when)}` : ''}`;
+    const more = d
+      ? [
+          ...compareConditions('when', d.when, e.when)
+            .filter((x) => x.direction === 'widens')
+            .map((x) => x.text),
+          ...lostPlaceholders(e, d).map((p) => `it now refuses every caller without a value for ${p}`),
+        ]
+      : [];
+    const text = d ? `deny rule ${e.id} refuses more: ${more.join('; ')}` : `deny rule ${e.id} added${e.when ? `: when ${JSON.stringify(e.when)}` : ''}`;
     push({ direction: 'narrows', kind: d ? 'deny-changed' : 'deny-added', ...at(e), aspect: 'deny', text });
   }
 }
@@ -166,7 +265,7 @@ function callerChanges(base: CompiledPolicy, change: CompiledPolicy, subjectType
         push({ direction: 'narrows', kind: 'no-longer-permitted', ...at(a), text: `no longer permitted (was rule ${a.id}: ${describeGrant(a)})` });
       continue;
     }
-    keptCall(ra, rb, push);
+    keptCall(ra, rb, { steers: steering(call, [base, change]), defaultTimeoutMs: { before: base.defaultTimeoutMs, after: change.defaultTimeoutMs } }, push);
     denyChanges(
       before.deny.filter((d) => matchesCallPattern(d.call, call)),
       after.deny.filter((d) => matchesCallPattern(d.call, call)),
@@ -217,12 +316,27 @@ function limitChanges(base: CompiledPolicy, change: CompiledPolicy, out: PolicyC
   }
 }
 
+/** The policy's default timeout (`defaults.timeoutMs`): a longer one holds elevated work longer, counted as widening. */
+function defaultTimeoutChange(base: CompiledPolicy, change: CompiledPolicy, out: PolicyChange[]): void {
+  const a = base.defaultTimeoutMs;
+  const b = change.defaultTimeoutMs;
+  if (a === b || base.rules.length === 0) return;
+  out.push({
+    direction: b > a ? 'widens' : 'narrows',
+    kind: 'limit',
+    callers: [],
+    aspect: 'defaultTimeoutMs',
+    text: `default timeout ${b > a ? 'raised' : 'lowered'} ${a} ms → ${b} ms${b > a ? ' (elevated work may run longer: counted as widening)' : ''}`,
+  });
+}
+
 /** Every change from `base` to `change`, the same change for several kinds of caller merged into one. */
 export function diffPolicies(base: CompiledPolicy, change: CompiledPolicy): PolicyDiff {
   const raw: PolicyChange[] = [];
   for (const subjectType of SUBJECT_TYPES) callerChanges(base, change, subjectType, raw);
   attributeChanges(base, change, raw);
   limitChanges(base, change, raw);
+  defaultTimeoutChange(base, change, raw);
   const merged = new Map<string, PolicyChange>();
   for (const c of raw) {
     const key = JSON.stringify([c.direction, c.kind, c.call, c.rule, c.aspect, c.text]);

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_ARGS_DEPTH, parseLogLine, readDecisionLog, type LogLine } from './read-decision-log.ts';
+import { MAX_ARGS_DEPTH, MAX_LINE_VALUES, parseLogLine, readDecisionLog, type LogLine } from './read-decision-log.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'elevate-log-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -88,6 +88,33 @@ describe('parseLogLine', () => {
     for (const depth of [MAX_ARGS_DEPTH + 1, 200_000]) {
       expect(skipped(parseLogLine(text(depth)))).toMatch(/nested more than 64 levels deep/);
     }
+  });
+
+  // A line of millions of values would take seconds and hundreds of MB to check: past the bound it is skipped unchecked.
+  it(`skips a line of more than ${MAX_LINE_VALUES} values, wide or deep, and reads one within the bound`, () => {
+    const entry = (args: string, obligations = '[]') =>
+      `{"time":"t","requestId":"r","decision":"error","status":400,"obligations":${obligations},"durationMs":0,"args":${args}}`;
+    const wide = `[${Array(1_000_000).fill('[]').join(',')}]`;
+    const object = `[{${Array.from({ length: MAX_LINE_VALUES + 1 }, (_, i) => `"k${i}":0`).join(',')}}]`;
+    const obligations = `[{"type":"filter","filter":[${Array(MAX_LINE_VALUES).fill('1').join(',')}]}]`;
+    const started = performance.now();
+    for (const text of [entry(wide), entry(object), entry('[]', obligations)]) {
+      expect(skipped(parseLogLine(text))).toBe(
+        `not a decision entry (too large: more than ${MAX_LINE_VALUES} values (a gateway line holds far fewer), skipped unchecked)`,
+      );
+    }
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(
+      skipped(
+        parseLogLine(
+          entry(
+            `[${Array(MAX_LINE_VALUES - 10)
+              .fill('0')
+              .join(',')}]`,
+          ),
+        ),
+      ),
+    ).toBe('read');
   });
 
   it('reads prototype keys as data', () => {

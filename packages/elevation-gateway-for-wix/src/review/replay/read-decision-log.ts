@@ -10,6 +10,12 @@ import { isRedacted, type DecisionEntry } from '../../gateway/decision-log.ts';
 export const MAX_LINE_BYTES = 4 * 1024 * 1024;
 /** Deepest nesting of logged arguments accepted (the policy's `limits.jsonDepth` is far lower). */
 export const MAX_ARGS_DEPTH = 64;
+/**
+ * Most values (every array item and object entry, at any depth) a line may hold: a gateway line is
+ * far smaller (its body limit bounds the arguments), and checking a wider one would take seconds
+ * and hundreds of megabytes for nothing a decision holds.
+ */
+export const MAX_LINE_VALUES = 100_000;
 
 export type LogLine = { line: number; entry: DecisionEntry } | { line: number; skipped: string };
 
@@ -34,12 +40,17 @@ const entrySchema = z.object({
 
 /** The decision entry a line holds, or why it is skipped. */
 export function parseLogLine(text: string): { entry: DecisionEntry } | { skipped: string } {
+  // Before parsing: a line too wide or too deep is skipped without building its millions of values.
+  const shape = textShapeProblem(text);
+  if (shape) return { skipped: `not a decision entry (${shape})` };
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return { skipped: 'not JSON' };
   }
+  const size = sizeProblem(value);
+  if (size) return { skipped: `not a decision entry (${size})` };
   const parsed = entrySchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -54,17 +65,89 @@ export function parseLogLine(text: string): { entry: DecisionEntry } | { skipped
   return { entry };
 }
 
+const TOO_LARGE = `too large: more than ${MAX_LINE_VALUES} values (a gateway line holds far fewer), skipped unchecked`;
+const TOO_DEEP = `nested more than ${MAX_ARGS_DEPTH} levels deep`;
+
+/**
+ * The same bounds read off the text in one pass, before JSON.parse builds anything: outside
+ * strings, every `,` separates one more value and every container but the outermost is a value, so
+ * either count past MAX_LINE_VALUES means more values than that; `[` and `{` give the nesting.
+ * (Text that is not JSON passes here and fails to parse.)
+ */
+function textShapeProblem(text: string): string | undefined {
+  let commas = 0;
+  let opens = 0;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x2c) {
+      if (++commas > MAX_LINE_VALUES) return TOO_LARGE;
+    } else if (c === 0x5b || c === 0x7b) {
+      // The outermost container is depth 1 here, depth 0 below (sizeProblem).
+      if (++depth > MAX_ARGS_DEPTH + 1) return TOO_DEEP;
+      if (++opens > MAX_LINE_VALUES + 1) return TOO_LARGE;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return undefined;
+}
+
+/**
+ * Why a line's value is too large to check (undefined: it is not): more than MAX_LINE_VALUES values,
+ * or nested deeper than MAX_ARGS_DEPTH. Walked level by level, so neither recursion nor the count
+ * of values ever grows past the bounds.
+ */
+function sizeProblem(value: unknown): string | undefined {
+  let level: unknown[] = [value];
+  let budget = MAX_LINE_VALUES;
+  for (let depth = 0; level.length > 0; depth++) {
+    if (depth > MAX_ARGS_DEPTH) return TOO_DEEP;
+    const next: unknown[] = [];
+    for (const v of level) {
+      if (v === null || typeof v !== 'object') continue;
+      const children = Array.isArray(v) ? v : Object.values(v);
+      budget -= children.length;
+      if (budget < 0) return TOO_LARGE;
+      for (const c of children) if (c !== null && typeof c === 'object') next.push(c);
+    }
+    level = next;
+  }
+  return undefined;
+}
+
+/** A node of the arguments as walked: its path is built only when a problem is reported. */
+interface Walked {
+  value: unknown;
+  parent: Walked | undefined;
+  key: string;
+}
+
+const pathOf = (node: Walked): string => {
+  const keys: string[] = [];
+  for (let n: Walked | undefined = node; n; n = n.parent) keys.push(n.key.length > 64 ? `${n.key.slice(0, 64)}…` : n.key);
+  return keys.reverse().join('.');
+};
+
 /**
  * Why logged arguments are not in the gateway's redacted form (undefined: they are). A string
- * outside a marker is refused, so replay never decides on a value that reads as sent.
+ * outside a marker is refused, so replay never decides on a value that reads as sent. The line's
+ * size is checked first (sizeProblem): this walk is bounded by it.
  */
 function redactedFormProblem(args: unknown[]): string | undefined {
-  let level: { value: unknown; path: string }[] = [{ value: args, path: 'args' }];
+  let level: Walked[] = [{ value: args, parent: undefined, key: 'args' }];
   for (let depth = 1; level.length > 0; depth++) {
     if (depth > MAX_ARGS_DEPTH) return `nested more than ${MAX_ARGS_DEPTH} levels deep`;
-    const next: typeof level = [];
-    for (const { value, path } of level) {
-      if (typeof value === 'string') return `${path} is a string, not a redaction marker`;
+    const next: Walked[] = [];
+    for (const node of level) {
+      const value = node.value;
+      if (typeof value === 'string') return `${pathOf(node)} is a string, not a redaction marker`;
       if (value === null || typeof value !== 'object') continue;
       if (isRedacted(value)) {
         const keys = Object.keys(value);
@@ -73,11 +156,11 @@ function redactedFormProblem(args: unknown[]): string | undefined {
           marker.$redacted === 'string'
             ? keys.length === 2 && Number.isSafeInteger(marker.length) && (marker.length as number) >= 0
             : marker.$redacted === 'number' && keys.length === 1;
-        if (!ok) return `${path} is not a redaction marker`;
+        if (!ok) return `${pathOf(node)} is not a redaction marker`;
         continue;
       }
-      const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
-      for (const [key, v] of entries) next.push({ value: v, path: `${path}.${key.length > 64 ? `${key.slice(0, 64)}…` : key}` });
+      if (Array.isArray(value)) value.forEach((v, i) => next.push({ value: v, parent: node, key: String(i) }));
+      else for (const key of Object.keys(value)) next.push({ value: (value as Record<string, unknown>)[key], parent: node, key });
     }
     level = next;
   }

@@ -196,6 +196,35 @@ roles:
     expect(lines[1]).toMatchObject({ group: 'changed', why: 'allow search → allowed by a or b, never by search' });
   });
 
+  // Redaction keeps every key: the gateway's writable-path check, which reads keys only, runs on the line.
+  it('a request the working policy refuses on its argument keys (a writable path removed) is changed, not unchanged', async () => {
+    const cancel = { caller: user, call: 'ecom.orders.cancelOrder', effect: 'allow' as const, decision: 'allow' as const, rule: 'cancel', status: 200 };
+    const policy = (writable: string) => `${roles}rules:
+  - { id: cancel, description: d, roles: [wix-user], allow: ecom.orders.cancelOrder, writable: [${writable}] }
+`;
+    const sent = {
+      ...cancel,
+      args: [
+        { $redacted: 'string', length: 3 },
+        { customMessage: { $redacted: 'string', length: 5 }, sendOrderCanceledEmail: true },
+      ],
+    };
+    const [refused, passed] = await replayEntries(policy('args.1.sendOrderCanceledEmail'), [
+      sent,
+      { ...cancel, args: [{ $redacted: 'string', length: 3 }, { sendOrderCanceledEmail: true }] },
+    ]);
+    expect(refused).toMatchObject({ group: 'changed', before: { effect: 'allow', rule: 'cancel' }, after: { effect: 'allow', rule: 'cancel' } });
+    expect(refused!.why).toBe(
+      'allow cancel → allow cancel, then its arguments refused (400 INVALID_REQUEST: args.1.customMessage may not be set by this caller)',
+    );
+    expect(passed).toMatchObject({ group: 'unchanged', why: 'same effect and deciding rule: allowed by cancel both times' });
+    const [kept] = await replayEntries(policy('args.1.sendOrderCanceledEmail, args.1.customMessage'), [sent]);
+    expect(kept).toMatchObject({ group: 'unchanged' });
+    // Without arguments in the line, the check cannot run: the line is decided as before.
+    const [bare] = await replayEntries(policy('args.1.sendOrderCanceledEmail'), [cancel]);
+    expect(bare).toMatchObject({ group: 'unchanged' });
+  });
+
   it('a logged allow by a rule the working policy does not have, among rules that depend on the objects, is changed', async () => {
     const [line] = await replayEntries(
       `${roles}rules:

@@ -52,6 +52,8 @@ export interface Replayer {
   replay(line: number, entry: DecisionEntry): Promise<ReplayedLine>;
 }
 
+/** What "unchanged" compares: the effect and the deciding rule (not what obligations then do). */
+const SAME = 'same effect and deciding rule:';
 const show = (v: Verdict) => `${v.effect}${v.rule ? ` ${v.rule}` : ''}`;
 
 export function createReplayer(policy: CompiledPolicy, digest: string): Replayer {
@@ -98,11 +100,18 @@ function compare(logged: LoggedDecision, working: WorkingDecision | undefined): 
   const after = working.verdict;
   if (after.effect === 'deny') {
     if (before.effect === 'deny' && before.rule === after.rule)
-      return { group: 'unchanged', why: `refused ${after.rule ? `by ${after.rule}` : 'by default'} both times`, before, after };
+      return { group: 'unchanged', why: `${SAME} refused ${after.rule ? `by ${after.rule}` : 'by default'} both times`, before, after };
     return changed(after, `${show(before)} → ${show(after)}${after.rule ? '' : ` (${after.reason})`}`);
   }
   // The working policy allows.
   const onObjects = working.dependsOn?.what === 'objects' ? ', if the object Wix returns passes its resource conditions' : '';
+  if (working.refusedArguments !== undefined) {
+    // Allowed, then refused for certain on the logged arguments' keys (a 400): the call no longer goes through.
+    const now = `${show(after)}, then its arguments refused (400 INVALID_REQUEST: ${working.refusedArguments})`;
+    const refusedAfter: Verdict = { ...after, reason: `its arguments are refused: ${working.refusedArguments}` };
+    if (logged.refused) return undecidable(`${show(before)} (then ${logged.refused.why}) → ${now}: refused both times`, refusedAfter);
+    return changed(refusedAfter, `${show(before)} → ${now}`);
+  }
   if (before.effect === 'deny') return changed(after, `${show(before)} → ${show(after)}${onObjects}`);
   if (logged.refused) {
     if (before.rule !== after.rule) return changed(after, `${show(before)} (then ${logged.refused.why}) → ${show(after)}`);
@@ -119,7 +128,7 @@ function compare(logged: LoggedDecision, working: WorkingDecision | undefined): 
   }
   if (before.rule !== after.rule) return changed(after, `${show(before)} → ${show(after)}`);
   if (logged.objects) return undecidable(`allowed by ${before.rule} both times, but ${logged.objects}, which the log does not hold`, after);
-  return { group: 'unchanged', why: `allowed by ${after.rule} both times`, before, after };
+  return { group: 'unchanged', why: `${SAME} allowed by ${after.rule} both times`, before, after };
 }
 
 export interface ReplayReport {

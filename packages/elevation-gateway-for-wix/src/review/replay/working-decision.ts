@@ -10,6 +10,9 @@ import { MAX_NAME_LENGTH, METHOD_NAME, MODULE_NAME } from '../../contract/envelo
 import { isRedacted, type DecisionEntry } from '../../gateway/decision-log.ts';
 import { NO_RULE_GRANTS } from '../../gateway/decide.ts';
 import { evaluateCall, type PolicyEvaluator } from '../../gateway/evaluate.ts';
+import { GatewayError } from '../../gateway/errors.ts';
+import type { ObligationPlan } from '../../gateway/obligation-plan.ts';
+import { checkWritable } from '../../gateway/obligations/write-fields.ts';
 import { recordingTracer } from '../../gateway/tracer.ts';
 import { protectionOptionsOf } from '../../sdk/protection-options.ts';
 import type { MethodInfo } from '../../sdk/method-info.ts';
@@ -25,6 +28,8 @@ export type WorkingDecision =
       allowing: string[];
       /** Allowed, but which rule decides, and whether the call goes through, depends on something the log does not hold. */
       dependsOn?: { what: 'objects' | 'traffic'; why: string };
+      /** Allowed, then refused for certain by an argument check the logged keys decide (writable paths): the gateway's 400. */
+      refusedArguments?: string;
     }
   /** Refused for certain, by one of these deny rules (which one depends on a condition the log cannot decide). */
   | { decided: 'deny'; denyRules: string[]; why: string }
@@ -88,6 +93,9 @@ export async function workingDecision(evaluator: PolicyEvaluator, entry: Decisio
   const { decision, plan } = evaluation;
   const allowing = [...plan.rules];
   const verdict: Verdict = { effect: 'allow', rule: decision.decidingRule.id };
+  // The argument checks that read keys only run on the logged arguments (redaction keeps every key).
+  const refused = args !== undefined ? keyRefusal(info, plan, args) : undefined;
+  if (refused !== undefined) return { decided: true, verdict, allowing, refusedArguments: refused };
   if (plan.resource || plan.preload) {
     const conditioned = plan.granted.filter((r) => r.resource).map((r) => r.id);
     return { decided: true, verdict, allowing, dependsOn: { what: 'objects', why: `checked against the resource conditions of ${conditioned.join(', ')}` } };
@@ -129,4 +137,35 @@ function partly(
   }
   const which = open.length ? `; which one refuses depends on ${open.join(', ')} (${undecidable.get(open[0]!)})` : '';
   return { decided: 'deny', denyRules: [...holding, ...open], why: `deny rule(s) ${holding.join(', ')} hold${which}` };
+}
+
+/** The logged arguments with each redaction marker a leaf (a value was sent there), for the checks that read keys only. */
+function markersAsLeaves(value: unknown): unknown {
+  if (isRedacted(value)) return 0;
+  if (Array.isArray(value)) return value.map(markersAsLeaves);
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value))
+      Object.defineProperty(out, key, { value: markersAsLeaves(value[key]), enumerable: true, writable: true, configurable: true });
+    return out;
+  }
+  return value;
+}
+
+/**
+ * What the gateway's argument checks that need no values refuse of the logged arguments (the
+ * message of its 400), or undefined. Writable paths: every key a client set must be one the plan's
+ * rules (or their presets) let it set, as admitArguments checks first (src/gateway/enforce.ts).
+ * Checks that read values (the signature's types, plain ids) are not run: the log holds them redacted.
+ */
+function keyRefusal(info: MethodInfo, plan: ObligationPlan, args: unknown[]): string | undefined {
+  if (!plan.writable) return undefined;
+  const writable = plan.presets ? [...plan.writable, ...plan.presets.map((p) => p.path)] : plan.writable;
+  try {
+    checkWritable(writable, markersAsLeaves(args) as unknown[], info.targetArgs);
+  } catch (error) {
+    if (error instanceof GatewayError) return error.message;
+    throw error;
+  }
+  return undefined;
 }

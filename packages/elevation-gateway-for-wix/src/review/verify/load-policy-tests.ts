@@ -4,12 +4,11 @@
 // inputs that fit the call).
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { SUBJECT_TYPES, type CompiledPolicy, type SubjectType } from '../../contract/compiled-policy.ts';
 import type { MethodInfo } from '../../sdk/method-info.ts';
 import type { Diagnostic, DiagnosticCode } from '../../policy/diagnostics.ts';
-import { documentValue, isFile, locate, positionOf, type LoadedFile } from '../../policy/load.ts';
+import { documentValue, isFile, locate, parseYamlText, positionOf, type LoadedFile } from '../../policy/load.ts';
 import { didYouMean } from '../../policy/suggest.ts';
 import { findCall, namespacesOf, restMethodsOf, sdkPackages } from '../../sdk/catalogue.ts';
 import { parseCallerSpec } from '../explain/caller-spec.ts';
@@ -93,8 +92,7 @@ interface Draft {
 }
 
 async function loadOne(text: string, file: string, policy: CompiledPolicy, diagnostics: Diagnostic[]): Promise<LoadedTestCase[]> {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const { doc, lines } = parseYamlText(text);
   const loaded: LoadedFile = { file, doc, lines };
   // A matrix checks one call once per caller: the same problem is reported once.
   const reported = new Set<string>();
