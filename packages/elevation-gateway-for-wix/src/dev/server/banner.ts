@@ -1,11 +1,14 @@
-// What `npm start` prints first: where to go, who you can be, and one call to paste.
+// What `elevate dev` prints first: where to go, who you can be, and one call to paste.
 import { devIdentities } from '../playground/dev-identities.ts';
 
-export function startBanner(url: string, policy: { dir: string; rules: number; digest: string; endpoint: string; editorUrl: string }): string {
+export function startBanner(
+  url: string,
+  policy: { dir: string; rules: number; digest: string; endpoint: string; editorUrl: string; endpointFile: string },
+): string {
   const endpoint = `${url}${policy.endpoint}`;
   const m1 = devIdentities.find((i) => i.key === 'm-1')!;
   const lines = [
-    'Elevation gateway, running locally: the real api.ts, Wix emulated on this machine (no network, no Wix credentials).',
+    `Elevation gateway, running locally: the app's own ${policy.endpointFile}, Wix emulated on this machine (no network, no Wix credentials).`,
     '',
     `  endpoint    POST ${endpoint}`,
     `  playground  ${policy.editorUrl}`,

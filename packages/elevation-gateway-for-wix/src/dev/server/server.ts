@@ -496,6 +496,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         digest: state.digest ?? 'none',
         endpoint: structure.local.path,
         editorUrl,
+        endpointFile: structure.endpoint,
       }),
     );
     let closing: Promise<void> | undefined;
