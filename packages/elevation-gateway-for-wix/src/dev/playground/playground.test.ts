@@ -3,21 +3,16 @@
 // fixture's policies (a save in the page never touches the tree). Without /usr/bin/chromium the
 // suite is skipped locally, loudly, and fails in CI.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { devTokens } from '../emulator/index.ts';
 import { startLocalServer, type LocalServer } from '../server/server.ts';
-import { SHOP } from '../testing/shop.ts';
+import { OWN_ORDER_RULE as ORDER_RULE, SHOP, copyShopPolicies } from '../testing/shop.ts';
 import { SOURCE_ALIASES } from '../testing/source-aliases.ts';
 import { chromiumFor, launchChromium } from '../testing/chromium.ts';
 
 const haveChromium = chromiumFor('playground browser tests');
-
-/** The shop policy's rule granting members their own order, blank line included. */
-const ORDER_RULE = /\n  - id: member-reads-own-order\n[\s\S]*?\n\n/;
 
 describe.skipIf(!haveChromium)('the playground in headless Chromium', () => {
   let server: LocalServer;
@@ -28,10 +23,7 @@ describe.skipIf(!haveChromium)('the playground in headless Chromium', () => {
   let original: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'elevate-playground-'));
-    cpSync(SHOP.policies, dir, { recursive: true });
-    policyFile = join(dir, 'policy.yaml');
-    original = readFileSync(policyFile, 'utf8');
+    ({ dir, file: policyFile, original } = copyShopPolicies('elevate-playground-'));
     expect(original).toMatch(ORDER_RULE);
     server = await startLocalServer({ project: SHOP.root, aliases: SOURCE_ALIASES, policiesDir: dir, port: 0, quiet: true });
     browser = await launchChromium();

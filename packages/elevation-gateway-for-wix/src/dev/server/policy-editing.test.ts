@@ -9,10 +9,8 @@ import { join } from 'node:path';
 import { devTokens } from '../emulator/index.ts';
 import { startLocalServer, type LocalServer } from './server.ts';
 import { DEV_TOKEN_HEADER } from './dev-guard.ts';
-import { SHOP } from '../testing/shop.ts';
+import { OWN_ORDER_RULE, SHOP, copyShopPolicies } from '../testing/shop.ts';
 import { SOURCE_ALIASES } from '../testing/source-aliases.ts';
-
-const OWN_ORDER_RULE = /\n  - id: member-reads-own-order\n[\s\S]*?\n\n/;
 
 /** A raw request, so that Host and Origin are exactly what a hostile page or a rebinding DNS would send. */
 function raw(url: string, options: { method?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
@@ -39,10 +37,7 @@ describe('the policy editor routes', () => {
   let host: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'elevate-editor-'));
-    cpSync(SHOP.policies, dir, { recursive: true });
-    file = join(dir, 'policy.yaml');
-    original = readFileSync(file, 'utf8');
+    ({ dir, file, original } = copyShopPolicies('elevate-editor-'));
     expect(original).toMatch(OWN_ORDER_RULE);
     server = await startLocalServer({ project: SHOP.root, aliases: SOURCE_ALIASES, policiesDir: dir, port: 0, quiet: true });
     host = new URL(server.url).host;

@@ -2,18 +2,14 @@
 // dev-only decision route, and policy reloads from a copy of the shop fixture's policies/ in a temp
 // folder (the app served is the shop fixture, the default).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
 import { devTokens } from '../emulator/index.ts';
 import { startLocalServer, type LocalServer } from './server.ts';
-import { SHOP } from '../testing/shop.ts';
+import { OWN_ORDER_RULE as ORDER_RULE, SHOP, copyShopPolicies } from '../testing/shop.ts';
 import { SOURCE_ALIASES } from '../testing/source-aliases.ts';
 import { eventually } from '../testing/eventually.ts';
 
 const APP = { project: SHOP.root, aliases: SOURCE_ALIASES };
-
-const ORDER_RULE = /\n  - id: member-reads-own-order\n[\s\S]*?\n\n/;
 
 describe('startLocalServer', () => {
   let server: LocalServer;
@@ -22,10 +18,7 @@ describe('startLocalServer', () => {
   let original: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'elevate-policies-'));
-    cpSync(SHOP.policies, dir, { recursive: true });
-    policyFile = join(dir, 'policy.yaml');
-    original = readFileSync(policyFile, 'utf8');
+    ({ dir, file: policyFile, original } = copyShopPolicies('elevate-policies-'));
     expect(original).toMatch(ORDER_RULE);
     server = await startLocalServer({ ...APP, port: 0, quiet: true, policiesDir: dir });
   });

@@ -4,6 +4,9 @@
 // the working directory of the tests and of `elevate` run from the package (elevate.config.json
 // points its defaults here), so diagnostics print them as written; `SHOP_ABSOLUTE` holds the same
 // paths resolved, for what must not depend on the working directory.
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = 'test/fixtures/shop';
@@ -27,3 +30,17 @@ export const SHOP = {
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../..', import.meta.url)).replace(/\/$/, '');
 
 export const SHOP_ABSOLUTE = Object.fromEntries(Object.entries(SHOP).map(([k, v]) => [k, `${PACKAGE_ROOT}/${v}`])) as { [K in keyof typeof SHOP]: string };
+
+/** The shop policy's rule granting members their own order, up to the blank line after it (tests remove it). */
+export const OWN_ORDER_RULE = /\n  - id: member-reads-own-order\n[\s\S]*?\n\n/;
+
+/**
+ * A temporary copy of the shop's policy folder, for a local server whose policy a test edits or
+ * saves (never the tree's): the folder, its policy.yaml and that file's text.
+ */
+export function copyShopPolicies(prefix: string): { dir: string; file: string; original: string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cpSync(SHOP_ABSOLUTE.policies, dir, { recursive: true });
+  const file = join(dir, 'policy.yaml');
+  return { dir, file, original: readFileSync(file, 'utf8') };
+}
