@@ -1,4 +1,4 @@
-// The naive endpoint of the cold-start comparison: the same own-order read as the hand-written one,
+// The naive endpoint of the cold-start comparison: the same own-order read as the careful one (careful-endpoint.ts),
 // but importing whole SDK namespaces (`orders`, `productsV3`), as most code samples do. A namespace
 // object keeps every one of its methods alive in the bundle.
 import { auth } from '@wix/essentials';

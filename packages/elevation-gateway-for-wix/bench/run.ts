@@ -16,7 +16,7 @@ import { machine, resultsJson, table, type Figure } from './report.ts';
 export const BENCHMARKS: [string, (options: { quick: boolean }) => Promise<Figure[]>][] = [
   ['decision cost vs policy size', decisionCost],
   ['peers: Cedar and Casbin on the same policy', peers],
-  ['whole request vs a hand-written endpoint', wholeRequest],
+  ['whole request as shipped vs a careful hand-written endpoint', wholeRequest],
   ['the tracer when off', tracerCost],
   ['identity cache', identityCacheBench],
   ['cold start and bundle size', coldStart],

@@ -1,70 +1,101 @@
-// Item 3: one whole request through the gateway (validation, identity, decision, obligations,
-// dispatch, response, decision log) against the hand-written endpoint doing the same own-order
-// read, both served by the Wix runtime stand-in against the in-process emulator at zero latency.
-// The gateway's decision log goes to a silent sink (console I/O would dominate and measure the
-// terminal), and neither side caches identities: both ask token-info on every request.
-import { createGateway } from '../src/gateway/gateway.ts';
-import { silentSink } from '../src/gateway/decision-log.ts';
-import type { PolicyModule } from '../src/gateway/policy-module.ts';
-import { APP_ID, createWixEmulator, devTokens } from '../src/dev/emulator/index.ts';
-import { createWixRuntime } from '../src/dev/runtime/wix-runtime.ts';
-import * as generated from '../test/fixtures/shop/src/generated/policy.ts';
-import { createHandwrittenEndpoint } from './handwritten-endpoint.ts';
-import { measure, median } from './measure.ts';
+// Item 3: the whole request as it ships against a careful hand-written endpoint, case by case: a
+// visitor listing products, a visitor refused an order, a member reading and searching their own
+// orders. The gateway is the endpoint exactly as the shop's api.ts builds it (identity cache on,
+// its decision log to a real stdout: the pipe of a child process, whole-request-child.ts, that
+// this process drains and counts); the careful endpoint (careful-endpoint.ts) applies the same
+// checks by hand and asks token-info every time. Both run the real SDK against the same in-memory
+// emulator, first at zero latency (the figure is the gateway's own overhead) and then with
+// token-info and Wix answering in 20 ms each (what a caller waits).
+import { fork } from 'node:child_process';
+import { CASES, type CaseResult } from './request-cases.ts';
 import type { Figure } from './report.ts';
 
-const BODY = JSON.stringify({ module: 'ecom.orders', method: 'getOrder', args: ['o-1'] });
+const GOALS = { 0: 1.3, 20: 0.55 } as const;
+
+function runChild(quick: boolean): Promise<{ results: CaseResult[]; logLines: number }> {
+  return new Promise((resolve, reject) => {
+    const child = fork('bench/whole-request-child.ts', [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    let logLines = 0;
+    let logBytes = 0;
+    child.stdout!.on('data', (chunk: Buffer) => {
+      logBytes += chunk.byteLength;
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) logLines++;
+    });
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error('the whole-request benchmark did not finish within 10 minutes'));
+    }, 600_000);
+    child.on('message', (m: { ready?: true; results?: CaseResult[]; error?: string }) => {
+      if (m.ready) child.send({ quick });
+      if (m.error) {
+        clearTimeout(timer);
+        child.kill();
+        reject(new Error(m.error));
+      }
+      if (m.results) {
+        const results = m.results;
+        child.disconnect();
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve({ results, logLines: logBytes > 0 ? logLines : 0 });
+        });
+      }
+    });
+    child.once('exit', (code) => {
+      if (code !== 0) {
+        clearTimeout(timer);
+        reject(new Error(`the whole-request benchmark exited ${code}`));
+      }
+    });
+  });
+}
 
 export async function wholeRequest(options: { quick: boolean }): Promise<Figure[]> {
-  const emulator = createWixEmulator();
-  const runtime = createWixRuntime({ fetch: emulator.fetch, appToken: devTokens.app });
-  const gateway = createGateway({ appId: APP_ID, policy: async () => generated as PolicyModule, fetch: emulator.fetch, decisionLog: silentSink });
-  const handwritten = createHandwrittenEndpoint({ fetch: emulator.fetch });
-  const endpoints = { gateway: gateway.handle, handwritten };
-
-  const request = () =>
-    new Request('https://app.example/functions/elevate', {
-      method: 'POST',
-      headers: { authorization: devTokens.members['m-1'], 'content-type': 'application/json' },
-      body: BODY,
-    });
-  // Both must answer the same thing before they are timed.
-  for (const [name, handler] of Object.entries(endpoints)) {
-    const response = await runtime.serve(request(), handler);
-    const body = (await response.json()) as { result?: { _id?: string } };
-    if (response.status !== 200 || body.result?._id !== 'o-1') throw new Error(`${name} did not answer the own-order read: ${response.status}`);
+  const { results, logLines } = await runChild(options.quick);
+  const sent = results.reduce((n, r) => n + r.gatewayRequests, 0);
+  // One decision-log line per gateway request, or the log was not what ships.
+  if (logLines < sent) throw new Error(`the gateway wrote ${logLines} decision-log lines for ${sent} requests`);
+  const figures: Figure[] = [];
+  for (const r of results) {
+    const c = CASES.find((k) => k.name === r.name)!;
+    const at = r.latencyMs === 0 ? 'zero latency' : `token-info and Wix at ${r.latencyMs} ms`;
+    const suffix = r.latencyMs === 0 ? '' : `_${r.latencyMs}ms`;
+    const goal = GOALS[r.latencyMs as keyof typeof GOALS];
+    const unit = r.latencyMs === 0 ? 'µs' : 'ms';
+    const show = (us: number) => (r.latencyMs === 0 ? us : us / 1000);
+    figures.push(
+      {
+        key: `request_${r.name}${suffix}_gateway_${unit === 'µs' ? 'us' : 'ms'}`,
+        label: `${c.label}, ${at}: gateway per request`,
+        value: show(r.gatewayUs),
+        unit,
+      },
+      {
+        key: `request_${r.name}${suffix}_careful_${unit === 'µs' ? 'us' : 'ms'}`,
+        label: `${c.label}, ${at}: careful endpoint per request`,
+        value: show(r.carefulUs),
+        unit,
+      },
+      {
+        key: `request_${r.name}${suffix}_over_careful`,
+        label: `${c.label}, ${at}: gateway ÷ careful (${r.rounds} rounds ${r.ratioMin.toFixed(2)}–${r.ratioMax.toFixed(2)})`,
+        value: r.ratio,
+        unit: '×',
+        goal: `≤ ${goal}`,
+        met: r.ratio <= goal,
+      },
+    );
   }
-
-  const tasks: Record<string, () => Promise<void>> = {};
-  for (const [name, handler] of Object.entries(endpoints)) {
-    tasks[name] = async () => {
-      const response = await runtime.serve(request(), handler);
-      await response.text();
-      if (response.status !== 200) throw new Error(`${name} answered ${response.status}`);
-      // The emulator records every request; keep its memory flat over a long run.
-      if (emulator.requests.length > 1000) emulator.requests.length = 0;
-    };
-  }
-  // Alternating rounds, so neither side always runs on a warmer JIT or a fuller heap.
-  const rounds = options.quick ? 1 : 6;
-  const medians: Record<string, number[]> = { gateway: [], handwritten: [] };
-  const p99s: Record<string, number[]> = { gateway: [], handwritten: [] };
-  for (let round = 0; round < rounds; round++) {
-    const order = round % 2 ? ['handwritten', 'gateway'] : ['gateway', 'handwritten'];
-    const r = await measure(Object.fromEntries(order.map((n) => [n, tasks[n]!])), { quick: options.quick, timeMs: 1000 });
-    for (const n of order) {
-      medians[n]!.push(r[n]!.medianMs);
-      p99s[n]!.push(r[n]!.p99Ms);
-    }
-  }
-  const r = Object.fromEntries(Object.keys(medians).map((n) => [n, { medianMs: median(medians[n]!), p99Ms: median(p99s[n]!) }]));
-  const ratio = r.gateway!.medianMs / r.handwritten!.medianMs;
-  const us = (ms: number) => ms * 1000;
-  return [
-    { key: 'request_gateway_median_us', label: 'whole request, gateway, median', value: us(r.gateway!.medianMs), unit: 'µs' },
-    { key: 'request_gateway_p99_us', label: 'whole request, gateway, p99', value: us(r.gateway!.p99Ms), unit: 'µs' },
-    { key: 'request_handwritten_median_us', label: 'whole request, hand-written endpoint, median', value: us(r.handwritten!.medianMs), unit: 'µs' },
-    { key: 'request_handwritten_p99_us', label: 'whole request, hand-written endpoint, p99', value: us(r.handwritten!.p99Ms), unit: 'µs' },
-    { key: 'gateway_over_handwritten', label: 'whole request median, gateway ÷ hand-written', value: ratio, unit: '×', goal: '≤ 1.15', met: ratio <= 1.15 },
-  ];
+  const zero = results.filter((r) => r.latencyMs === 0);
+  const worst = Math.max(...zero.map((r) => r.ratio));
+  figures.push({
+    key: 'gateway_over_careful',
+    label: 'whole request, worst case at zero latency: gateway ÷ careful',
+    value: worst,
+    unit: '×',
+    goal: '≤ 1.3',
+    met: worst <= 1.3,
+    note: `the shipped api.ts endpoint (identity cache, console decision log to a pipe: ${logLines.toLocaleString('en')} lines) against careful-endpoint.ts, the same emulated Wix and real SDK; medians of interleaved rounds`,
+  });
+  return figures;
 }
