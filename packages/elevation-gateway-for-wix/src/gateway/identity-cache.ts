@@ -5,6 +5,7 @@
 // tokens neither costs a token-info call each nor pushes out the good ones. Both maps are bounded
 // (least recently used entries go first). Web APIs only: it ships to workerd.
 import type { IdentityCache, TokenInfo } from './caller.ts';
+import { hashing } from '../contract/hashing.ts';
 
 export interface IdentityCacheOptions {
   /** How long an answer is trusted at most, in ms (default 60 s): a revoked token lives this long. */
@@ -29,14 +30,9 @@ interface Entry<T> {
   expiresAt: number;
 }
 
-const encoder = new TextEncoder();
-
-/** Hex SHA-256 of the full token. */
-export async function tokenDigest(token: string): Promise<string> {
-  const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(token)));
-  let hex = '';
-  for (const b of bytes) hex += b.toString(16).padStart(2, '0');
-  return hex;
+/** Hex SHA-256 of the full token (synchronous where the runtime has node:crypto: hashing.ts). */
+export function tokenDigest(token: string): Promise<string> {
+  return hashing.sha256Hex(token);
 }
 
 /**

@@ -15,6 +15,8 @@ import type { CompiledRule } from '../../contract/compiled-policy.ts';
 import { isPlainObject } from '../../conditions/json-value.ts';
 import type { Caller } from '../../contract/caller.ts';
 import { internal, invalid } from '../errors.ts';
+import { hashing, type HmacKey } from '../../contract/hashing.ts';
+import { base64url, fromBase64url } from '../../contract/base64url.ts';
 
 const PREFIX = 'gw2.';
 /** The longest cursor the gateway hands out or accepts (the SDK's own `@maxLength` of a cursor). */
@@ -67,22 +69,6 @@ export interface CursorSigner {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
-}
-
-function fromBase64url(text: string): Uint8Array | undefined {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined;
-  try {
-    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4));
-    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  } catch {
-    return undefined;
-  }
-}
-
 /** Same length, compared without an early exit, so timing does not reveal how much of a guess was right. */
 function sameSignature(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
@@ -106,14 +92,10 @@ export function createCursorSigner(options: CursorSignerOptions = {}): CursorSig
     return list;
   };
   const importKeys = (secrets: string[]) =>
-    Promise.all(
-      (secrets.length ? secrets.map((s) => encoder.encode(s)) : [crypto.getRandomValues(new Uint8Array(32))]).map((raw) =>
-        crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']),
-      ),
-    );
+    Promise.all((secrets.length ? secrets.map((s) => encoder.encode(s)) : [crypto.getRandomValues(new Uint8Array(32))]).map((raw) => hashing.hmacKey(raw)));
   if (typeof source !== 'function') secretsOf(source); // a bad static secret is refused at once
-  let keys: { value: Promise<CryptoKey[]>; until: number } | undefined;
-  const getKeys = (): Promise<CryptoKey[]> => {
+  let keys: { value: Promise<HmacKey[]>; until: number } | undefined;
+  const getKeys = (): Promise<HmacKey[]> => {
     if (keys && now() < keys.until) return keys.value;
     const value =
       typeof source === 'function'
@@ -132,9 +114,8 @@ export function createCursorSigner(options: CursorSignerOptions = {}): CursorSig
     return value;
   };
   const message = (payload: string, caller: Caller, call: string) =>
-    encoder.encode(`gw2\u0000${caller.subjectType}\u0000${caller.id}\u0000${caller.instanceId ?? ''}\u0000${call}\u0000${payload}`);
-  const signature = async (key: CryptoKey, payload: string, caller: Caller, call: string) =>
-    base64url(new Uint8Array(await crypto.subtle.sign('HMAC', key, message(payload, caller, call))));
+    `gw2\u0000${caller.subjectType}\u0000${caller.id}\u0000${caller.instanceId ?? ''}\u0000${call}\u0000${payload}`;
+  const signature = (key: HmacKey, payload: string, caller: Caller, call: string) => key.sign(message(payload, caller, call));
 
   const fingerprints = new WeakMap<CompiledRule, Promise<string>>();
   const ruleFingerprint = (rule: CompiledRule) => {
@@ -143,7 +124,7 @@ export function createCursorSigner(options: CursorSignerOptions = {}): CursorSig
       // What the rule grants, not where it is written or how it is described: a moved or
       // re-worded rule keeps its listings going.
       const { source: _source, description: _description, justification: _justification, ...meaning } = rule;
-      f = crypto.subtle.digest('SHA-256', encoder.encode(JSON.stringify(meaning))).then((d) => base64url(new Uint8Array(d).slice(0, 12)));
+      f = hashing.sha256Base64url(JSON.stringify(meaning), 12);
       fingerprints.set(rule, f);
     }
     return f;
