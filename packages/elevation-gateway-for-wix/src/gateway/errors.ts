@@ -4,15 +4,24 @@ import { ERROR_STATUS, FORBIDDEN_MESSAGE, INTERNAL_MESSAGE, type ErrorCode, type
 
 export class GatewayError extends Error {
   readonly status: number;
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly extra: { upstream?: UpstreamSummary; retryAfterSeconds?: number } = {},
-    /** Why, for the decision log only (never sent to the client). */
-    readonly reason?: string,
-  ) {
-    super(message);
+  readonly code: ErrorCode;
+  readonly extra: { upstream?: UpstreamSummary; retryAfterSeconds?: number };
+  /** Why, for the decision log only (never sent to the client). */
+  readonly reason?: string;
+  constructor(code: ErrorCode, message: string, extra: { upstream?: UpstreamSummary; retryAfterSeconds?: number } = {}, reason?: string) {
+    // No stack: a GatewayError is an answer, never sent or logged with one, and capturing it cost
+    // about 18 µs of every refusal (`npm run bench`). The limit is restored before anything else runs.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(message);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     this.name = 'GatewayError';
+    this.code = code;
+    this.extra = extra;
+    this.reason = reason;
     this.status = ERROR_STATUS[code];
   }
 }
