@@ -7,6 +7,8 @@ import { machine, resultsJson } from './report.ts';
 
 export const REQUIRED_KEYS = [
   'decision_1000_over_10',
+  'decision_1000_over_10_min',
+  'decision_1000_over_10_max',
   'cedar_over_gateway',
   'casbin_over_gateway',
   'gateway_over_careful',
@@ -17,6 +19,10 @@ export const REQUIRED_KEYS = [
   'naive_bundle_kb',
   'cold_start_over_naive',
   'load_rps',
+  'load_careful_rps',
+  'load_gateway_over_careful',
+  'heap_growth_mb',
+  'workerd_gateway_over_careful',
   'load_p99_ms',
   'load_errors',
   'rss_growth_mb',

@@ -76,7 +76,7 @@ export async function wixBundleParts(entry: string): Promise<Record<BundlePart, 
   return parts;
 }
 
-async function bundleEntry(endpoint: string, outfile: string): Promise<void> {
+export async function bundleEntry(endpoint: string, outfile: string, minify = true): Promise<void> {
   const plugin: Plugin = {
     name: 'cold-start-endpoint',
     setup(b) {
@@ -88,7 +88,7 @@ async function bundleEntry(endpoint: string, outfile: string): Promise<void> {
     outfile,
     alias: ESBUILD_SOURCE_ALIASES,
     bundle: true,
-    minify: true,
+    minify,
     format: 'esm',
     platform: 'node',
     mainFields: ['module', 'main'],

@@ -10,6 +10,7 @@ import { tracerCost } from './tracer-cost.ts';
 import { identityCacheBench } from './identity-cache.ts';
 import { coldStart } from './cold-start.ts';
 import { load } from './load.ts';
+import { workerdRequest } from './workerd-request.ts';
 import { isQuick } from './measure.ts';
 import { machine, resultsJson, table, type Figure } from './report.ts';
 
@@ -20,7 +21,8 @@ export const BENCHMARKS: [string, (options: { quick: boolean }) => Promise<Figur
   ['the tracer when off', tracerCost],
   ['identity cache', identityCacheBench],
   ['cold start and bundle size', coldStart],
-  ['load on the local server', load],
+  ['whole request inside workerd (Miniflare) vs the careful endpoint', workerdRequest],
+  ['load: gateway vs careful endpoint (node:http, in-process Wix stub)', load],
 ];
 
 export async function runBenchmarks(options: { quick: boolean; log?: (line: string) => void }): Promise<Figure[]> {
