@@ -26,7 +26,8 @@ export async function bundleApi() {
 describe('the api.ts bundle', () => {
   it('builds with the flags Wix-style runtimes need, within the size budget', async () => {
     const text = await bundleApi();
-    expect(text.length).toBeLessThan(175 * 1024);
+    // 176 KB since synchronous hashing and the batched stdout decision log (issue 20: +1.2 KB for a request about 100 µs cheaper on Node).
+    expect(text.length).toBeLessThan(176 * 1024);
     expect(text).not.toMatch(/from\s*"node:(fs|path|url|module)"/);
   });
 

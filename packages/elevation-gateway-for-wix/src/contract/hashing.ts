@@ -10,7 +10,7 @@ import { base64url } from './base64url.ts';
 
 /** The part of `node:crypto` used here. */
 export interface NodeCryptoSubset {
-  createHash(algorithm: 'sha256'): { update(data: Uint8Array): { digest(): Uint8Array } };
+  createHash(algorithm: 'sha256'): { update(data: string): { digest(): Uint8Array; digest(encoding: 'hex'): string } };
   createHmac(algorithm: 'sha256', key: unknown): { update(data: string): { digest(): Uint8Array } };
   createSecretKey(key: Uint8Array): unknown;
 }
@@ -54,7 +54,7 @@ export function builtinNodeCrypto(): NodeCryptoSubset | undefined {
 
 export function createHashing(node: NodeCryptoSubset | undefined): Hashing {
   const sha256 = node
-    ? async (text: string) => node.createHash('sha256').update(encoder.encode(text)).digest()
+    ? async (text: string) => node.createHash('sha256').update(text).digest()
     : async (text: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
   const hmacKey = node
     ? async (raw: Uint8Array): Promise<HmacKey> => {
@@ -67,7 +67,8 @@ export function createHashing(node: NodeCryptoSubset | undefined): Hashing {
       };
   return {
     implementation: node ? 'node:crypto' : 'webcrypto',
-    sha256Hex: async (text) => hex(await sha256(text)),
+    // node:crypto encodes a string as UTF-8 as TextEncoder does (lone surrogates as U+FFFD too).
+    sha256Hex: node ? async (text) => node.createHash('sha256').update(text).digest('hex') : async (text) => hex(await sha256(text)),
     sha256Base64url: async (text, bytes = 32) => base64url((await sha256(text)).slice(0, bytes)),
     hmacKey,
   };
