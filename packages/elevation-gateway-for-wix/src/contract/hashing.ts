@@ -13,6 +13,7 @@ export interface NodeCryptoSubset {
   createHash(algorithm: 'sha256'): { update(data: string): { digest(): Uint8Array; digest(encoding: 'hex'): string } };
   createHmac(algorithm: 'sha256', key: unknown): { update(data: string): { digest(): Uint8Array } };
   createSecretKey(key: Uint8Array): unknown;
+  randomUUID(): string;
 }
 
 /** A key for HMAC-SHA-256: signs a message, answering the signature in base64url without padding. */
@@ -28,6 +29,8 @@ export interface Hashing {
   /** The first `bytes` bytes of the SHA-256 of the text's UTF-8 bytes, in base64url without padding. */
   sha256Base64url(text: string, bytes?: number): Promise<string>;
   hmacKey(raw: Uint8Array): Promise<HmacKey>;
+  /** A random UUID (v4) from the same implementation, so a cold start loads only one of them. */
+  randomUUID(): string;
 }
 
 const encoder = new TextEncoder();
@@ -43,7 +46,13 @@ export function builtinNodeCrypto(): NodeCryptoSubset | undefined {
   try {
     const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
     const mod = process?.getBuiltinModule?.('node:crypto') as Partial<NodeCryptoSubset> | undefined;
-    if (mod && typeof mod.createHash === 'function' && typeof mod.createHmac === 'function' && typeof mod.createSecretKey === 'function') {
+    if (
+      mod &&
+      typeof mod.createHash === 'function' &&
+      typeof mod.createHmac === 'function' &&
+      typeof mod.createSecretKey === 'function' &&
+      typeof mod.randomUUID === 'function'
+    ) {
       return mod as NodeCryptoSubset;
     }
   } catch {
@@ -71,8 +80,23 @@ export function createHashing(node: NodeCryptoSubset | undefined): Hashing {
     sha256Hex: node ? async (text) => node.createHash('sha256').update(text).digest('hex') : async (text) => hex(await sha256(text)),
     sha256Base64url: async (text, bytes = 32) => base64url((await sha256(text)).slice(0, bytes)),
     hmacKey,
+    randomUUID: node ? () => node.randomUUID() : () => crypto.randomUUID(),
   };
 }
 
-/** The runtime's hashing: `node:crypto` where it is built in, WebCrypto elsewhere. */
-export const hashing: Hashing = createHashing(builtinNodeCrypto());
+let runtime: Hashing | undefined;
+const resolved = () => (runtime ??= createHashing(builtinNodeCrypto()));
+
+/**
+ * The runtime's hashing: `node:crypto` where it is built in, WebCrypto elsewhere; chosen on first
+ * use, so importing the gateway loads no crypto module before a request needs one.
+ */
+export const hashing: Hashing = {
+  get implementation() {
+    return resolved().implementation;
+  },
+  sha256Hex: (text) => resolved().sha256Hex(text),
+  sha256Base64url: (text, bytes) => resolved().sha256Base64url(text, bytes),
+  hmacKey: (raw) => resolved().hmacKey(raw),
+  randomUUID: () => resolved().randomUUID(),
+};

@@ -54,10 +54,10 @@ interface NodeStdout {
   once(event: 'exit', listener: () => void): unknown;
 }
 
-function nodeStdout(): NodeStdout | undefined {
+/** Node (or a runtime that says it is Node): its `process`, whose stdout is created only when first written. */
+function nodeProcess(): NodeStdout | undefined {
   const p = (globalThis as { process?: Partial<NodeStdout> & { release?: { name?: unknown } } }).process;
-  if (p?.release?.name !== 'node' || typeof p.stdout?.write !== 'function' || typeof p.once !== 'function' || typeof setImmediate !== 'function')
-    return undefined;
+  if (p?.release?.name !== 'node' || typeof p.once !== 'function' || typeof setImmediate !== 'function') return undefined;
   return p as NodeStdout;
 }
 
@@ -107,7 +107,7 @@ export function stdoutLineSink(out: NodeStdout, direct: () => boolean = untouche
  * one log entry), one console.log each.
  */
 export const consoleSink: DecisionSink = (() => {
-  const out = nodeStdout();
+  const out = nodeProcess();
   if (out) return stdoutLineSink(out);
   return {
     write(entry: DecisionEntry) {

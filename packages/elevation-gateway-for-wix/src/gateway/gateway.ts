@@ -2,6 +2,7 @@
 // local server, tests, workerd). The pipeline reads top to bottom: wire → caller → decision →
 // enforcement and dispatch → reply and decision log. Nothing escapes as an exception.
 import { DEFAULT_LIMITS } from '../contract/compiled-policy.ts';
+import { hashing } from '../contract/hashing.ts';
 import { identify, tokenFrom, type IdentityCache } from './caller.ts';
 import { parseArguments } from './arguments/parse-arguments.ts';
 import { attributeNeeds, createCallerAttributeCache, withCallerAttributes, type CallerAttributeCache } from './caller-attributes.ts';
@@ -196,7 +197,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   async function handle(request: Request): Promise<Response> {
     const started = now();
-    const requestId = crypto.randomUUID();
+    const requestId = hashing.randomUUID();
     const entry: Entry = { requestId, decision: 'error', obligations: [] };
     let response: Response;
     try {
