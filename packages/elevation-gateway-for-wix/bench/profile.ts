@@ -1,7 +1,7 @@
 // Where the gateway's CPU time goes, stage by stage, so that overhead can be found and removed.
 // `node --import tsx bench/profile.ts [case…] [--requests N | --seconds S] [--warmup N]`: each case
 // runs in a child `node --cpu-prof` serving the endpoint exactly as the shipped api.ts builds it
-// (`elevationEndpoint`, identity cache on, the decision log on console.log to stdout, here a file:
+// (`elevationEndpoint`, identity cache on, the decision log to stdout, here a file:
 // writing the line is one of the stages), through the Wix runtime stand-in against the in-process
 // emulator at zero latency, one request at a time. Only the samples taken while the timed requests
 // ran count (warm-up, imports and writing the profile do not); bench/profile-stages.ts charges them
@@ -9,7 +9,6 @@
 // .cpuprofile, which opens in Chrome DevTools. The profiler slows everything ~1.3–1.6× (sampling at
 // 100 µs): read the shares, and the µs as profiled µs.
 import { spawn } from 'node:child_process';
-import { Console } from 'node:console';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
@@ -120,12 +119,9 @@ interface ChildSummary {
 /** The child: the endpoint, warmed up, then the timed requests; the profile is written as it exits. */
 async function serveCase(name: CaseName, options: Options, summaryFile: string): Promise<void> {
   const c = CASES[name];
-  // `--cpu-prof` attaches an inspector session, and while one is attached Node hands every
-  // console.log to V8's inspector too (which records the message and its stack): ~45 µs a line
-  // here, none of it in production. The decision log goes through a console without that hook,
-  // which is what console.log is when no inspector is attached.
-  const plain = new Console({ stdout: process.stdout, stderr: process.stderr });
-  console.log = plain.log;
+  // The decision log goes to stdout as it ships: on Node, batched writes that bypass console.log
+  // (decision-log.ts), so the inspector `--cpu-prof` attaches, which records every console.log
+  // with its stack, does not inflate it.
   const emulator = createWixEmulator();
   // As api.ts runs on Wix: token-info on the global fetch, the SDK through the runtime's clients.
   globalThis.fetch = emulator.fetch;
