@@ -25,6 +25,7 @@ type Result = Awaited<ReturnType<typeof autocannon>>;
 const SERVER = fileURLToPath(new URL('./load-server.ts', import.meta.url));
 const BODY = JSON.stringify({ module: 'stores.productsV3', method: 'queryProducts', args: [{ cursorPaging: { limit: 10 } }] });
 const MB = 2 ** 20;
+const CONNECTIONS = 50;
 
 interface Plan {
   warmup: number;
@@ -121,7 +122,7 @@ async function stopServer(server: Server): Promise<void> {
 const options = (server: Server) => ({
   url: server.url,
   method: 'POST',
-  connections: 50,
+  connections: CONNECTIONS,
   timeout: 10,
   headers: { authorization: devTokens.visitor, 'content-type': 'application/json' },
   body: BODY,
@@ -210,7 +211,7 @@ export async function load(opts: { quick: boolean }): Promise<Figure[]> {
       const left = startedAt + plan.budgetMs - Date.now();
       if (left < 1000) break;
       const seconds = Math.min(5, Math.floor(left / 1000));
-      const r = await autocannon({ ...tailOptions(gateway), ...(rest <= rate * seconds ? { amount: rest } : { duration: seconds }) });
+      const r = await autocannon({ ...tailOptions(gateway), ...(rest <= rate * seconds ? { amount: Math.max(rest, CONNECTIONS) } : { duration: seconds }) });
       gatewayRuns.push(r);
       timed += r.requests.total;
       rate = rps(r);
