@@ -49,42 +49,74 @@ export interface DecisionSink {
 }
 
 /** What a Node-like runtime offers for writing lines to stdout (absent in workerd: `process.stdout` is not there). */
-interface NodeStdout {
-  stdout: { write(text: string): unknown };
+export interface NodeProcess {
+  stdout: { write(text: string, written?: () => void): unknown };
   once(event: 'exit', listener: () => void): unknown;
+  on(event: string, listener: (signal: string) => void): unknown;
+  removeListener(event: string, listener: (signal: string) => void): unknown;
+  listenerCount(event: string): number;
+  kill(pid: number, signal: string): unknown;
+  pid: number;
+  getBuiltinModule?(id: string): unknown;
 }
 
 /** Node (or a runtime that says it is Node): its `process`, whose stdout is created only when first written. */
-function nodeProcess(): NodeStdout | undefined {
-  const p = (globalThis as { process?: Partial<NodeStdout> & { release?: { name?: unknown } } }).process;
-  if (p?.release?.name !== 'node' || typeof p.once !== 'function' || typeof setImmediate !== 'function') return undefined;
-  return p as NodeStdout;
+function nodeProcess(): NodeProcess | undefined {
+  const p = (globalThis as { process?: Partial<NodeProcess> & { release?: { name?: unknown } } }).process;
+  if (p?.release?.name !== 'node' || typeof p.once !== 'function' || typeof p.on !== 'function' || typeof p.kill !== 'function') return undefined;
+  if (typeof setImmediate !== 'function') return undefined;
+  return p as NodeProcess;
 }
 
 /** The most lines held before they are written, whatever the turn. */
 export const MAX_PENDING_LINES = 256;
 
-/** console.log as the runtime made it: a bound native function, not anyone's wrapper. */
+/** Signals whose default action ends the process at once: pending lines are written first. */
+const FLUSH_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+/** console.log as the runtime made it, on Node's own console object; anything else is someone's wrapper. */
 const runtimeLog = console.log;
-const untouchedConsole = () => console.log === runtimeLog && /\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(runtimeLog));
+const untouchedConsole = (p: NodeProcess) => {
+  let nodeConsole: unknown;
+  return () => {
+    if (console.log !== runtimeLog || runtimeLog.name !== 'log') return false;
+    nodeConsole ??= p.getBuiltinModule?.('node:console') ?? null;
+    return globalThis.console === nodeConsole && /\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(runtimeLog));
+  };
+};
 
 /**
  * JSON lines to stdout, written once per event-loop turn: every line written separately cost
  * about 100 µs of a request when stdout is a pipe (`npm run bench`), most of a request's overhead.
- * Lines are never dropped: a full batch is written at once, and what is pending when the process
- * exits (normally or by an uncaught error) is written then. While anything has replaced
- * console.log (a log shipper, the local server, a test's spy), each line goes through it instead,
- * at once, as before.
+ * A full batch is written at once; what is pending is written when the process exits (normally,
+ * by process.exit or an uncaught error) and on SIGTERM, SIGINT and SIGHUP: when nothing else
+ * listens for the signal, the sink writes, then lets the signal end the process as it would have.
+ * While console.log is not Node's own (a log shipper, the local server, a test's spy or runner),
+ * each line goes through it instead, at once, as before.
  */
-export function stdoutLineSink(out: NodeStdout, direct: () => boolean = untouchedConsole): DecisionSink {
+export function stdoutLineSink(out: NodeProcess, direct: () => boolean = untouchedConsole(out)): DecisionSink {
   let pending: string[] = [];
-  const flush = () => {
-    if (pending.length === 0) return;
+  let hooked = false;
+  const flush = (written?: () => void) => {
+    if (pending.length === 0) return false;
     const lines = pending;
     pending = [];
-    out.stdout.write(`${lines.join('\n')}\n`);
+    out.stdout.write(`${lines.join('\n')}\n`, written);
+    return true;
   };
-  out.once('exit', flush);
+  const onSignal = (signal: string) => {
+    // Someone else handles the signal: write what is pending and leave the process to them.
+    if (out.listenerCount(signal) > 1) return void flush();
+    for (const s of FLUSH_SIGNALS) out.removeListener(s, onSignal);
+    const end = () => void out.kill(out.pid, signal);
+    if (!flush(end)) return end();
+    (setTimeout(end, 1000) as { unref?: () => void }).unref?.();
+  };
+  const hook = () => {
+    hooked = true;
+    out.once('exit', () => void flush());
+    for (const s of FLUSH_SIGNALS) out.on(s, onSignal);
+  };
   return {
     write(entry) {
       const line = JSON.stringify(entry);
@@ -93,9 +125,10 @@ export function stdoutLineSink(out: NodeStdout, direct: () => boolean = untouche
         console.log(line);
         return;
       }
+      if (!hooked) hook();
       pending.push(line);
       if (pending.length >= MAX_PENDING_LINES) flush();
-      else if (pending.length === 1) setImmediate(flush);
+      else if (pending.length === 1) setImmediate(() => void flush());
     },
   };
 }

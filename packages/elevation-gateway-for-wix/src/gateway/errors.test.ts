@@ -22,3 +22,17 @@ describe('GatewayError', () => {
     expect(new Error('plain').stack).toMatch(/\n\s+at /);
   });
 });
+
+describe('GatewayError where Error.stackTraceLimit is read-only (frozen intrinsics)', () => {
+  it('is still constructed, with its stack: a refusal never becomes a crash', () => {
+    const descriptor = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')!;
+    Object.defineProperty(Error, 'stackTraceLimit', { ...descriptor, writable: false });
+    try {
+      const e = forbidden('no rule');
+      expect(e).toMatchObject({ code: 'FORBIDDEN', status: 403, reason: 'no rule' });
+      expect(Error.stackTraceLimit).toBe(descriptor.value);
+    } finally {
+      Object.defineProperty(Error, 'stackTraceLimit', descriptor);
+    }
+  });
+});

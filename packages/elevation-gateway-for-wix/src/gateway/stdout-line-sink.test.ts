@@ -1,8 +1,11 @@
 // The default decision log on Node: JSON lines on stdout, one write per event-loop turn, none lost
-// (a full batch goes at once, the rest at exit), and each line straight through console.log while
-// anything has replaced it (the local server, a log shipper, a test's spy).
+// (a full batch goes at once, the rest at exit and on a terminating signal, in a real process too),
+// and each line straight through console.log while anything has replaced it (the local server, a
+// log shipper, a test's spy or runner).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MAX_PENDING_LINES, stdoutLineSink, type DecisionEntry } from './decision-log.ts';
+import { MAX_PENDING_LINES, stdoutLineSink, type DecisionEntry, type NodeProcess } from './decision-log.ts';
 
 const entry = (n: number): DecisionEntry => ({ requestId: `r-${n}`, decision: 'allow', status: 200, obligations: [], time: 't', durationMs: 0 });
 const turn = () => new Promise((resolve) => setImmediate(resolve));
@@ -13,7 +16,15 @@ function fakeStdout() {
   return {
     writes,
     exit: () => atExit?.(),
-    out: { stdout: { write: (text: string) => writes.push(text) }, once: (_: 'exit', listener: () => void) => (atExit = listener) },
+    out: {
+      stdout: { write: (text: string) => writes.push(text) },
+      once: (_: 'exit', listener: () => void) => (atExit = listener),
+      on: () => undefined,
+      removeListener: () => undefined,
+      listenerCount: () => 1,
+      kill: () => undefined,
+      pid: 0,
+    } satisfies NodeProcess,
   };
 }
 
@@ -55,6 +66,37 @@ describe('stdoutLineSink', () => {
     ).toEqual([`r-${MAX_PENDING_LINES}`, `r-${MAX_PENDING_LINES + 1}`]);
   });
 
+  it('on a terminating signal nobody else handles: writes what is pending, then raises it again', () => {
+    const listeners = new Map<string, (signal: string) => void>();
+    const writes: string[] = [];
+    const killed: string[] = [];
+    let others = 0;
+    const out: NodeProcess = {
+      stdout: { write: (text: string, written?: () => void) => (writes.push(text), written?.()) },
+      once: () => undefined,
+      on: (event, listener) => listeners.set(event, listener),
+      removeListener: (event) => listeners.delete(event),
+      listenerCount: () => 1 + others,
+      kill: (_, signal) => killed.push(signal),
+      pid: 1,
+    };
+    const sink = stdoutLineSink(out, () => true);
+    sink.write(entry(0));
+    expect([...listeners.keys()].sort()).toEqual(['SIGHUP', 'SIGINT', 'SIGTERM']);
+    // The app listens too: write, and leave the process to it.
+    others = 1;
+    listeners.get('SIGTERM')!('SIGTERM');
+    expect([writes.length, killed]).toEqual([1, []]);
+    // Alone: write, then let the signal end the process (after the write is done).
+    others = 0;
+    sink.write(entry(1));
+    listeners.get('SIGINT')!('SIGINT');
+    expect(writes).toHaveLength(2);
+    expect(writes[1]).toContain('"r-1"');
+    expect(killed).toEqual(['SIGINT']);
+    expect(listeners.size).toBe(0);
+  });
+
   it('goes through console.log, after what was pending, while console.log is not the runtime’s', async () => {
     const { writes, out } = fakeStdout();
     let direct = true;
@@ -70,6 +112,15 @@ describe('stdoutLineSink', () => {
     expect(writes).toHaveLength(1);
   });
 
+  it("by default sees vitest's console as a replaced one: lines go through it", () => {
+    const { writes, out } = fakeStdout();
+    const sink = stdoutLineSink({ ...out, getBuiltinModule: (id: string) => process.getBuiltinModule(id) });
+    const printed = vi.spyOn(process.stdout, 'write');
+    sink.write(entry(8));
+    expect(writes).toEqual([]);
+    expect(printed).not.toHaveBeenCalledWith(expect.stringContaining('"r-8"'), undefined);
+  });
+
   it('by default sees a spy on console.log as a replaced console', () => {
     const { writes, out } = fakeStdout();
     const sink = stdoutLineSink(out);
@@ -79,4 +130,47 @@ describe('stdoutLineSink', () => {
     expect(logged).toHaveLength(1);
     expect(writes).toEqual([]);
   });
+});
+
+/** A real Node process whose default sink got `lines` lines, then `then` (code run in the same turn). */
+function child(then: string) {
+  const sink = fileURLToPath(new URL('./decision-log.ts', import.meta.url));
+  const code = `import { consoleSink } from ${JSON.stringify(sink)};
+for (let i = 0; i < 3; i++) consoleSink.write({ requestId: 'r-' + i, decision: 'allow', status: 200, obligations: [], time: 't', durationMs: 0 });
+${then}
+// Alive until the signal arrives (it is delivered on a later turn).
+const alive = setTimeout(() => console.error('still running'), 3000);
+process.on('exit', () => clearTimeout(alive));`;
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 20_000 });
+  return {
+    lines: run.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l).requestId),
+    signal: run.signal,
+    status: run.status,
+    stderr: run.stderr,
+  };
+}
+
+describe('the default sink in a real Node process', () => {
+  it('writes what is pending on SIGTERM and SIGINT, then ends by the signal as Node would have', () => {
+    for (const signal of ['SIGTERM', 'SIGINT']) {
+      const run = child(`process.kill(process.pid, '${signal}');`);
+      expect(run.lines, signal).toEqual(['r-0', 'r-1', 'r-2']);
+      expect(run.signal, signal).toBe(signal);
+    }
+  }, 30_000);
+
+  it("leaves a signal to the app's own handler, after writing what is pending", () => {
+    const run = child(`process.on('SIGTERM', () => { console.error('app shutdown'); process.exit(7); }); process.kill(process.pid, 'SIGTERM');`);
+    expect(run.lines).toEqual(['r-0', 'r-1', 'r-2']);
+    expect(run.stderr).toContain('app shutdown');
+    expect(run.status).toBe(7);
+  }, 30_000);
+
+  it('writes what is pending at process.exit and on an uncaught error', () => {
+    expect(child('process.exit(3);')).toMatchObject({ lines: ['r-0', 'r-1', 'r-2'], status: 3 });
+    expect(child("throw new Error('boom');")).toMatchObject({ lines: ['r-0', 'r-1', 'r-2'], status: 1 });
+  }, 30_000);
 });
