@@ -56,6 +56,6 @@ export async function POST(req: Request): Promise<Response> {
     await info.text();
     hop = info.status;
   }
-  const reply: ProbeReply = { ...describeCrypto(), builtinNodeCrypto: builtinNodeCrypto() !== undefined, implementation: hashing.implementation, hop };
+  const reply: ProbeReply = { ...describeCrypto(), builtinNodeCrypto: builtinNodeCrypto() !== undefined, implementation: hashing().implementation, hop };
   return Response.json(reply);
 }

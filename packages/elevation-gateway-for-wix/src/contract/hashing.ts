@@ -85,18 +85,9 @@ export function createHashing(node: NodeCryptoSubset | undefined): Hashing {
 }
 
 let runtime: Hashing | undefined;
-const resolved = () => (runtime ??= createHashing(builtinNodeCrypto()));
 
 /**
  * The runtime's hashing: `node:crypto` where it is built in, WebCrypto elsewhere; chosen on first
  * use, so importing the gateway loads no crypto module before a request needs one.
  */
-export const hashing: Hashing = {
-  get implementation() {
-    return resolved().implementation;
-  },
-  sha256Hex: (text) => resolved().sha256Hex(text),
-  sha256Base64url: (text, bytes) => resolved().sha256Base64url(text, bytes),
-  hmacKey: (raw) => resolved().hmacKey(raw),
-  randomUUID: () => resolved().randomUUID(),
-};
+export const hashing = (): Hashing => (runtime ??= createHashing(builtinNodeCrypto()));

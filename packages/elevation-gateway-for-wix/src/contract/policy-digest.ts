@@ -4,5 +4,5 @@ import type { CompiledPolicy } from './compiled-policy.ts';
 import { hashing } from './hashing.ts';
 
 export async function policyDigest(policy: CompiledPolicy): Promise<string> {
-  return `sha256:${await hashing.sha256Hex(JSON.stringify(policy))}`;
+  return `sha256:${await hashing().sha256Hex(JSON.stringify(policy))}`;
 }

@@ -78,11 +78,7 @@ const FLUSH_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 const runtimeLog = console.log;
 const untouchedConsole = (p: NodeProcess) => {
   let nodeConsole: unknown;
-  return () => {
-    if (console.log !== runtimeLog || runtimeLog.name !== 'log') return false;
-    nodeConsole ??= p.getBuiltinModule?.('node:console') ?? null;
-    return globalThis.console === nodeConsole && /\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(runtimeLog));
-  };
+  return () => console.log === runtimeLog && runtimeLog.name === 'log' && globalThis.console === (nodeConsole ??= p.getBuiltinModule?.('node:console'));
 };
 
 /**

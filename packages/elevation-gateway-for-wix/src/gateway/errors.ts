@@ -24,13 +24,8 @@ export class GatewayError extends Error {
     try {
       super(message);
     } finally {
-      if (set) {
-        try {
-          Error.stackTraceLimit = limit!;
-        } catch {
-          /* cannot happen once it was set */
-        }
-      }
+      // Restoring cannot fail once setting did.
+      if (set) Error.stackTraceLimit = limit!;
     }
     this.name = 'GatewayError';
     this.code = code;

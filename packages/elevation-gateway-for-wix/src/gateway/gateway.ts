@@ -197,7 +197,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   async function handle(request: Request): Promise<Response> {
     const started = now();
-    const requestId = hashing.randomUUID();
+    const requestId = hashing().randomUUID();
     const entry: Entry = { requestId, decision: 'error', obligations: [] };
     let response: Response;
     try {

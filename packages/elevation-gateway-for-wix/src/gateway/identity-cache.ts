@@ -32,7 +32,7 @@ interface Entry<T> {
 
 /** Hex SHA-256 of the full token (synchronous where the runtime has node:crypto: hashing.ts). */
 export function tokenDigest(token: string): Promise<string> {
-  return hashing.sha256Hex(token);
+  return hashing().sha256Hex(token);
 }
 
 /**

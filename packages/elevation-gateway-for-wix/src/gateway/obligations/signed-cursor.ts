@@ -92,7 +92,7 @@ export function createCursorSigner(options: CursorSignerOptions = {}): CursorSig
     return list;
   };
   const importKeys = (secrets: string[]) =>
-    Promise.all((secrets.length ? secrets.map((s) => encoder.encode(s)) : [crypto.getRandomValues(new Uint8Array(32))]).map((raw) => hashing.hmacKey(raw)));
+    Promise.all((secrets.length ? secrets.map((s) => encoder.encode(s)) : [crypto.getRandomValues(new Uint8Array(32))]).map((raw) => hashing().hmacKey(raw)));
   if (typeof source !== 'function') secretsOf(source); // a bad static secret is refused at once
   let keys: { value: Promise<HmacKey[]>; until: number } | undefined;
   const getKeys = (): Promise<HmacKey[]> => {
@@ -124,7 +124,7 @@ export function createCursorSigner(options: CursorSignerOptions = {}): CursorSig
       // What the rule grants, not where it is written or how it is described: a moved or
       // re-worded rule keeps its listings going.
       const { source: _source, description: _description, justification: _justification, ...meaning } = rule;
-      f = hashing.sha256Base64url(JSON.stringify(meaning), 12);
+      f = hashing().sha256Base64url(JSON.stringify(meaning), 12);
       fingerprints.set(rule, f);
     }
     return f;
