@@ -170,7 +170,7 @@ export async function coldStart(options: { quick: boolean }): Promise<Figure[]> 
       { key: 'naive_bundle_kb', label: 'naive endpoint bundle (orders + productsV3 namespaces)', value: naiveKb, unit: 'KB' },
       { key: 'cold_start_ms', label: 'cold start to first answer, gateway, median', value: gatewayMs, unit: 'ms' },
       { key: 'naive_cold_start_ms', label: 'cold start to first answer, naive endpoint, median', value: naiveMs, unit: 'ms' },
-      { key: 'cold_start_over_naive', label: 'cold start, gateway ÷ naive endpoint', value: ratio, unit: '×', goal: '≤ 1', met: ratio <= 1 },
+      { key: 'cold_start_over_naive', label: 'cold start, gateway ÷ naive endpoint', value: ratio, unit: '×', goal: '≤ 0.9', met: ratio <= 0.9 },
     ];
   } finally {
     await rm(dir, { recursive: true, force: true });
