@@ -45,3 +45,27 @@ export function median(values: number[]): number {
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
+
+/** Two endpoints timed round by round: each one's median per request, and the rounds' ratios. */
+export interface SideBySide {
+  gatewayUs: number;
+  carefulUs: number;
+  /** Median of the per-round ratios gateway ÷ careful, with their spread. */
+  ratio: number;
+  ratioMin: number;
+  ratioMax: number;
+  rounds: number;
+}
+
+/** From per-round times (ms per request) of the two sides, round i of one against round i of the other. */
+export function sideBySide(gatewayMs: number[], carefulMs: number[]): SideBySide {
+  const ratios = gatewayMs.map((g, i) => g / carefulMs[i]!);
+  return {
+    gatewayUs: median(gatewayMs) * 1000,
+    carefulUs: median(carefulMs) * 1000,
+    ratio: median(ratios),
+    ratioMin: Math.min(...ratios),
+    ratioMax: Math.max(...ratios),
+    rounds: ratios.length,
+  };
+}

@@ -1,6 +1,7 @@
 // The cases of the whole-request benchmark (whole-request.ts, run in whole-request-child.ts): one
 // call each, with the caller's dev token and the status both endpoints must answer.
 import { devTokens } from '../src/dev/emulator/tokens.ts';
+import type { SideBySide } from './measure.ts';
 
 export interface RequestCase {
   name: string;
@@ -41,14 +42,8 @@ export const CASES: RequestCase[] = [
   },
 ];
 
-export interface CaseResult {
+export interface CaseResult extends SideBySide {
   name: string;
   latencyMs: number;
-  gatewayUs: number;
-  carefulUs: number;
-  ratio: number;
-  ratioMin: number;
-  ratioMax: number;
-  rounds: number;
   gatewayRequests: number;
 }

@@ -13,7 +13,7 @@ import { APP_ID, createWixEmulator, devTokens } from '../src/dev/emulator/index.
 import { createWixRuntime } from '../src/dev/runtime/wix-runtime.ts';
 import * as generated from '../test/fixtures/shop/src/generated/policy.ts';
 import { createCarefulEndpoint } from './careful-endpoint.ts';
-import { median } from './measure.ts';
+import { sideBySide } from './measure.ts';
 import { CASES, type CaseResult, type RequestCase } from './request-cases.ts';
 
 type Side = 'gateway' | 'careful';
@@ -86,27 +86,12 @@ export async function measureCase(c: RequestCase, latencyMs: number, options: { 
   };
   await batch('gateway', options.warmup);
   await batch('careful', options.warmup);
-  const ratios: number[] = [];
   const times: Record<Side, number[]> = { gateway: [], careful: [] };
   for (let round = 0; round < options.rounds; round++) {
     const order: Side[] = round % 2 ? ['careful', 'gateway'] : ['gateway', 'careful'];
-    const t: Partial<Record<Side, number>> = {};
-    for (const side of order) t[side] = await batch(side, options.batch);
-    times.gateway.push(t.gateway!);
-    times.careful.push(t.careful!);
-    ratios.push(t.gateway! / t.careful!);
+    for (const side of order) times[side].push(await batch(side, options.batch));
   }
-  return {
-    name: c.name,
-    latencyMs,
-    gatewayUs: median(times.gateway) * 1000,
-    carefulUs: median(times.careful) * 1000,
-    ratio: median(ratios),
-    ratioMin: Math.min(...ratios),
-    ratioMax: Math.max(...ratios),
-    rounds: options.rounds,
-    gatewayRequests,
-  };
+  return { name: c.name, latencyMs, ...sideBySide(times.gateway, times.careful), gatewayRequests };
 }
 
 process.on('message', (message: { quick: boolean }) => {

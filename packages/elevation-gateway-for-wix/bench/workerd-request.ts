@@ -18,7 +18,7 @@
 import { pathToFileURL } from 'node:url';
 import { Miniflare } from 'miniflare';
 import { createWixEmulator, devTokens, type WixEmulator } from '../src/dev/emulator/index.ts';
-import { median, isQuick } from './measure.ts';
+import { median, isQuick, sideBySide, type SideBySide } from './measure.ts';
 import { machine, table, type Figure } from './report.ts';
 import { CASES, type RequestCase } from './request-cases.ts';
 import { buildBenchWorker } from './workerd/build.ts';
@@ -62,14 +62,8 @@ interface Observed {
   outbound: string[];
 }
 
-interface CaseTiming {
+interface CaseTiming extends SideBySide {
   c: RequestCase;
-  gatewayUs: number;
-  carefulUs: number;
-  ratio: number;
-  ratioMin: number;
-  ratioMax: number;
-  rounds: number;
   outbound: Record<Side, string[]>;
 }
 
@@ -148,24 +142,13 @@ async function measureCase(mf: Miniflare, emulator: WixEmulator, c: RequestCase,
     return { gateway: total.gateway / n, careful: total.careful / n };
   };
   await round(plan.warmup);
-  const ratios: number[] = [];
   const times: Record<Side, number[]> = { gateway: [], careful: [] };
   for (let r = 0; r < plan.rounds && (r < plan.minRounds || performance.now() - started < plan.caseBudgetMs); r++) {
     const t = await round(plan.batch);
     times.gateway.push(t.gateway);
     times.careful.push(t.careful);
-    ratios.push(t.gateway / t.careful);
   }
-  return {
-    c,
-    gatewayUs: median(times.gateway) * 1000,
-    carefulUs: median(times.careful) * 1000,
-    ratio: median(ratios),
-    ratioMin: Math.min(...ratios),
-    ratioMax: Math.max(...ratios),
-    rounds: ratios.length,
-    outbound,
-  };
+  return { c, ...sideBySide(times.gateway, times.careful), outbound };
 }
 
 /** The probe's reference points: the round trip to an api.ts that answers at once, and what one outgoing request adds. */
