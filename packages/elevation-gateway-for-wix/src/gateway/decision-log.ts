@@ -130,7 +130,7 @@ export function stdoutLineSink(out: NodeProcess, direct: () => boolean = untouch
 }
 
 /**
- * The default: one JSON line per request on the console. On Node (self-hosted, the local server)
+ * The default: one JSON line per request on the console. On Node (a self-hosted backend)
  * with console.log as Node made it, the lines go to stdout in one write per event-loop turn
  * (stdoutLineSink); where there is no process stdout (Wix's workerd, where each console.log is
  * one log entry), one console.log each.
