@@ -16,12 +16,13 @@
 //
 // Alone: `npx tsx bench/workerd-request.ts` (BENCH_QUICK=1 for the smoke run).
 import { pathToFileURL } from 'node:url';
-import { Miniflare } from 'miniflare';
+import type { Miniflare } from 'miniflare';
 import { createWixEmulator, devTokens, type WixEmulator } from '../src/dev/emulator/index.ts';
 import { median, isQuick, sideBySide, type SideBySide } from './measure.ts';
 import { machine, table, type Figure } from './report.ts';
 import { CASES, type RequestCase } from './request-cases.ts';
 import { buildBenchWorker } from './workerd/build.ts';
+import { COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, startWorker } from '../test/workerd/miniflare.ts';
 import type { ProbeReply } from './workerd/probe-api.ts';
 
 type Side = 'gateway' | 'careful';
@@ -29,8 +30,6 @@ type Side = 'gateway' | 'careful';
 const PATHS: Record<Side, string> = { gateway: '/functions/elevate', careful: '/functions/careful' };
 const ORIGIN = 'http://localhost';
 const TOKEN_INFO_URL = 'https://www.wixapis.com/oauth2/token-info';
-const COMPATIBILITY_DATE = '2024-11-01';
-const COMPATIBILITY_FLAGS = ['nodejs_compat'];
 
 interface Plan {
   /** Rounds per case, at most; at least `minRounds`, more while the case is within `caseBudgetMs`. */
@@ -223,25 +222,13 @@ export async function workerdRequest(options: { quick: boolean }): Promise<Figur
   let decisionLines = 0;
   let mf: Miniflare | undefined;
   try {
-    mf = new Miniflare({
-      modules: true,
+    // The gateway's decision log: counted, one line per gateway request.
+    mf = await startWorker({
       scriptPath: worker.scriptPath,
       modulesRoot: worker.modulesRoot,
-      compatibilityDate: COMPATIBILITY_DATE,
-      compatibilityFlags: COMPATIBILITY_FLAGS,
-      outboundService: (request) => emulator.handle(request as unknown as Request) as never,
-      handleRuntimeStdio(stdout, stderr) {
-        // The gateway's decision log: drained and counted, one line per gateway request.
-        let rest = '';
-        stdout.on('data', (chunk: Buffer) => {
-          const lines = (rest + chunk.toString('utf8')).split('\n');
-          rest = lines.pop() ?? '';
-          for (const line of lines) if (line.includes('"decision":')) decisionLines++;
-        });
-        stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-      },
+      outbound: (request) => emulator.handle(request),
+      onLine: (line) => void (line.includes('"decision":') && decisionLines++),
     });
-    await mf.ready;
 
     const probeResponse = await post(mf, '/functions/probe', devTokens.visitor);
     if (probeResponse.status !== 200) throw new Error(`workerd request: the probe answered ${probeResponse.status}: ${await probeResponse.text()}`);

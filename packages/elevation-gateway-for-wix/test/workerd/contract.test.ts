@@ -1,7 +1,8 @@
 // The legacy Wix CLI for Apps adapter runs the gateway's contract suite where Wix runs it: Wix's own
 // runtime entry from @wix/cli-app in workerd (miniflare), the shop fixture's api.ts, Wix emulated
 // behind miniflare's outboundService.
-import { Miniflare } from 'miniflare';
+import type { Miniflare } from 'miniflare';
+import { startWorker } from './miniflare.ts';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { createContractWix, describeContract, type ContractWix, readReply } from '../../src/dev/testing/contract-suite.ts';
@@ -15,20 +16,8 @@ let mf: Miniflare;
 beforeAll(async () => {
   wix = createContractWix();
   const scriptPath = await buildWixRuntimeWorker({ outDir: OUT_DIR });
-  mf = new Miniflare({
-    modules: true,
-    scriptPath,
-    modulesRoot: OUT_DIR,
-    compatibilityDate: '2024-11-01',
-    compatibilityFlags: ['nodejs_compat'],
-    outboundService: (request) => wix.emulator.handle(request as unknown as Request) as never,
-    // The decision log is the gateway's business; the suite reads replies and what reached Wix.
-    handleRuntimeStdio(stdout, stderr) {
-      stdout.resume();
-      stderr.resume();
-    },
-  });
-  await mf.ready;
+  // The decision log is the gateway's business; the suite reads replies and what reached Wix.
+  mf = await startWorker({ scriptPath, modulesRoot: OUT_DIR, outbound: (request) => wix.emulator.handle(request) });
 });
 afterAll(async () => {
   await mf?.dispose();

@@ -3,10 +3,11 @@
 // Vite and run by miniflare 3. Only www.wixapis.com is fake: miniflare's outboundService hands every
 // request the worker makes to the emulator. Longer suites run in Node; this one proves the bundle
 // actually runs where Wix runs it.
-import { Miniflare } from 'miniflare';
+import type { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWixEmulator, devTokens } from '../../src/dev/emulator/index.ts';
 import { buildWixRuntimeWorker, OUT_DIR } from './build-wix-runtime.ts';
+import { startWorker } from './miniflare.ts';
 
 const MERCHANT = /costRange|revenueDetails|"cost"|profit/;
 const emulator = createWixEmulator();
@@ -16,24 +17,7 @@ const printed: string[] = [];
 
 beforeAll(async () => {
   const scriptPath = await buildWixRuntimeWorker();
-  mf = new Miniflare({
-    modules: true,
-    scriptPath,
-    modulesRoot: OUT_DIR,
-    compatibilityDate: '2024-11-01',
-    compatibilityFlags: ['nodejs_compat'],
-    outboundService: (request) => emulator.handle(request as unknown as Request) as never,
-    handleRuntimeStdio(stdout, stderr) {
-      let rest = '';
-      stdout.on('data', (chunk: Buffer) => {
-        const lines = (rest + chunk.toString('utf8')).split('\n');
-        rest = lines.pop() ?? '';
-        printed.push(...lines.filter((l) => l.trim() !== ''));
-      });
-      stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-    },
-  });
-  await mf.ready;
+  mf = await startWorker({ scriptPath, modulesRoot: OUT_DIR, outbound: (request) => emulator.handle(request), onLine: (line) => printed.push(line) });
 });
 
 afterAll(async () => {
