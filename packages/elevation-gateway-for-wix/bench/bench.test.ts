@@ -18,6 +18,7 @@ export const REQUIRED_KEYS = [
   'bundle_kb',
   'naive_bundle_kb',
   'cold_start_over_naive',
+  'floor_cold_start_over_naive',
   'load_rps',
   'load_careful_rps',
   'load_gateway_over_careful',
