@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { INTERNAL_MESSAGE } from '../contract/envelopes.ts';
 import { APP_ID, DEV_APP_SECRET, devTokens } from '../dev/emulator/index.ts';
 import { createContractWix, describeContract, type ContractWix, readReply } from '../dev/testing/contract-suite.ts';
-import { silentSink } from '../gateway/decision-log.ts';
+import { memorySink, silentSink } from '../gateway/decision-log.ts';
 import * as generated from '../../test/fixtures/shop/src/generated/policy.ts';
 import { selfHostedGateway } from './self-hosted.ts';
 import { toNodeHandler } from './node.ts';
@@ -142,6 +142,27 @@ describe('toNodeHandler', () => {
       expect(served.sockets[0]!.bytesRead).toBeLessThan(2 * 1024 * 1024);
       expect(wix.emulator.requests).toEqual([]);
     }
+  });
+
+  it('a client that hangs up halfway through its body is logged as a bad request (400), nothing reaching Wix, and the server keeps serving', async () => {
+    const log = memorySink();
+    const gateway = selfHostedGateway({ appId: APP_ID, appSecret: DEV_APP_SECRET, policy: async () => generated, fetch: wix.emulator.fetch, decisionLog: log });
+    const served = await open(gateway.fetch);
+    wix.emulator.reset();
+    const { hostname, port } = new URL(served.url);
+    const socket = connect(Number(port), hostname);
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const half = '{"module":"stores.productsV3","method":"queryProducts","args":[';
+    socket.write(
+      `POST /elevate HTTP/1.1\r\nhost: ${hostname}:${port}\r\nauthorization: ${devTokens.visitor}\r\ncontent-type: application/json\r\ncontent-length: 4096\r\n\r\n${half}`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    await vi.waitFor(() => expect(log.entries).toHaveLength(1));
+    expect(log.entries[0]).toMatchObject({ decision: 'error', code: 'INVALID_REQUEST' });
+    expect(wix.emulator.requests).toEqual([]);
+    const next = await loopbackFetch(`${served.url}/elevate`, { method: 'POST', headers: { authorization: devTokens.visitor }, body: 'not json' });
+    expect(next.status).toBe(400);
   });
 
   it('refuses a declared length past the limit without calling the handler', async () => {

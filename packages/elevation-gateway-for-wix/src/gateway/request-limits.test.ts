@@ -196,3 +196,31 @@ describe('a declared Content-Length is not trusted', () => {
     expect(counter.pulled).toBe(DEFAULT_LIMITS.bodyBytes / (16 * 1024) + 1);
   });
 });
+
+describe('a body that breaks while it is read', () => {
+  it('a stream that errors after its first chunk (a client gone mid-body) is refused with 400, nothing reaching Wix', async () => {
+    const bed = createTestBed();
+    const log: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void log.push(a.join(' ')));
+    let pulls = 0;
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          if (pulls++ === 0) controller.enqueue(new TextEncoder().encode('{"module":"stores.productsV3",'));
+          else controller.error(new Error('socket hang up at 10.0.0.7:443 (secret internal detail)'));
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const response = await bed.runtime.serve(post(stream), bed.gateway.handle);
+    const text = await response.text();
+    expect(response.status).toBe(400);
+    expect(JSON.parse(text).error.code).toBe('INVALID_REQUEST');
+    expect(text).not.toMatch(/socket|10\.0\.0\.7|secret/);
+    expect(bed.emulator.requests).toHaveLength(0);
+    expect(log.join('\n')).not.toMatch(/10\.0\.0\.7|secret/);
+    expect(bed.log.entries).toHaveLength(1);
+    expect(bed.log.entries[0]).toMatchObject({ decision: 'error', code: 'INVALID_REQUEST' });
+    expect(JSON.stringify(bed.log.entries)).not.toMatch(/socket|10\.0\.0\.7|secret/);
+  });
+});

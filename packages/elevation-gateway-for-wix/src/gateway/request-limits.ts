@@ -32,7 +32,15 @@ export async function readBodyText(request: Request, limits: Limits): Promise<st
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let next: ReadableStreamReadResult<Uint8Array>;
+    try {
+      next = await reader.read();
+    } catch {
+      // The stream broke (a client gone mid-body, say): the request is what is wrong, and what
+      // broke it stays out of the reply and the log.
+      throw invalid('the body could not be read');
+    }
+    const { done, value } = next;
     if (done) break;
     size += value.byteLength;
     if (size > limits.bodyBytes) {
